@@ -1,0 +1,1 @@
+"""The Atelier engine contract: generated gRPC stubs (``atelier.v1``) and helpers."""

@@ -1,0 +1,1 @@
+"""Atelier bridge: the `atelier` CLI, the only code that touches users' files."""

@@ -1,0 +1,1 @@
+"""Atelier engine: decoding, colour, develop model, predictors, masks, critic; a gRPC server."""

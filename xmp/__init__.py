@@ -1,0 +1,1 @@
+"""XMP: read, merge and write develop settings safely (Lightroom crs:, darktable)."""
