@@ -1,0 +1,1 @@
+"""Sub-commands of the ``atelier`` CLI, one module each (see `bridge.cli.COMMAND_MODULES`)."""
