@@ -1,0 +1,122 @@
+"""Throughput of ``atelier enhance`` against the floor of what any tool must do.
+
+Makes N JPEGs of at least 12 MP from the shared photos, then measures in one run:
+
+- **floor**: decoding each file's analysis thumbnail (Pillow draft mode, as the engine does)
+  plus embedding one fixed XMP packet with one long-lived ExifTool process, sequentially;
+- **atelier**: ``atelier enhance DIR`` as a user runs it, engine start-up included.
+
+Prints photos per second for both and the ratio (target: atelier ≥ 50 % of the floor).
+
+    .venv/bin/python benchmarks/enhance_throughput.py [--count 100] [--workdir build/bench]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from PIL import Image
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_PHOTOS = REPO.parent / "shared" / "data" / "photos" / "photos"
+MIN_PIXELS = 12_000_000
+
+PACKET = """<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF
+ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about=""
+ xmlns:crs="http://ns.adobe.com/camera-raw-settings/1.0/" crs:Version="15.4"
+ crs:ProcessVersion="15.4" crs:HasSettings="True" crs:Exposure2012="+0.50"
+ crs:Contrast2012="+10"/></rdf:RDF></x:xmpmeta>"""
+
+
+def make_corpus(count: int, out: Path) -> list[Path]:
+    """``count`` JPEGs of ≥ 12 MP made from the shared photos (cached in ``out``)."""
+    out.mkdir(parents=True, exist_ok=True)
+    sources = sorted(p for p in SHARED_PHOTOS.iterdir() if p.suffix in {".jpg", ".tif", ".png"})
+    bases = []
+    for i, src in enumerate(sources):
+        base = out / f"base_{i:02d}.jpg"
+        if not base.exists():
+            with Image.open(src) as im:
+                rgb = im.convert("RGB")
+                scale = max(1.0, (MIN_PIXELS / (rgb.width * rgb.height)) ** 0.5)
+                if scale > 1.0:
+                    size = (int(rgb.width * scale) + 1, int(rgb.height * scale) + 1)
+                    rgb = rgb.resize(size, Image.Resampling.LANCZOS)
+                rgb.save(base, quality=90, exif=im.getexif())
+        bases.append(base)
+    return [bases[i % len(bases)] for i in range(count)]
+
+
+def fresh_copies(files: list[Path], dest: Path) -> list[Path]:
+    """Copy the corpus into an empty ``dest`` (each run writes XMP into its copies)."""
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    copies = []
+    for i, f in enumerate(files):
+        copy = dest / f"photo_{i:04d}.jpg"
+        shutil.copyfile(f, copy)
+        copies.append(copy)
+    return copies
+
+
+def run_floor(files: list[Path]) -> float:
+    """Seconds to decode every analysis thumbnail and embed one packet, one ExifTool."""
+    import exiftool
+
+    with tempfile.NamedTemporaryFile("w", suffix=".xmp", delete=False) as tmp:
+        tmp.write(PACKET)
+    start = time.perf_counter()
+    with exiftool.ExifTool() as et:
+        for f in files:
+            with Image.open(f) as im:
+                im.draft("RGB", (512, 512))
+                im.convert("RGB").load()
+            et.execute(f"-xmp<={tmp.name}", "-overwrite_original", str(f))
+    seconds = time.perf_counter() - start
+    Path(tmp.name).unlink()
+    return seconds
+
+
+def run_atelier(folder: Path) -> tuple[float, dict[str, int]]:
+    """Seconds for ``atelier enhance folder --json`` and its summary."""
+    atelier = Path(sys.executable).with_name("atelier")
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [str(atelier), "enhance", str(folder), "--json"], capture_output=True, text=True
+    )
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"atelier enhance failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+    return seconds, json.loads(proc.stdout)["summary"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=100, help="photos (default 100)")
+    parser.add_argument("--workdir", type=Path, default=REPO / "build" / "bench")
+    args = parser.parse_args()
+
+    corpus = make_corpus(args.count, args.workdir / "corpus")
+    with Image.open(corpus[0]) as im:
+        mp = im.width * im.height / 1e6
+    floor_s = run_floor(fresh_copies(corpus, args.workdir / "floor"))
+    atelier_dir = args.workdir / "atelier"
+    fresh_copies(corpus, atelier_dir)
+    atelier_s, summary = run_atelier(atelier_dir)
+    floor_pps, atelier_pps = args.count / floor_s, args.count / atelier_s
+    print(f"photos: {args.count} JPEGs, first {mp:.1f} MP")
+    print(f"floor (draft decode + 1 ExifTool embed): {floor_s:7.2f} s {floor_pps:6.2f} photos/s")
+    print(f"atelier (engine start-up included):     {atelier_s:7.2f} s {atelier_pps:6.2f} photos/s")
+    print(f"summary: {summary}")
+    print(f"ratio atelier/floor: {atelier_pps / floor_pps:.2f} (target >= 0.50)")
+
+
+if __name__ == "__main__":
+    main()
