@@ -1,0 +1,81 @@
+"""The review report opens in real headless Chromium, offline, without console errors."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageEnhance
+
+from bridge.report import ReportEntry, write_report
+
+CHROMIUM = shutil.which("chromium")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (scripts/setup.sh)"),
+]
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--enable-logging=stderr", "--v=0",
+]
+
+
+def _jpeg(im: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=85)
+    return buf.getvalue()
+
+
+def _entries(shared_photos: Path) -> list[ReportEntry]:
+    entries = []
+    for name in ("kodim03.png", "kodim13.png", "kodim23.png"):
+        with Image.open(shared_photos / "kodak" / name) as im:
+            before = im.convert("RGB").resize((384, 256))
+        after = ImageEnhance.Brightness(before).enhance(1.3)
+        entries.append(
+            ReportEntry(
+                path=f"/photos/{name}", status="ok",
+                settings={"Exposure2012": 0.38, "Contrast2012": 12, "WhiteBalance": "Custom"},
+                reasons={"Exposure2012": "median luminance 0.12 → +0.38 EV"},
+                before_jpeg=_jpeg(before), after_jpeg=_jpeg(after), score=70.0,
+            )
+        )
+    entries.append(ReportEntry(path="/photos/bad.jpg", status="failed", error="truncated JPEG"))
+    return entries
+
+
+def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    profile = tmp_path / "profile"
+    return subprocess.run(
+        [CHROMIUM or "chromium", *FLAGS, f"--user-data-dir={profile}", *args],
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_report_shows_every_photo_with_before_and_after(
+    tmp_path: Path, shared_photos: Path
+) -> None:
+    entries = _entries(shared_photos)
+    page = write_report(tmp_path / "report.html", entries)
+    html = page.read_text()
+    assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html
+
+    dom = _chromium(tmp_path, "--dump-dom", page.as_uri())
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert len(re.findall(r"<section class=\"card ", dom.stdout)) == len(entries)
+    decoded = re.search(r'data-decoded-images="(\d+)"', dom.stdout)
+    assert decoded and int(decoded.group(1)) == 2 * 3, "every before/after preview decodes"
+    console = [ln for ln in dom.stderr.splitlines() if "CONSOLE" in ln or "Uncaught" in ln]
+    assert not console, console
+
+    shot = tmp_path / "shot.png"
+    result = _chromium(tmp_path, f"--screenshot={shot}", "--window-size=1400,900", page.as_uri())
+    assert result.returncode == 0 and shot.exists(), result.stderr[-2000:]
+    with Image.open(shot) as im:
+        colours = im.convert("RGB").resize((140, 90)).getcolors(140 * 90)
+    assert colours is not None and len(colours) > 200, "photos, not a blank page"
