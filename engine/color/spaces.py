@@ -1,0 +1,52 @@
+"""Encoded RGB of a declared colour space → scene-linear sRGB (Rec. 709 primaries, D65).
+
+Atelier works in linear sRGB primaries throughout; wider-gamut inputs keep values
+outside 0..1 (negative or > 1) rather than being clipped.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import colour
+import numpy as np
+from numpy.typing import NDArray
+
+from engine.color.transfer import srgb_to_linear
+
+__all__ = ["SUPPORTED_SPACES", "to_linear_srgb"]
+
+#: Declared space name → colour-science RGB colourspace name.
+SUPPORTED_SPACES = {
+    "sRGB": "sRGB",
+    "Display P3": "Display P3",
+    "Adobe RGB": "Adobe RGB (1998)",
+    "ProPhoto RGB": "ProPhoto RGB",
+}
+
+
+@cache
+def _matrix_to_srgb(space: str) -> NDArray[np.float32]:
+    source = colour.RGB_COLOURSPACES[SUPPORTED_SPACES[space]]
+    target = colour.RGB_COLOURSPACES["sRGB"]
+    m = colour.matrix_RGB_to_RGB(source, target, chromatic_adaptation_transform="Bradford")
+    return np.asarray(m, dtype=np.float32)
+
+
+def to_linear_srgb(encoded: NDArray[np.floating], space: str = "sRGB") -> NDArray[np.float32]:
+    """Encoded RGB (..., 3) in ``space`` (0..1) → linear sRGB primaries, float32.
+
+    Args:
+        encoded: array of shape (..., 3), values 0..1.
+        space: one of `SUPPORTED_SPACES`.
+    """
+    if space not in SUPPORTED_SPACES:
+        raise ValueError(f"colour space {space!r} is not one of {', '.join(SUPPORTED_SPACES)}")
+    if space in ("sRGB", "Display P3"):  # both use the sRGB transfer curve
+        linear = srgb_to_linear(encoded)
+    else:
+        rgb_space = colour.RGB_COLOURSPACES[SUPPORTED_SPACES[space]]
+        linear = np.asarray(rgb_space.cctf_decoding(np.asarray(encoded)), dtype=np.float32)
+    if space == "sRGB":
+        return linear
+    return np.asarray(linear @ _matrix_to_srgb(space).T, dtype=np.float32)
