@@ -1,0 +1,60 @@
+"""Develop-settings predictors: a registry and ``get_predictor(name)`` dispatch.
+
+``analytic`` (weight-free, the default) is always available; learned predictors register
+themselves with `register_predictor` and load their weights from a local directory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from engine.predictors.base import Prediction, Predictor
+
+__all__ = [
+    "DEFAULT_PREDICTOR",
+    "PREDICTORS",
+    "Prediction",
+    "Predictor",
+    "available_predictors",
+    "get_predictor",
+    "register_predictor",
+]
+
+DEFAULT_PREDICTOR = "analytic"
+
+#: name → factory(**options) returning a Predictor.
+PREDICTORS: dict[str, Callable[..., Predictor]] = {}
+
+
+def register_predictor(name: str, factory: Callable[..., Predictor]) -> None:
+    """Make ``factory`` available as ``get_predictor(name)``."""
+    PREDICTORS[name] = factory
+
+
+def available_predictors() -> list[str]:
+    """Registered predictor names, sorted."""
+    return sorted(PREDICTORS)
+
+
+def get_predictor(name: str = DEFAULT_PREDICTOR, **options: Any) -> Predictor:
+    """The predictor called ``name`` ("" = default), built with ``options``.
+
+    Raises:
+        ValueError: unknown name (the message lists the known ones).
+    """
+    name = name or DEFAULT_PREDICTOR
+    if name not in PREDICTORS:
+        raise ValueError(
+            f"unknown predictor {name!r}; available: {', '.join(available_predictors())}"
+        )
+    return PREDICTORS[name](**options)
+
+
+def _register_builtin() -> None:
+    from engine.predictors.analytic import AnalyticPredictor
+
+    register_predictor("analytic", AnalyticPredictor)
+
+
+_register_builtin()
