@@ -1,0 +1,19 @@
+"""Weight-free masks (sky, subject, luminance zones) and local adjustments on them."""
+
+from engine.masks.local import MASK_CLASSES, propose_local_adjustments, raster_mask
+from engine.masks.luminance import LuminanceZone, luminance_zones
+from engine.masks.sky import SkyDetection, detect_sky
+from engine.masks.subject import SubjectDetection, detect_subject, spectral_residual
+
+__all__ = [
+    "MASK_CLASSES",
+    "LuminanceZone",
+    "SkyDetection",
+    "SubjectDetection",
+    "detect_sky",
+    "detect_subject",
+    "luminance_zones",
+    "propose_local_adjustments",
+    "raster_mask",
+    "spectral_residual",
+]

@@ -1,0 +1,76 @@
+"""Weight-free masks: sky where there is one, none where there is not; local edits."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from atelier.settings import local_settings_from_adjustments
+from atelier.v1 import engine_pb2 as pb
+from engine.decode import decode_photo
+from engine.masks import detect_sky, detect_subject, luminance_zones, propose_local_adjustments
+from engine.predictors import get_predictor
+
+WITH_SKY = ["kodak/kodim16.png", "kodak/kodim21.png", "kodak/kodim22.png",
+            "photos/uhdr01_pixel6pro_sky_parking_lot.jpg", "photos/uhdr04_pixel6pro_pond_sky.jpg"]
+WITHOUT_SKY = ["kodak/kodim04.png", "kodak/kodim15.png", "kodak/kodim18.png",
+               "photos/libjxl_flower_q85_444.jpg",
+               "photos/pd_usnavy_111117-N-UB993-082_sailor_examines_patient.png",
+               "photos/kodak_pcd0992_img0004_16base_portrait_red_hat.jpg"]
+
+
+@pytest.mark.parametrize("name", WITH_SKY)
+def test_sky_is_found_in_the_upper_frame(shared_photos: Path, name: str) -> None:
+    photo = decode_photo(shared_photos / name, long_side=256)
+    sky = detect_sky(photo.linear)
+    assert sky is not None and sky.fraction > 0.1
+    h = sky.mask.shape[0]
+    assert sky.mask[: h // 4].mean() > 3 * sky.mask[3 * h // 4 :].mean()
+
+
+@pytest.mark.parametrize("name", WITHOUT_SKY)
+def test_no_sky_in_portraits_flowers_and_indoors(shared_photos: Path, name: str) -> None:
+    assert detect_sky(decode_photo(shared_photos / name, long_side=256).linear) is None
+
+
+def test_subject_box_surrounds_a_bright_object_on_a_plain_ground() -> None:
+    rng = np.random.default_rng(0)
+    img = np.full((200, 300, 3), 0.05, np.float32) + rng.normal(0, 0.002, (200, 300, 3))
+    img[120:170, 200:260] = [0.6, 0.3, 0.1]
+    subject = detect_subject(np.clip(img, 0, 1).astype(np.float32))
+    assert subject is not None
+    left, top, right, bottom = subject.bbox
+    assert left < 230 / 300 < right and top < 145 / 200 < bottom, "box holds the object's centre"
+    assert (right - left) * (bottom - top) < 0.5, "and not the whole frame"
+
+
+def test_luminance_zones_split_dark_and_bright() -> None:
+    ramp = np.repeat(np.linspace(0, 1, 256, dtype=np.float32)[None, :, None], 3, axis=2)
+    shadows, highlights = luminance_zones(ramp)
+    assert shadows.mask[0, 0] == 1 and shadows.mask[0, -1] == 0
+    assert highlights.mask[0, -1] == 1 and highlights.mask[0, 0] == 0
+
+
+def test_sky_adjustment_has_semantic_then_raster_forms(shared_photos: Path) -> None:
+    photo = decode_photo(shared_photos / "kodak/kodim16.png", long_side=256)
+    predictor = get_predictor()
+    masks = propose_local_adjustments(photo, predictor.predict(photo), predictor, classes=["sky"])
+    assert [m.name for m in masks] == ["Sky"]
+    forms = [f.components[0].WhichOneof("kind") for f in masks[0].forms]
+    assert forms[0] == "semantic" and forms[-1] == "raster"
+    assert masks[0].forms[0].components[0].semantic.semantic_class == pb.SEMANTIC_CLASS_SKY
+    png = masks[0].forms[-1].components[0].raster
+    assert Image.open(io.BytesIO(png.png)).size == (png.width, png.height)
+    settings = local_settings_from_adjustments(masks[0].adjustments)
+    assert settings and all(k.startswith("Local") for k in settings)
+
+
+def test_unknown_mask_class_is_named(shared_photos: Path) -> None:
+    photo = decode_photo(shared_photos / "kodak/kodim16.png", long_side=64)
+    predictor = get_predictor()
+    with pytest.raises(ValueError, match="dog"):
+        propose_local_adjustments(photo, predictor.predict(photo), predictor, classes=["dog"])
