@@ -1,0 +1,67 @@
+"""``Dehaze``: the dark-channel prior (He, Sun & Tang 2009) in linear light.
+
+Haze adds airlight: ``I = J t + A (1 − t)``.  The transmission ``t`` is estimated from
+the dark channel of ``I / A`` on a low-resolution context image and refined with a guided
+filter (see `engine.develop.context`); positive Dehaze inverts the model with a
+transmission weakened by the slider, negative Dehaze adds airlight.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+from engine.develop.filters import min_filter
+from engine.develop.tone import Amount, as_amount
+
+__all__ = ["OMEGA", "airlight", "dark_channel_transmission", "dehaze"]
+
+#: Fraction of haze the dark-channel prior removes at most (He et al. keep a little).
+OMEGA = 0.95
+#: Lowest transmission divided by, which bounds noise amplification to 10×.
+T_MIN = 0.1
+#: Airlight fraction mixed in at Dehaze −100.
+HAZE_ADD = 0.35
+
+
+def airlight(image: Tensor, radius: int, top: float = 0.001) -> Tensor:
+    """Atmospheric light A: mean colour of the haziest ``top`` fraction of pixels.
+
+    Args:
+        image: (B, 3, h, w) low-resolution linear RGB.
+        radius: dark-channel window radius in pixels.
+
+    Returns:
+        (B, 3, 1, 1), each channel ≥ 1e-3.
+    """
+    dark = min_filter(image.amin(dim=1, keepdim=True), radius).flatten(1)
+    k = max(1, int(dark.shape[1] * top))
+    idx = dark.topk(k, dim=1).indices  # (B, k)
+    flat = image.flatten(2)
+    picked = flat.gather(2, idx[:, None, :].expand(-1, 3, -1))
+    return picked.mean(dim=2).clamp(min=1e-3)[..., None, None]
+
+
+def dark_channel_transmission(image: Tensor, a: Tensor, radius: int) -> Tensor:
+    """Raw transmission ``1 − ω · min_patch min_c (I / A)``, (B, 1, h, w), in [0.05, 1]."""
+    dark = min_filter((image / a).amin(dim=1, keepdim=True), radius)
+    return (1 - OMEGA * dark).clamp(0.05, 1)
+
+
+def dehaze(image: Tensor, amount: Amount, transmission: Tensor, a: Tensor) -> Tensor:
+    """Apply ``Dehaze``.
+
+    For ``d = amount / 100 > 0``: ``J = (I − A) / max(1 − d (1 − t), 0.1) + A``; for
+    ``d < 0``: ``J = I (1 − 0.35|d|) + A · 0.35|d|``.  ``d = 0`` is the identity.
+
+    Args:
+        image: (B, 3, H, W) linear RGB.
+        amount: −100..+100.
+        transmission: (B, 1, H, W) refined transmission in (0, 1].
+        a: (B, 3, 1, 1) airlight.
+    """
+    d = as_amount(amount, image) / 100
+    pos, neg = d.clamp(min=0), (-d).clamp(min=0)
+    t = (1 - pos * (1 - transmission)).clamp(min=T_MIN)
+    clear = (image - a) / t + a
+    return torch.lerp(clear, a.expand_as(clear), HAZE_ADD * neg)

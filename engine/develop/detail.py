@@ -1,0 +1,57 @@
+"""``Texture`` and ``Clarity2012``: local contrast of log-luminance at two scales.
+
+Both scale a detail layer ``d = log2 Y − base`` (in stops) and apply it as an RGB gain:
+Texture uses a small plain blur (fine surface structure, ~0.4 % of the long side),
+Clarity an edge-aware guided-filter base about ten times wider, weighted towards the
+midtones as in Lightroom.  −100 removes the band (``Δ = −d``), +100 doubles it.
+Detail is soft-limited to ±`DETAIL_LIMIT` stops so noise in near-black pixels cannot
+explode.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import Tensor
+
+from engine.develop.tone import MIDDLE_GREY, Amount, apply_gain, as_amount
+
+__all__ = ["DETAIL_LIMIT", "local_contrast"]
+
+#: Soft limit on the detail layer, stops.
+DETAIL_LIMIT = 3.0
+#: Width (stops) of the midtone weight of Clarity around middle grey.
+CLARITY_MIDTONES = 2.5
+
+
+def _soft(d: Tensor) -> Tensor:
+    return DETAIL_LIMIT * torch.tanh(d / DETAIL_LIMIT)
+
+
+def local_contrast(
+    image: Tensor,
+    log_y: Tensor,
+    texture: Amount,
+    clarity: Amount,
+    texture_base: Tensor,
+    clarity_base: Tensor,
+) -> Tensor:
+    """Apply ``Texture`` and ``Clarity2012``.
+
+    ``Δ = t · soft(e − B_t) + c · m(B_c) · soft(e − B_c)`` stops, ``t, c = amount/100``,
+    ``m(B) = exp(−(B − log2 0.18)² / (2 · 2.5²))``.
+
+    Args:
+        image: (B, 3, H, W) linear RGB.
+        log_y: (B, 1, H, W) log2 luminance of ``image``.
+        texture: −100..+100.
+        clarity: −100..+100.
+        texture_base: (B, 1, H, W) fine-scale base layer of ``log_y``.
+        clarity_base: (B, 1, H, W) coarse edge-aware base layer of ``log_y``.
+    """
+    t = as_amount(texture, image) / 100
+    c = as_amount(clarity, image) / 100
+    mid = torch.exp(-((clarity_base - math.log2(MIDDLE_GREY)) ** 2) / (2 * CLARITY_MIDTONES**2))
+    delta = t * _soft(log_y - texture_base) + c * mid * _soft(log_y - clarity_base)
+    return apply_gain(image, delta)

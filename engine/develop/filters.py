@@ -1,0 +1,140 @@
+"""Spatial filters on (B, C, H, W) tensors: box, guided, min, area resampling.
+
+Every filter is differentiable and handles any radius (windows are clipped at the
+borders and normalised by the number of pixels they cover), so the same code serves a
+4 × 4 test image and a 1024-pixel context layer.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F  # noqa: N812 (the PyTorch convention)
+from torch import Tensor
+
+__all__ = [
+    "area_downsample",
+    "box_filter",
+    "guided_filter_coefficients",
+    "min_filter",
+    "resample_window",
+]
+
+
+def _box_1d(x: Tensor, r: int, dim: int) -> Tensor:
+    """Windowed sum along ``dim`` with radius ``r`` (window clipped at the borders)."""
+    n = x.shape[dim]
+    c = torch.cumsum(x, dim=dim)
+    c = torch.cat([torch.zeros_like(c.narrow(dim, 0, 1)), c], dim=dim)
+    idx = torch.arange(n, device=x.device)
+    hi = (idx + r + 1).clamp(max=n)
+    lo = (idx - r).clamp(min=0)
+    return c.index_select(dim, hi) - c.index_select(dim, lo)
+
+
+def box_filter(x: Tensor, r: int) -> Tensor:
+    """Mean over a (2r+1)² window, clipped at the borders.
+
+    Args:
+        x: (B, C, H, W).
+        r: radius in pixels, ≥ 0.
+
+    Returns:
+        (B, C, H, W) local means.
+    """
+    if r <= 0:
+        return x
+    ones = torch.ones(1, 1, x.shape[-2], x.shape[-1], dtype=x.dtype, device=x.device)
+    count = _box_1d(_box_1d(ones, r, -2), r, -1)
+    return _box_1d(_box_1d(x, r, -2), r, -1) / count
+
+
+def guided_filter_coefficients(
+    guide: Tensor, src: Tensor, r: int, eps: float
+) -> tuple[Tensor, Tensor]:
+    """Smoothed linear coefficients of the guided filter (He, Sun & Tang 2013).
+
+    The filtered output is ``a * guide + b``.  Returning the coefficients instead of
+    the output lets callers upsample them and apply them to a full-resolution guide
+    (the "fast guided filter", He & Sun 2015), which keeps edges of the large image.
+
+    Args:
+        guide: (B, 1, H, W) guide image.
+        src: (B, C, H, W) image to smooth.
+        r: window radius in pixels.
+        eps: regularisation in guide units²; edges with a variance well above ``eps``
+            are kept, flatter areas are smoothed.
+
+    Returns:
+        (a, b), each (B, C, H, W).
+    """
+    mean_i = box_filter(guide, r)
+    mean_p = box_filter(src, r)
+    cov_ip = box_filter(guide * src, r) - mean_i * mean_p
+    var_i = box_filter(guide * guide, r) - mean_i * mean_i
+    a = cov_ip / (var_i.clamp(min=0) + eps)
+    b = mean_p - a * mean_i
+    return box_filter(a, r), box_filter(b, r)
+
+
+def min_filter(x: Tensor, r: int) -> Tensor:
+    """Minimum over a (2r+1)² window (separable), borders ignored.  x: (B, C, H, W)."""
+    if r <= 0:
+        return x
+    k = 2 * r + 1
+    y = -F.max_pool2d(-x, (1, k), stride=1, padding=(0, r))
+    return -F.max_pool2d(-y, (k, 1), stride=1, padding=(r, 0))
+
+
+def area_downsample(x: Tensor, factor: int) -> Tensor:
+    """Mean over ``factor`` × ``factor`` blocks; a partial last block averages what it has.
+
+    Args:
+        x: (B, C, H, W).
+        factor: integer ≥ 1.
+
+    Returns:
+        (B, C, ceil(H / factor), ceil(W / factor)).
+    """
+    if factor == 1:
+        return x
+    return F.avg_pool2d(x, factor, stride=factor, ceil_mode=True, count_include_pad=False)
+
+
+def _axis_weights(
+    n_out: int, n_low: int, start: int, count: int, device: torch.device, dtype: torch.dtype
+) -> tuple[Tensor, Tensor, Tensor]:
+    """Indices and weights to linearly sample ``count`` full-res positions from ``n_low``."""
+    pos = (torch.arange(start, start + count, device=device, dtype=torch.float64) + 0.5)
+    pos = (pos * (n_low / n_out) - 0.5).clamp(0, n_low - 1)
+    i0 = pos.floor().long().clamp(max=max(n_low - 2, 0))
+    i1 = (i0 + 1).clamp(max=n_low - 1)
+    w = (pos - i0.to(torch.float64)).clamp(0, 1).to(dtype)
+    return i0, i1, w
+
+
+def resample_window(
+    low: Tensor, full_size: tuple[int, int], window: tuple[int, int, int, int]
+) -> Tensor:
+    """Bilinearly sample a low-resolution layer on a window of the full-resolution grid.
+
+    The low layer covers the whole frame (pixel centres aligned as with
+    ``align_corners=False``), so sampling any window gives exactly the pixels that
+    sampling the whole frame would: this is what makes tiled rendering equal untiled.
+
+    Args:
+        low: (B, C, h, w) layer covering the frame.
+        full_size: (H, W) of the full-resolution frame.
+        window: (top, left, height, width) in full-resolution pixels.
+
+    Returns:
+        (B, C, height, width).
+    """
+    H, W = full_size
+    top, left, th, tw = window
+    h, w = low.shape[-2:]
+    if (h, w) == (H, W):
+        return low[..., top : top + th, left : left + tw]
+    y0, y1, wy = _axis_weights(H, h, top, th, low.device, low.dtype)
+    x0, x1, wx = _axis_weights(W, w, left, tw, low.device, low.dtype)
+    rows = torch.lerp(low.index_select(-2, y0), low.index_select(-2, y1), wy[:, None])
+    return torch.lerp(rows.index_select(-1, x0), rows.index_select(-1, x1), wx)

@@ -1,0 +1,308 @@
+"""Render the contract's masks (``atelier.v1.Mask``) at any resolution.
+
+Geometry is normalised to the displayed frame (x right, y down, 0..1); distances are
+measured in pixels scaled by the long side, so a circle stays a circle on a 3:2 frame
+and a mask renders the same at preview and full size.  Every renderer evaluates a
+*window* of a full-resolution grid (`Grid`), which is what tiled rendering needs.
+
+Soft masks are floats in [0, 1].  Components combine in order: ``ADD`` = max,
+``SUBTRACT`` = ``m · (1 − c)``, ``INTERSECT`` = ``m · c``; ``inverted`` flips a component
+before it is combined.  Semantic components need a mask finder (a model) and cannot be
+rendered here: `renderable_form` picks the first form without them.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+import torch.nn.functional as F  # noqa: N812 (the PyTorch convention)
+from PIL import Image
+from torch import Tensor
+
+from atelier.v1 import engine_pb2 as pb
+from engine.develop.filters import guided_filter_coefficients, resample_window
+
+__all__ = [
+    "Grid",
+    "MaskError",
+    "PreparedMask",
+    "brush",
+    "combine",
+    "linear_gradient",
+    "luminance_range",
+    "prepare_form",
+    "radial_gradient",
+    "render_brush",
+    "renderable_form",
+]
+
+#: Raster masks follow edges of the photo within this fraction of the long side.
+RASTER_RADIUS = 0.008
+#: Guided-filter regularisation for raster masks (guide is sRGB-encoded luminance).
+RASTER_EPS = 1e-3
+
+
+class MaskError(ValueError):
+    """A mask that cannot be rendered (bad geometry, undecodable raster, semantic only)."""
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A window of a pixel grid over the displayed frame.
+
+    Attributes:
+        height: rows of the whole grid.
+        width: columns of the whole grid.
+        top: first row of the window.
+        left: first column of the window.
+        rows: rows in the window.
+        cols: columns in the window.
+    """
+
+    height: int
+    width: int
+    top: int = 0
+    left: int = 0
+    rows: int = -1
+    cols: int = -1
+
+    def __post_init__(self) -> None:
+        if self.rows < 0:
+            object.__setattr__(self, "rows", self.height - self.top)
+        if self.cols < 0:
+            object.__setattr__(self, "cols", self.width - self.left)
+
+    @property
+    def window(self) -> tuple[int, int, int, int]:
+        """(top, left, rows, cols)."""
+        return self.top, self.left, self.rows, self.cols
+
+    def coords(self, dtype: torch.dtype = torch.float32) -> tuple[Tensor, Tensor]:
+        """Pixel centres of the window in long-side units: x (1, cols), y (rows, 1)."""
+        long = max(self.height, self.width)
+        x = (torch.arange(self.left, self.left + self.cols, dtype=torch.float64) + 0.5) / long
+        y = (torch.arange(self.top, self.top + self.rows, dtype=torch.float64) + 0.5) / long
+        return x.to(dtype)[None, :], y.to(dtype)[:, None]
+
+    def scale(self) -> tuple[float, float]:
+        """(sx, sy): normalised x / y → long-side units."""
+        long = max(self.height, self.width)
+        return self.width / long, self.height / long
+
+
+def _smoothstep(t: Tensor) -> Tensor:
+    t = t.clamp(0, 1)
+    return t * t * (3 - 2 * t)
+
+
+def linear_gradient(g: pb.LinearGradient, grid: Grid) -> Tensor:
+    """Lightroom ``Mask/Gradient``: 0 at the ``zero`` line, 1 at ``full``, smooth between.
+
+    Returns:
+        (rows, cols) mask.
+    """
+    sx, sy = grid.scale()
+    x, y = grid.coords()
+    zx, zy = g.zero.x * sx, g.zero.y * sy
+    dx, dy = g.full.x * sx - zx, g.full.y * sy - zy
+    n2 = dx * dx + dy * dy
+    if n2 < 1e-12:
+        raise MaskError("linear gradient: zero and full points coincide")
+    return _smoothstep(((x - zx) * dx + (y - zy) * dy) / n2)
+
+
+def radial_gradient(g: pb.RadialGradient, grid: Grid) -> Tensor:
+    """Lightroom ``Mask/CircularGradient``: a feathered (super)ellipse in its box.
+
+    The ellipse fills the box ``left..right × top..bottom`` before rotation by ``angle``
+    degrees counter-clockwise (as seen, y down).  ``roundness`` −100..+100 sets the
+    superellipse exponent ``p = 2^(1 + roundness/100)`` (1 diamond, 2 ellipse, 4 squarish);
+    ``feather`` 0..100 is the soft fraction of the radius.  With ``flipped`` the effect
+    is inside, otherwise outside.
+
+    Returns:
+        (rows, cols) mask.
+    """
+    sx, sy = grid.scale()
+    x, y = grid.coords()
+    ax, ay = (g.right - g.left) / 2 * sx, (g.bottom - g.top) / 2 * sy
+    if ax <= 0 or ay <= 0:
+        box = f"{g.left:g},{g.top:g}..{g.right:g},{g.bottom:g}"
+        raise MaskError(f"radial gradient: empty box {box}")
+    cx, cy = (g.left + g.right) / 2 * sx, (g.top + g.bottom) / 2 * sy
+    th = math.radians(g.angle)
+    # counter-clockwise on screen (y down) is clockwise in maths axes
+    u = (x - cx) * math.cos(th) - (y - cy) * math.sin(th)
+    v = (x - cx) * math.sin(th) + (y - cy) * math.cos(th)
+    p = 2.0 ** (1 + max(-100.0, min(100.0, g.roundness)) / 100)
+    r = ((u / ax).abs() ** p + (v / ay).abs() ** p) ** (1 / p)
+    soft = max(min(g.feather, 100.0), 0.0) / 100
+    inner = 1 - soft
+    inside = 1 - _smoothstep((r - inner) / max(soft, 1e-6))
+    return inside if g.flipped else 1 - inside
+
+
+def luminance_range(g: pb.LuminanceRange, lum: Tensor) -> Tensor:
+    """Pixels whose sRGB-encoded luminance lies in ``min..max``, soft edges ``smoothness`` wide.
+
+    Args:
+        lum: (..., rows, cols) sRGB-encoded relative luminance 0..1.
+    """
+    if not 0 <= g.min <= g.max <= 1:
+        raise MaskError(f"luminance range {g.min:g}..{g.max:g} is not within 0..1")
+    s = max(g.smoothness, 1e-6)
+    return _smoothstep((lum - g.min + s) / s) * _smoothstep((g.max + s - lum) / s)
+
+
+def _dab_footprint(d: Tensor, radius: float, center_weight: float) -> Tensor:
+    """1 inside ``center_weight · radius``, smooth fall-off to 0 at ``radius``."""
+    core = max(0.0, min(center_weight, 1.0)) * radius
+    return 1 - _smoothstep((d - core) / max(radius - core, 1e-9))
+
+
+def brush(strokes: Iterable[pb.BrushStroke], grid: Grid) -> Tensor:
+    """Lightroom ``Mask/Paint``: strokes of dabs, painted in order.
+
+    A stroke covers ``s = 1 − Π (1 − flow · footprint)`` over its dabs and moves the mask
+    towards its ``value`` by ``s`` (``value`` 0 erases).  ``radius`` is a fraction of the
+    long side; ``center_weight`` is the hard core fraction of each dab.
+
+    Returns:
+        (rows, cols) mask.
+    """
+    long = max(grid.height, grid.width)
+    mask = torch.zeros(grid.rows, grid.cols)
+    x, y = grid.coords()
+    sx, sy = grid.scale()
+    for stroke in strokes:
+        r = stroke.radius
+        if not 0 < r <= 1:
+            raise MaskError(f"brush radius {r!r} is outside 0..1 (fraction of the long side)")
+        keep = torch.ones(grid.rows, grid.cols)
+        reach = r * long + 1
+        for dab in stroke.dabs:
+            px, py = dab.x * sx * long, dab.y * sy * long  # dab centre in full-grid pixels
+            c0 = max(int(px - reach) - grid.left, 0)
+            c1 = min(int(px + reach) + 2 - grid.left, grid.cols)
+            r0 = max(int(py - reach) - grid.top, 0)
+            r1 = min(int(py + reach) + 2 - grid.top, grid.rows)
+            if c0 >= c1 or r0 >= r1:
+                continue
+            d = ((x[:, c0:c1] - dab.x * sx) ** 2 + (y[r0:r1] - dab.y * sy) ** 2).sqrt()
+            foot = _dab_footprint(d, r, stroke.center_weight)
+            keep[r0:r1, c0:c1] *= 1 - max(0.0, min(stroke.flow, 1.0)) * foot
+        mask = mask + (1 - keep) * (max(0.0, min(stroke.value, 1.0)) - mask)
+    return mask
+
+
+def render_brush(strokes: Iterable[pb.BrushStroke], height: int, width: int) -> Tensor:
+    """Brush strokes rendered on a whole ``height`` × ``width`` frame, (height, width) float32.
+
+    This is the reference renderer a raster → dabs fitter measures its fidelity with.
+    """
+    return brush(strokes, Grid(height, width))
+
+
+def _decode_raster(r: pb.RasterMask) -> Tensor:
+    try:
+        img = Image.open(io.BytesIO(r.png))
+        img.load()
+    except Exception as exc:  # Pillow raises many types for bad data
+        raise MaskError(f"raster mask: cannot decode PNG ({exc})") from None
+    a = np.asarray(img.convert("L"), dtype=np.float32) / 255.0
+    return torch.from_numpy(a)[None, None]
+
+
+@dataclass
+class PreparedMask:
+    """A mask form ready to render windows: raster components carry their guided coefficients.
+
+    Attributes:
+        components: the form's components, in order.
+        raster: per component index, (a, b) guided coefficients (B, 1, h, w) on the context
+            grid; the mask is ``a · lum + b`` on any grid.
+    """
+
+    components: Sequence[pb.Mask]
+    raster: dict[int, tuple[Tensor, Tensor]] = field(default_factory=dict)
+
+    def render(self, grid: Grid, lum: Tensor) -> Tensor:
+        """The combined mask on ``grid``, (B, 1, rows, cols).
+
+        Args:
+            grid: the window to render.
+            lum: (B, 1, rows, cols) sRGB-encoded luminance of the photo on that window.
+        """
+        out: Tensor | None = None
+        for i, comp in enumerate(self.components):
+            kind = comp.WhichOneof("kind")
+            if kind == "raster":
+                a, b = self.raster[i]
+                full = (grid.height, grid.width)
+                m = resample_window(a, full, grid.window) * lum
+                m = (m + resample_window(b, full, grid.window)).clamp(0, 1)
+            elif kind == "luminance_range":
+                m = luminance_range(comp.luminance_range, lum)
+            else:
+                m = _GEOMETRY[str(kind)](getattr(comp, str(kind)), grid).to(lum.dtype)
+                m = m.expand_as(lum)
+            if comp.inverted:
+                m = 1 - m
+            out = m if out is None else combine(out, m, comp.blend)
+        if out is None:
+            raise MaskError("mask form has no components")
+        return out
+
+
+_GEOMETRY: dict[str, Callable[[object, Grid], Tensor]] = {
+    "linear_gradient": linear_gradient,  # type: ignore[dict-item]
+    "radial_gradient": radial_gradient,  # type: ignore[dict-item]
+    "brush": lambda m, g: brush(m.strokes, g),  # type: ignore[attr-defined]
+}
+
+
+def combine(mask: Tensor, component: Tensor, blend: int) -> Tensor:
+    """Combine a component into the mask so far (``pb.MaskBlend``)."""
+    if blend == pb.MASK_BLEND_ADD:
+        return torch.maximum(mask, component)
+    if blend == pb.MASK_BLEND_SUBTRACT:
+        return mask * (1 - component)
+    if blend == pb.MASK_BLEND_INTERSECT:
+        return mask * component
+    raise MaskError(f"unknown mask blend {blend!r}")
+
+
+def renderable_form(masked: pb.MaskedAdjustment) -> pb.MaskForm:
+    """The first form of ``masked`` whose components can all be rendered without a model."""
+    for form in masked.forms:
+        kinds = [c.WhichOneof("kind") for c in form.components]
+        if kinds and None not in kinds and "semantic" not in kinds:
+            return form
+    raise MaskError(
+        f"mask {masked.name!r} has no renderable form (semantic masks need their raster form)"
+    )
+
+
+def prepare_form(form: pb.MaskForm, lum_context: Tensor) -> PreparedMask:
+    """Decode raster components and fit their edge-aware upsampling on the context grid.
+
+    Args:
+        form: the mask form.
+        lum_context: (B, 1, h, w) sRGB-encoded luminance of the photo on the context grid.
+    """
+    prepared = PreparedMask(list(form.components))
+    h, w = lum_context.shape[-2:]
+    radius = max(1, round(RASTER_RADIUS * max(h, w)))
+    for i, comp in enumerate(form.components):
+        if comp.WhichOneof("kind") != "raster":
+            continue
+        raster = _decode_raster(comp.raster).to(lum_context.dtype)
+        raster = F.interpolate(raster, size=(h, w), mode="bilinear", antialias=True,
+                               align_corners=False).expand_as(lum_context)
+        prepared.raster[i] = guided_filter_coefficients(lum_context, raster, radius, RASTER_EPS)
+    return prepared

@@ -1,0 +1,166 @@
+"""Tone operators in scene-linear light: exposure, contrast, highlights/shadows, whites/blacks.
+
+Every operator multiplies each pixel's RGB by a gain ``2^Δ`` computed from its
+luminance, so hue and saturation stay put and a zero slider gives a gain of exactly 1.
+``Δ`` (in stops) is a slider value times a smooth weight of log-luminance, a logistic
+``σ(s · (log2 Y − log2 Y₀))``: each slider is monotone in its direction and, because
+``|Δ'| ≤ E · s / 4 < 1``, the tone curve stays monotone in luminance too.
+
+Slider amounts are in Lightroom units (EV for exposure, −100..+100 for the others) as
+floats or tensors broadcastable to (B, 1, H, W) — per-pixel maps are how masked local
+adjustments reach the same code.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import Tensor
+
+__all__ = [
+    "LOG_OFFSET",
+    "MIDDLE_GREY",
+    "Amount",
+    "apply_gain",
+    "as_amount",
+    "contrast",
+    "exposure",
+    "highlight_rolloff",
+    "highlights_shadows",
+    "log_luminance",
+    "luminance",
+    "whites_blacks",
+]
+
+Amount = float | Tensor
+
+#: Scene-linear middle grey (18 % reflectance), the contrast pivot.
+MIDDLE_GREY = 0.18
+#: Added before taking log2 so black stays finite (≈ 1/16384, below 14-bit black).
+LOG_OFFSET = 2.0**-14
+#: Exposure roll-off knee: linear values below it are exactly multiplied by 2^EV.
+ROLLOFF_KNEE = 0.5
+
+# (stops at ±100, logistic slope per stop, centre in linear luminance); E·s/4 < 1 keeps
+# every tone curve monotone.
+_CONTRAST = (0.6, 2.5)  # (stops-per-stop gain, soft limit in stops around grey)
+_HIGHLIGHTS = (1.5, 1.2, 0.36)
+_SHADOWS = (2.0, 1.2, 0.09)
+_WHITES = (1.0, 1.5, 0.5)
+_BLACKS = (2.0, 1.5, 0.03)
+
+_RGB_TO_Y = (0.2126, 0.7152, 0.0722)
+
+
+def as_amount(value: Amount, like: Tensor) -> Tensor:
+    """A slider value as a tensor broadcastable to ``like`` (B, C, H, W).
+
+    Floats and 0-d tensors broadcast to every image; (B,) tensors give one value per
+    image; (B, 1, H, W) maps give one value per pixel.
+    """
+    t = torch.as_tensor(value, dtype=like.dtype, device=like.device)
+    if t.dim() == 1:
+        t = t.view(-1, 1, 1, 1)
+    return t
+
+
+def luminance(image: Tensor) -> Tensor:
+    """Relative luminance Y of linear sRGB, (B, 3, H, W) → (B, 1, H, W)."""
+    w = torch.tensor(_RGB_TO_Y, dtype=image.dtype, device=image.device)
+    return torch.einsum("c,bchw->bhw", w, image).unsqueeze(1)
+
+
+def log_luminance(image: Tensor) -> Tensor:
+    """log2(Y + `LOG_OFFSET`) with Y clamped at 0, (B, 1, H, W), in stops."""
+    return torch.log2(luminance(image).clamp(min=0) + LOG_OFFSET)
+
+
+def apply_gain(image: Tensor, stops: Tensor) -> Tensor:
+    """Multiply RGB by ``2^stops`` (stops broadcastable to (B, 1, H, W))."""
+    return image * torch.exp2(stops)
+
+
+def _weight(log_y: Tensor, slope: float, centre: float) -> Tensor:
+    return torch.sigmoid(slope * (log_y - math.log2(centre)))
+
+
+def highlight_rolloff(u: Tensor, ev: Amount, knee: float = ROLLOFF_KNEE) -> Tensor:
+    """The soft shoulder of `exposure`, applied to already-multiplied values ``u``.
+
+    ``S(u) = u`` below ``knee`` and ``knee + (1 − knee) tanh((u − knee) / (1 − knee))``
+    above; the result is ``(1 − α) u + α S(u)`` with ``α = max(0, 1 − 2^−EV)``, so EV ≤ 0
+    leaves ``u`` alone and large EV approaches a soft clip at 1.0.
+    """
+    ev_t = as_amount(ev, u)
+    alpha = (1 - torch.exp2(-ev_t)).clamp(min=0)
+    shoulder = knee + (1 - knee) * torch.tanh((u - knee).clamp(min=0) / (1 - knee))
+    s = torch.where(u > knee, shoulder, u)
+    return u + alpha * (s - u)
+
+
+def exposure(image: Tensor, ev: Amount, knee: float = ROLLOFF_KNEE) -> Tensor:
+    """``Exposure2012``: gain 2^EV in linear light with a soft highlight roll-off.
+
+    ``y = highlight_rolloff(x · 2^EV, EV)``: values whose result stays below ``knee``
+    are exactly doubled by +1 EV, EV = 0 is the identity, and the output rises
+    monotonically with both x and EV (``dy/dEV = ln 2 (S/g + α u S') > 0``).
+
+    Args:
+        image: (B, 3, H, W) linear RGB.
+        ev: stops, −5..+5 (or a (B,) / (B, 1, H, W) tensor).
+        knee: linear level where the roll-off starts.
+    """
+    ev_t = as_amount(ev, image)
+    return highlight_rolloff(image * torch.exp2(ev_t), ev_t, knee)
+
+
+def contrast(image: Tensor, amount: Amount, log_y: Tensor | None = None) -> Tensor:
+    """``Contrast2012``: an S-curve in log-luminance pivoting on middle grey.
+
+    ``e = log2(Y / 0.18)``; ``Δ = 0.6 · c · 2.5 tanh(e / 2.5)`` stops with
+    ``c = amount / 100``: +100 spreads tones around grey by up to 60 % (softly limited
+    2.5 stops away), −100 compresses them; grey itself never moves.
+    """
+    gain, limit = _CONTRAST
+    c = as_amount(amount, image) / 100
+    e = (log_luminance(image) if log_y is None else log_y) - math.log2(MIDDLE_GREY)
+    return apply_gain(image, gain * c * limit * torch.tanh(e / limit))
+
+
+def highlights_shadows(
+    image: Tensor, highlights: Amount, shadows: Amount, base: Tensor | None = None
+) -> Tensor:
+    """``Highlights2012`` / ``Shadows2012`` on an edge-aware base layer.
+
+    ``Δ = h · 1.5 σ(1.2 (B − log2 0.36)) + s · 2 σ(−1.2 (B − log2 0.09))`` stops with
+    ``h, s = amount / 100`` and ``B`` the smoothed log-luminance (a guided-filter base
+    layer, see `engine.develop.context`): the gain follows large regions, not fine
+    texture, so detail inside a recovered sky or lifted shadow keeps its contrast and
+    edges don't halo.  Without ``base`` the pixel's own log-luminance is used.
+    """
+    e = log_luminance(image) if base is None else base
+    e_h, s_h, c_h = _HIGHLIGHTS
+    e_s, s_s, c_s = _SHADOWS
+    h = as_amount(highlights, image) / 100
+    s = as_amount(shadows, image) / 100
+    delta = h * e_h * _weight(e, s_h, c_h) + s * e_s * _weight(e, -s_s, c_s)
+    return apply_gain(image, delta)
+
+
+def whites_blacks(
+    image: Tensor, whites: Amount, blacks: Amount, log_y: Tensor | None = None
+) -> Tensor:
+    """``Whites2012`` / ``Blacks2012``: move the end points of the tone range.
+
+    ``Δ = w · 1.0 σ(1.5 (e − log2 0.5)) + k · 2.0 σ(−1.5 (e − log2 0.03))`` stops with
+    ``e`` the pixel's log-luminance: +100 whites brighten the top stop by up to 1 EV
+    (more of it clips on output), −100 blacks darken the deepest tones by up to 2 EV.
+    """
+    e = log_luminance(image) if log_y is None else log_y
+    e_w, s_w, c_w = _WHITES
+    e_b, s_b, c_b = _BLACKS
+    w = as_amount(whites, image) / 100
+    k = as_amount(blacks, image) / 100
+    delta = w * e_w * _weight(e, s_w, c_w) + k * e_b * _weight(e, -s_b, c_b)
+    return apply_gain(image, delta)

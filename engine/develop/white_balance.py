@@ -1,0 +1,155 @@
+"""White balance as a differentiable chromatic adaptation in linear sRGB.
+
+The colour helper (`engine.color.white_balance`) defines Lightroom's units: raw
+``Temperature`` K / ``Tint`` = CCT / 3000·Duv of the light to neutralise, and rendered
+``IncrementalTemperature`` / ``IncrementalTint`` as mired / Duv shifts around the
+file's white.  Here those definitions become torch functions so gradients reach the
+sliders: the Planckian locus and its Duv normal are tabulated once from the colour
+helper's Ohno (2013) ``cct_duv_to_xy`` on a mired grid and linearly interpolated
+(linearly extrapolated beyond 1..1000 mired, i.e. past 1000 K / 1 000 000 K).
+
+A light ``xy_src`` is neutralised with a von Kries adaptation in Bradford cone space
+from ``xy_src`` to the image's current white ``xy_cur``: pixels are first taken back to
+what the camera saw under ``xy_cur`` and then balanced for ``xy_src``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from engine.color.white_balance import MIRED_PER_UNIT, TINT_PER_DUV, cct_duv_to_xy, d65_cct_duv
+
+__all__ = [
+    "D65_XY",
+    "adaptation_gains",
+    "apply_cone_gains",
+    "incremental_to_uv",
+    "kelvin_tint_to_uv",
+    "locus_uv",
+    "uv_to_xy",
+    "xy_to_uv",
+]
+
+_MIRED_STEP = 5.0
+_MIRED = np.arange(1.0, 1001.0, _MIRED_STEP)
+_DUV_PROBE = 0.02
+
+#: CIE 1931 xy of D65, the white of linear sRGB.
+D65_XY = (0.3127, 0.3290)
+
+# linear sRGB → XYZ (IEC 61966-2-1) and XYZ → Bradford cone responses.
+_RGB_TO_XYZ = np.array(
+    [[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]
+)
+_BRADFORD = np.array(
+    [[0.8951, 0.2664, -0.1614], [-0.7502, 1.7135, 0.0367], [0.0389, -0.0685, 1.0296]]
+)
+_RGB_TO_LMS = _BRADFORD @ _RGB_TO_XYZ
+
+
+@cache
+def _locus_table() -> tuple[np.ndarray, np.ndarray]:
+    """(uv on the locus, unit-Duv normal in uv), each (N, 2), on the ``_MIRED`` grid."""
+    xy0 = np.array([cct_duv_to_xy(1e6 / m, 0.0) for m in _MIRED])
+    xy1 = np.array([cct_duv_to_xy(1e6 / m, _DUV_PROBE) for m in _MIRED])
+    uv0 = _xy_to_uv_np(xy0)
+    return uv0, (_xy_to_uv_np(xy1) - uv0) / _DUV_PROBE
+
+
+def _xy_to_uv_np(xy: np.ndarray) -> np.ndarray:
+    x, y = xy[..., 0], xy[..., 1]
+    d = -2 * x + 12 * y + 3
+    return np.stack([4 * x / d, 6 * y / d], axis=-1)
+
+
+def xy_to_uv(xy: Tensor) -> Tensor:
+    """CIE 1931 xy (..., 2) → CIE 1960 uv (..., 2)."""
+    x, y = xy[..., 0], xy[..., 1]
+    d = -2 * x + 12 * y + 3
+    return torch.stack([4 * x / d, 6 * y / d], dim=-1)
+
+
+def uv_to_xy(uv: Tensor) -> Tensor:
+    """CIE 1960 uv (..., 2) → CIE 1931 xy (..., 2)."""
+    u, v = uv[..., 0], uv[..., 1]
+    d = 2 * u - 8 * v + 4
+    return torch.stack([3 * u / d, 2 * v / d], dim=-1)
+
+
+def locus_uv(mired: Tensor, duv: Tensor) -> Tensor:
+    """uv of the light at ``mired`` (10⁶/K, any real) and ``duv``; shape (..., 2)."""
+    uv0_np, n_np = _locus_table()
+    uv0 = torch.as_tensor(uv0_np, dtype=mired.dtype, device=mired.device)
+    nrm = torch.as_tensor(n_np, dtype=mired.dtype, device=mired.device)
+    f = (mired - float(_MIRED[0])) / _MIRED_STEP
+    i = f.detach().floor().long().clamp(0, len(_MIRED) - 2)
+    w = (f - i.to(f.dtype))[..., None]  # unclamped: linear extrapolation off the grid
+    base = torch.lerp(uv0[i], uv0[i + 1], w)
+    normal = torch.lerp(nrm[i], nrm[i + 1], w)
+    return base + duv[..., None] * normal
+
+
+def kelvin_tint_to_uv(temperature: Tensor, tint: Tensor) -> Tensor:
+    """Raw ``Temperature`` (K) and ``Tint`` (Lightroom units) → uv of the light, (..., 2)."""
+    return locus_uv(1e6 / temperature, tint / TINT_PER_DUV)
+
+
+def incremental_to_uv(
+    incremental_temperature: Tensor,
+    incremental_tint: Tensor,
+    reference: tuple[float, float] | None = None,
+) -> Tensor:
+    """Rendered ``IncrementalTemperature`` / ``IncrementalTint`` → uv of the light to neutralise.
+
+    Same mapping as `engine.color.incremental_from_shift` (mired and Duv shifts around
+    ``reference`` = (CCT K, Duv), D65 by default), but defined for every slider value:
+    mired values at or below zero extrapolate the locus past infinite Kelvin.
+    """
+    ref_cct, ref_duv = reference or d65_cct_duv()
+    mired = 1e6 / ref_cct - incremental_temperature * MIRED_PER_UNIT
+    return locus_uv(mired, ref_duv + incremental_tint / TINT_PER_DUV)
+
+
+def _xy_to_lms(xy: Tensor) -> Tensor:
+    """xy (..., 2) → Bradford cone response of that white at Y = 1, (..., 3)."""
+    x, y = xy[..., 0], xy[..., 1]
+    xyz = torch.stack([x / y, torch.ones_like(x), (1 - x - y) / y], dim=-1)
+    m = torch.as_tensor(_BRADFORD, dtype=xy.dtype, device=xy.device)
+    return xyz @ m.T
+
+
+def adaptation_gains(uv_light: Tensor, xy_current: Tensor | None = None) -> Tensor:
+    """Bradford cone gains that neutralise ``uv_light`` in an image balanced for ``xy_current``.
+
+    Args:
+        uv_light: (..., 2) uv of the light to neutralise.
+        xy_current: (..., 2) xy the image is balanced for now (default D65).
+
+    Returns:
+        (..., 3) gains on the Bradford cone responses of linear sRGB pixels.
+    """
+    if xy_current is None:
+        xy_current = torch.tensor(D65_XY, dtype=uv_light.dtype, device=uv_light.device)
+    return _xy_to_lms(xy_current) / _xy_to_lms(uv_to_xy(uv_light))
+
+
+def apply_cone_gains(image: Tensor, gains: Tensor) -> Tensor:
+    """Apply cone gains to linear sRGB pixels.
+
+    Args:
+        image: (B, 3, H, W) linear sRGB.
+        gains: (B, 3) global gains, or (B, 3, H, W) per-pixel gains.
+
+    Returns:
+        (B, 3, H, W) adapted linear sRGB.
+    """
+    to_lms = torch.as_tensor(_RGB_TO_LMS, dtype=image.dtype, device=image.device)
+    if gains.dim() == 2:  # one matrix per image: fold the three steps into one 3 × 3
+        m = torch.linalg.inv(to_lms) @ (gains[:, :, None] * to_lms)
+        return torch.einsum("bij,bjhw->bihw", m, image)
+    lms = torch.einsum("ij,bjhw->bihw", to_lms, image) * gains
+    return torch.einsum("ij,bjhw->bihw", torch.linalg.inv(to_lms), lms)
