@@ -55,6 +55,13 @@ def _register_builtin() -> None:
     from engine.predictors.analytic import AnalyticPredictor
 
     register_predictor("analytic", AnalyticPredictor)
+    register_predictor("filternet", _filternet)
+
+
+def _filternet(**options: Any) -> Predictor:
+    from engine.predictors.filternet.predictor import FilterNetPredictor  # torch: load lazily
+
+    return FilterNetPredictor(**options)
 
 
 _register_builtin()
