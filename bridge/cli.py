@@ -18,7 +18,7 @@ EXIT_USAGE = 2
 
 #: Sub-command modules under ``bridge.commands``; each defines ``register(subparsers)``,
 #: which adds its parser and sets ``func(args) -> int`` as the default.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("train",)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -109,3 +109,22 @@ def test_train_writes_a_loadable_model_card_and_resumes(
 def test_predictor_missing_model_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="does not exist"):
         FilterNetPredictor(tmp_path / "missing")
+
+
+def test_cli_trains_and_rejects_bad_options(
+    tmp_path: Path, shared_photos: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bridge.cli import main
+
+    photos = _photo_dir(tmp_path, shared_photos, n=3)
+    out = tmp_path / "model"
+    base = ["train", "filternet", "--photos", str(photos), "--out", str(out)]
+    assert main([*base, "--epochs", "0"]) == 2
+    assert main(["train", "filternet", "--photos", str(tmp_path / "none"), "--out", str(out)]) == 1
+    assert "does not exist" in capsys.readouterr().err
+    with pytest.warns(UserWarning):
+        code = main([*base, "--epochs", "1", "--image-size", "48", "--batch-size", "2",
+                     "--samples-per-photo", "1", "--val-fraction", "0.34"])
+    assert code == 0
+    assert FilterNet.from_pretrained(out).config.image_size == 48
+    assert "val PSNR restored" in capsys.readouterr().out
