@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 #: Raster masks follow edges of the photo within this fraction of the long side.
-RASTER_RADIUS = 0.008
+RASTER_RADIUS = 0.02
 #: Guided-filter regularisation for raster masks (guide is sRGB-encoded luminance).
 RASTER_EPS = 1e-3
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from torch import Tensor, nn
 
+from engine.develop.params import WhiteXY
 from engine.develop.render import LocalAdjustment, render
 
 __all__ = ["Develop"]
@@ -32,7 +33,7 @@ class Develop(nn.Module):
         image: Tensor,
         settings: Mapping[str, float | Tensor] | Sequence[Mapping[str, float | Tensor]],
         local: Sequence[LocalAdjustment] = (),
-        as_shot_xy: Sequence[float] | Tensor | None = None,
+        as_shot_xy: WhiteXY | None = None,
     ) -> Tensor:
         """(B, 3, H, W) linear sRGB → developed (B, 3, H, W); see `engine.develop.render`."""
         return render(image, settings, local=local, as_shot_xy=as_shot_xy,

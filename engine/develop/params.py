@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import torch
 from torch import Tensor
 
@@ -31,6 +32,7 @@ from xmp.vocabulary import (
 __all__ = [
     "TONE_SLIDERS",
     "Settings",
+    "WhiteXY",
     "check_local",
     "settings_tensors",
     "white_balance_gains",
@@ -38,6 +40,8 @@ __all__ = [
 
 Value = float | Tensor
 Settings = Mapping[str, Value]
+#: A CIE xy white: (x, y) as a sequence, tensor or numpy array; (B, 2) for one per image.
+WhiteXY = Sequence[float] | Tensor | np.ndarray
 
 #: Global sliders other than white balance, in Lightroom names.
 TONE_SLIDERS = tuple(s.name for s in GLOBAL_SLIDERS if s.name not in RAW_WB + RENDERED_WB)
@@ -111,7 +115,7 @@ def settings_tensors(
 
 def white_balance_gains(
     params: Mapping[str, Tensor],
-    as_shot_xy: Sequence[float] | Tensor | None,
+    as_shot_xy: WhiteXY | None,
     batch: int,
     dtype: torch.dtype = torch.float32,
 ) -> Tensor | None:

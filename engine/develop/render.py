@@ -36,7 +36,13 @@ from engine.develop.filters import (
     resample_window,
 )
 from engine.develop.masks import Grid, MaskError, PreparedMask, prepare_form, renderable_form
-from engine.develop.params import Settings, check_local, settings_tensors, white_balance_gains
+from engine.develop.params import (
+    Settings,
+    WhiteXY,
+    check_local,
+    settings_tensors,
+    white_balance_gains,
+)
 from engine.develop.white_balance import (
     adaptation_gains,
     apply_cone_gains,
@@ -250,7 +256,7 @@ def render(
     settings: Settings | Sequence[Settings],
     *,
     local: Sequence[LocalAdjustment] = (),
-    as_shot_xy: Sequence[float] | Tensor | None = None,
+    as_shot_xy: WhiteXY | None = None,
     tile_rows: int | None = None,
 ) -> Tensor:
     """Develop scene-linear images with Lightroom PV2012 settings.
