@@ -46,8 +46,8 @@ __all__ = ["AnalyticPredictor"]
 _Put = Callable[[str, float, str], None]
 _LUMA = np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
 
-KEY = 0.16  # linear luminance the median is moved toward (≈ 44 % sRGB)
-HIGHLIGHT_TARGET = 0.92  # where the 99.5th luminance percentile should land
+KEY = 0.13  # linear luminance the median is moved toward (≈ 40 % sRGB)
+HIGHLIGHT_TARGET = 0.85  # where the 99.5th luminance percentile should land
 KEY_WEIGHT = 0.35  # share of the key term; the rest anchors the highlights
 HIGHLIGHT_HEADROOM_EV = 0.7  # how far past HIGHLIGHT_TARGET highlights may be pushed
 DARKEN_LIMIT_EV = 0.3  # how far below HIGHLIGHT_TARGET highlights may be pulled
