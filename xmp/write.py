@@ -1,0 +1,180 @@
+"""Where develop settings go, and writing them there safely.
+
+- Proprietary raw (NEF, CR3, …) → sidecar ``<stem>.xmp`` (extension replaced, with
+  ``photoshop:SidecarForExtension``).
+- JPEG, TIFF, PNG, DNG → embedded with ExifTool; or, with ``sidecar=True``, a
+  ``<stem>.xmp`` sidecar — unless a raw file shares the stem, whose sidecar that name is:
+  then the settings are embedded anyway so the pair never overwrite each other.
+
+Every write merges into what is there, is atomic (temporary file + fsync + rename for
+sidecars; ExifTool's own temporary copy for embedding), and is skipped with
+`FileChangedError` when the target changed since it was read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from atelier.v1 import engine_pb2 as pb
+from xmp.exiftool import ExifToolSession
+from xmp.lightroom import Provenance, apply_develop_settings, set_mask_group
+from xmp.packet import Packet, XmpError
+
+__all__ = [
+    "EMBEDDABLE",
+    "FileChangedError",
+    "WriteResult",
+    "atomic_write",
+    "destination",
+    "write_develop_settings",
+]
+
+#: Formats whose settings Adobe keeps inside the file.
+EMBEDDABLE = {".jpg", ".jpeg", ".tif", ".tiff", ".png", ".dng"}
+_RAW_EXTENSIONS = {
+    ".nef", ".nrw", ".cr2", ".cr3", ".crw", ".arw", ".srf", ".sr2", ".raf", ".orf", ".rw2",
+    ".pef", ".srw", ".3fr", ".iiq", ".erf", ".kdc", ".mef", ".mos", ".mrw", ".x3f", ".gpr",
+    ".rwl",
+}
+
+Mode = Literal["embedded", "sidecar"]
+
+
+class FileChangedError(XmpError):
+    """The file changed between reading and writing: skipped, nothing written."""
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """Where settings went: the file written, how, and whether anything changed."""
+
+    path: Path
+    mode: Mode
+    changed: bool
+
+
+def destination(photo: Path, *, sidecar: bool = False) -> tuple[Mode, Path]:
+    """Where ``photo``'s settings belong (see the module docstring)."""
+    ext = photo.suffix.lower()
+    side = photo.with_suffix(".xmp")
+    if ext not in EMBEDDABLE:
+        return "sidecar", side
+    if sidecar:
+        raw_twin = any(photo.with_suffix(e).exists() or photo.with_suffix(e.upper()).exists()
+                       for e in _RAW_EXTENSIONS)
+        if not raw_twin:
+            return "sidecar", side
+    return "embedded", photo
+
+
+def _fingerprint(path: Path) -> tuple[int, int, str] | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return st.st_size, st.st_mtime_ns, hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file, fsync and rename; keeps the mode."""
+    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def write_develop_settings(
+    photo: Path,
+    settings: Mapping[str, float],
+    *,
+    is_raw: bool,
+    provenance: Provenance,
+    sidecar: bool = False,
+    exiftool: ExifToolSession | None = None,
+    masks: Sequence[pb.MaskedAdjustment] = (),
+    orientation: int = 1,
+    dry_run: bool = False,
+) -> WriteResult:
+    """Merge Lightroom develop settings into ``photo``'s XMP.
+
+    Args:
+        photo: the photo (never has its pixels changed).
+        settings: Lightroom names → values in slider units.
+        is_raw: raw photo (Kelvin white balance) or rendered (incremental).
+        provenance: recorded in the ``atelier:`` namespace.
+        sidecar: prefer a sidecar for embeddable formats.
+        exiftool: the batch's ExifTool session (one is started when None and needed).
+        masks: local adjustments; written as ``crs:MaskGroupBasedCorrections`` when the
+            Lightroom mask writer is available.
+        orientation: EXIF orientation of the photo (mask geometry is converted).
+        dry_run: compute, write nothing.
+
+    Raises:
+        FileChangedError: the target changed while we worked; nothing written.
+        XmpError: the existing XMP is unsafe or unreadable; nothing written.
+    """
+    mode, target = destination(photo, sidecar=sidecar)
+    if mode == "embedded":
+        if exiftool is None:
+            with ExifToolSession() as et:
+                return _write_embedded(photo, settings, is_raw, provenance, et, masks,
+                                       orientation, dry_run)
+        return _write_embedded(photo, settings, is_raw, provenance, exiftool, masks,
+                               orientation, dry_run)
+    before = _fingerprint(target)
+    packet = Packet.parse(target.read_bytes()) if before else Packet.empty()
+    changed = _apply(packet, settings, is_raw, provenance, masks, orientation)
+    if photo.suffix.lower() not in EMBEDDABLE or not before:
+        packet.set("photoshop", "SidecarForExtension", photo.suffix.lstrip(".").upper())
+    if changed and not dry_run:
+        if _fingerprint(target) != before:
+            raise FileChangedError(f"{target.name} changed while Atelier worked; skipped")
+        atomic_write(target, packet.to_bytes())
+    return WriteResult(target, "sidecar", changed)
+
+
+def _apply(
+    packet: Packet, settings: Mapping[str, float], is_raw: bool, provenance: Provenance,
+    masks: Sequence[pb.MaskedAdjustment], orientation: int,
+) -> bool:
+    changed = apply_develop_settings(packet, settings, is_raw=is_raw, provenance=provenance)
+    if masks:
+        changed = set_mask_group(packet, masks, orientation=orientation) or changed
+    return changed
+
+
+def _write_embedded(
+    photo: Path, settings: Mapping[str, float], is_raw: bool, provenance: Provenance,
+    et: ExifToolSession, masks: Sequence[pb.MaskedAdjustment], orientation: int,
+    dry_run: bool,
+) -> WriteResult:
+    before = _fingerprint(photo)
+    if before is None:
+        raise XmpError(f"{photo} does not exist")
+    existing = et.read_xmp(photo)
+    packet = Packet.parse(existing) if existing else Packet.empty()
+    changed = _apply(packet, settings, is_raw, provenance, masks, orientation)
+    if changed and not dry_run:
+        if _fingerprint(photo) != before:
+            raise FileChangedError(f"{photo.name} changed while Atelier worked; skipped")
+        et.embed_xmp(photo, packet.to_bytes())
+    return WriteResult(photo, "embedded", changed)
