@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import pkgutil
 import sys
 from collections.abc import Sequence
+
+import bridge.commands
 
 __all__ = ["COMMAND_MODULES", "EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
@@ -16,9 +19,11 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
-#: Sub-command modules under ``bridge.commands``; each defines ``register(subparsers)``,
-#: which adds its parser and sets ``func(args) -> int`` as the default.
-COMMAND_MODULES: tuple[str, ...] = ("train",)
+#: Sub-command modules under ``bridge.commands`` (every public module there); each
+#: defines ``register(subparsers)``, which adds its parser and sets ``func(args) -> int``.
+COMMAND_MODULES: tuple[str, ...] = tuple(sorted(
+    m.name for m in pkgutil.iter_modules(bridge.commands.__path__) if not m.name.startswith("_")
+))
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,10 +6,11 @@ All take sRGB-encoded float arrays (H, W, 3) in 0..1 (what a viewer sees), compa
 
 from __future__ import annotations
 
-import colour
 import numpy as np
 from numpy.typing import NDArray
 from scipy import ndimage
+
+from engine.color._colour import colour
 
 __all__ = ["delta_e_2000", "psnr", "ssim"]
 

@@ -179,6 +179,12 @@ def render_report(entries: Sequence[ReportEntry], *, title: str = "Atelier revie
     )
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_report(
     path: Path, entries: Sequence[ReportEntry], *, title: str = "Atelier review"
 ) -> Path:
@@ -191,6 +197,7 @@ def write_report(
             f.write(render_report(entries, title=title))
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is for sharing
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

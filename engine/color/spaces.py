@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from functools import cache
 
-import colour
 import numpy as np
 from numpy.typing import NDArray
 
+from engine.color._colour import colour
 from engine.color.transfer import srgb_to_linear
 
 __all__ = ["SUPPORTED_SPACES", "to_linear_srgb"]

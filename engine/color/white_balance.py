@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from functools import cache
 
-import colour
 import numpy as np
 from numpy.typing import NDArray
+
+from engine.color._colour import colour
 
 __all__ = [
     "MIRED_PER_UNIT",

@@ -1,0 +1,140 @@
+"""Enhance a batch: stream photos through the engine, write their XMP, journal each one.
+
+This is the only place `atelier enhance` touches users' files.  Each photo ends in one
+record (the ``photos[]`` entries of docs/json.md) whatever happens to it: an engine
+error, an unsafe XMP packet or a file changed underneath fail or skip that photo only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from atelier.settings import settings_from_adjustments
+from atelier.v1 import engine_pb2 as pb
+from bridge.client import EngineClient
+from bridge.discover import PhotoFile
+from bridge.journal import Journal, PhotoState
+from bridge.output import lightroom_settings, mask_records
+from xmp.exiftool import ExifToolSession
+from xmp.lightroom import Provenance
+from xmp.packet import XmpError
+from xmp.vocabulary import SliderRangeError
+from xmp.write import FileChangedError, write_develop_settings
+
+__all__ = ["BatchOptions", "PhotoOutcome", "enhance_batch", "record_for_failure"]
+
+_JOURNAL_STATE: dict[str, PhotoState] = {"ok": "done", "failed": "failed", "skipped": "skipped"}
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """What a batch asks of the engine and of the writer.
+
+    Attributes:
+        analyze: options sent with every photo.
+        sidecar: prefer ``.xmp`` sidecars to embedding for JPEG/TIFF/PNG/DNG.
+        dry_run: analyse and report, write nothing.
+        in_flight: photos outstanding at the engine at once (back-pressure), ≥ 1.
+    """
+
+    analyze: pb.AnalyzeOptions
+    sidecar: bool = False
+    dry_run: bool = False
+    in_flight: int = 8
+
+
+@dataclass
+class PhotoOutcome:
+    """One photo's result: its ``--json`` record and, when analysed, the engine's answer."""
+
+    record: dict[str, Any]
+    analysis: pb.Analysis | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def record_for_failure(path: Path, message: str, status: str = "failed") -> dict[str, Any]:
+    """A ``failed`` (``error``) or ``skipped`` (``reason``) record."""
+    key = "error" if status == "failed" else "reason"
+    return {"path": str(path), "status": status, key: message}
+
+
+def _record_for_analysis(photo: PhotoFile, analysis: pb.Analysis) -> dict[str, Any]:
+    info = analysis.info
+    return {
+        "path": str(photo.path),
+        "status": "ok",
+        "format": info.format or photo.format,
+        "is_raw": info.is_raw,
+        "predictor": analysis.predictor,
+        "settings": lightroom_settings(analysis.adjustments),
+        "reasons": dict(analysis.adjustments.reasons),
+        "masks": mask_records(analysis.masks),
+    }
+
+
+def _write(
+    photo: PhotoFile, analysis: pb.Analysis, options: BatchOptions, engine_version: str,
+    exiftool: ExifToolSession,
+) -> dict[str, Any]:
+    """Write one photo's XMP; returns its record (failed/skipped on a write problem)."""
+    record = _record_for_analysis(photo, analysis)
+    provenance = Provenance(backend=analysis.predictor, engine_version=engine_version,
+                            reasons=dict(analysis.adjustments.reasons))
+    try:
+        result = write_develop_settings(
+            photo.path, settings_from_adjustments(analysis.adjustments),
+            is_raw=analysis.info.is_raw, provenance=provenance, sidecar=options.sidecar,
+            exiftool=exiftool, masks=list(analysis.masks),
+            orientation=analysis.info.orientation or 1, dry_run=options.dry_run,
+        )
+    except FileChangedError as exc:
+        return record_for_failure(photo.path, str(exc), status="skipped")
+    except (XmpError, SliderRangeError, OSError) as exc:
+        return record_for_failure(photo.path, f"could not write XMP: {exc}")
+    if not options.dry_run:
+        record["xmp"] = {"path": str(result.path), "mode": result.mode}
+    return record
+
+
+def enhance_batch(
+    client: EngineClient,
+    photos: Sequence[PhotoFile],
+    options: BatchOptions,
+    *,
+    journal: Journal | None = None,
+    job: int = 0,
+    on_done: Callable[[PhotoOutcome], None] | None = None,
+) -> Iterator[PhotoOutcome]:
+    """Analyse and write ``photos``; yields one outcome per photo as each finishes.
+
+    Args:
+        client: a connected engine.
+        photos: what to process (already filtered for resume).
+        options: see `BatchOptions`.
+        journal / job: where each photo's state is recorded (not for dry runs).
+        on_done: called after each photo (progress).
+    """
+    engine_version = client.info().version
+    by_path = {p.path: p for p in photos}
+    with ExifToolSession() as exiftool:
+        stream = client.analyze_stream([p.path for p in photos], options.analyze,
+                                       in_flight=options.in_flight)
+        for path, response in stream:
+            photo = by_path[path]
+            analysis: pb.Analysis | None = None
+            if response.WhichOneof("result") == "error":
+                record = record_for_failure(path, response.error.message)
+            else:
+                analysis = response.analysis
+                record = _write(photo, analysis, options, engine_version, exiftool)
+            if journal is not None and not options.dry_run:
+                state: PhotoState = _JOURNAL_STATE[record["status"]]
+                message = record.get("error", record.get("reason", ""))
+                journal.mark(job, path, state, message=message, result=record)
+            outcome = PhotoOutcome(record, analysis)
+            if on_done:
+                on_done(outcome)
+            yield outcome

@@ -1,0 +1,117 @@
+"""One ``atelier enhance`` run: discover, resume, analyse + write, report, print."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from atelier.v1 import engine_pb2 as pb
+from bridge.batch import BatchOptions, PhotoOutcome, enhance_batch, record_for_failure
+from bridge.connect import connect
+from bridge.discover import PhotoFile, find_photos
+from bridge.engine_process import EngineStartError
+from bridge.journal import Journal
+from bridge.output import Progress, print_summary, write_json
+from engine import __version__
+
+__all__ = ["EnhanceRun"]
+
+
+class EnhanceRun:
+    """State of one run (records in input order, the journal job, the report entries)."""
+
+    def __init__(self, args: argparse.Namespace, options: pb.AnalyzeOptions) -> None:
+        self.args = args
+        self.options = options
+        #: What makes two runs give the same result (the journal's resume key).
+        self.job_options: dict[str, object] = {
+            "predictor": options.predictor, "style": options.style_profile,
+            "masks": args.masks, "sidecar": args.sidecar,
+        }
+        self.records: dict[Path, dict[str, Any]] = {}
+        self.outcomes: list[PhotoOutcome] = []
+
+    def run(self) -> int:
+        """Process everything; returns the number of failed photos."""
+        photos, problems = find_photos(self.args.paths)
+        for path, message in problems:
+            self.records[path] = record_for_failure(path, message)
+        if not photos and not problems:
+            print("atelier enhance: no photos found in " +
+                  ", ".join(str(p) for p in self.args.paths), file=sys.stderr)
+        journal = None if self.args.dry_run else Journal(self.args.journal)
+        try:
+            todo = self._resume(photos, journal)
+            if todo:
+                self._process(todo, journal)
+        finally:
+            if journal is not None:
+                journal.close()
+        ordered = [self.records[p] for p in [*[q for q, _ in problems], *(p.path for p in photos)]
+                   if p in self.records]
+        self._print(ordered)
+        return sum(r["status"] == "failed" for r in ordered)
+
+    def _resume(self, photos: list[PhotoFile], journal: Journal | None) -> list[PhotoFile]:
+        """Photos still to do; those finished by an earlier identical run are skipped."""
+        if journal is None or self.args.force:
+            return photos
+        todo = []
+        for photo in photos:
+            if journal.already_done(photo.path, "enhance", self.job_options):
+                self.records[photo.path] = record_for_failure(
+                    photo.path, "already enhanced with these options (unchanged since); "
+                    "--force redoes it", status="skipped")
+            else:
+                todo.append(photo)
+        return todo
+
+    def _process(self, photos: list[PhotoFile], journal: Journal | None) -> None:
+        job = journal.start_job("enhance", self.job_options, [p.path for p in photos]) \
+            if journal else 0
+        progress = Progress(len(photos))
+        batch = BatchOptions(self.options, sidecar=self.args.sidecar,
+                             dry_run=self.args.dry_run, in_flight=self.args.in_flight)
+        try:
+            with connect(self.args, quiet=self.args.json) as client:
+                for outcome in enhance_batch(client, photos, batch, journal=journal, job=job):
+                    record = outcome.record
+                    self.records[Path(record["path"])] = record
+                    self.outcomes.append(outcome)
+                    progress.step(Path(record["path"]).name, record["status"])
+                if self.args.report:
+                    self._report(client)
+        except EngineStartError as exc:
+            for photo in photos:
+                self.records.setdefault(photo.path, record_for_failure(
+                    photo.path, f"engine unavailable: {exc}"))
+        if journal is not None:
+            journal.finish_job(job)
+
+    def _report(self, client: Any) -> None:
+        from bridge.report import write_report
+        from bridge.report.previews import report_entry
+
+        by_path = {Path(o.record["path"]): o for o in self.outcomes}
+        entries = []
+        for path, record in self.records.items():
+            outcome = by_path.get(path)
+            entries.append(report_entry(client, record, outcome.analysis if outcome else None))
+        written = write_report(self.args.report, entries)
+        print(f"atelier: review report: {written}", file=sys.stderr)
+
+    def _print(self, records: list[dict[str, Any]]) -> None:
+        summary = {"total": len(records)}
+        for status in ("ok", "failed", "skipped"):
+            summary[status] = sum(r["status"] == status for r in records)
+        if self.args.json:
+            write_json({"atelier": __version__, "command": "enhance",
+                        "dry_run": self.args.dry_run, "summary": summary, "photos": records})
+            return
+        if records:
+            print_summary(records)
+        print(f"\n{summary['ok']} enhanced, {summary['failed']} failed, "
+              f"{summary['skipped']} skipped" + (" (dry run: nothing written)"
+                                                 if self.args.dry_run else ""))

@@ -1,0 +1,122 @@
+"""What the user sees: progress on stderr, the summary table, the ``--json`` document."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections.abc import Mapping, Sequence
+from typing import Any, TextIO
+
+from atelier.settings import local_settings_from_adjustments, settings_from_adjustments
+from atelier.v1 import engine_pb2 as pb
+from xmp.vocabulary import RAW_WB, RENDERED_WB, format_xmp_value
+
+__all__ = ["Progress", "lightroom_settings", "mask_records", "print_summary", "write_json"]
+
+
+def lightroom_settings(adjustments: pb.AdjustmentSet) -> dict[str, float | str]:
+    """Settings rounded exactly as Lightroom stores them, plus ``WhiteBalance``."""
+    out: dict[str, float | str] = {}
+    for name, value in settings_from_adjustments(adjustments).items():
+        text = format_xmp_value(name, value)
+        out[name] = float(text) if "." in text else int(text)
+    if any(k in out for k in (*RAW_WB, *RENDERED_WB)):
+        out["WhiteBalance"] = "Custom"
+    return out
+
+
+def mask_records(masks: Sequence[pb.MaskedAdjustment]) -> list[dict[str, Any]]:
+    """Local adjustments for ``--json``: name, first form's kind, Local* settings, reason."""
+    records = []
+    for m in masks:
+        first = m.forms[0].components[0] if m.forms and m.forms[0].components else None
+        record: dict[str, Any] = {"name": m.name}
+        if first is not None:
+            kind = first.WhichOneof("kind") or ""
+            record["kind"] = kind
+            if kind == "semantic":
+                label = pb.SemanticClass.Name(first.semantic.semantic_class)
+                record["semantic_class"] = label.removeprefix("SEMANTIC_CLASS_").lower()
+        local = local_settings_from_adjustments(m.adjustments)
+        settings = {k: round(v, 2) for k, v in local.items()}
+        if settings:
+            record["settings"] = settings
+        if m.reason:
+            record["reason"] = m.reason
+        records.append(record)
+    return records
+
+
+def _prune(value: Any) -> Any:
+    """Drop None, empty lists and empty dicts (Lua cannot carry them)."""
+    if isinstance(value, Mapping):
+        pruned = {k: _prune(v) for k, v in value.items()}
+        return {k: v for k, v in pruned.items() if v is not None and v != [] and v != {}}
+    if isinstance(value, list):
+        return [_prune(v) for v in value if v is not None]
+    return value
+
+
+def write_json(document: Mapping[str, Any], stream: TextIO = sys.stdout) -> None:
+    """Print the ``--json`` document (see docs/json.md)."""
+    json.dump(_prune(document), stream, ensure_ascii=False, indent=1)
+    stream.write("\n")
+
+
+class Progress:
+    """A progress line on stderr: redrawn in place on a terminal, sparse lines otherwise."""
+
+    def __init__(self, total: int, stream: TextIO = sys.stderr) -> None:
+        self.total, self.done, self.stream = total, 0, stream
+        self.tty = stream.isatty()
+        self._last_pct = -1
+
+    def step(self, label: str, status: str) -> None:
+        self.done += 1
+        pct = 100 * self.done // max(self.total, 1)
+        if self.tty:
+            width = max(10, min(40, shutil.get_terminal_size().columns - 50))
+            bar = "#" * (width * self.done // max(self.total, 1))
+            self.stream.write(f"\r[{bar:<{width}}] {self.done}/{self.total} {label[:30]:<30}")
+            if self.done == self.total:
+                self.stream.write("\n")
+        elif status != "ok" or pct // 10 != self._last_pct // 10 or self.done == self.total:
+            self.stream.write(f"atelier: {self.done}/{self.total} {label}: {status}\n")
+        self._last_pct = pct
+        self.stream.flush()
+
+
+_COLUMNS = (("Exposure2012", "Exp"), ("Contrast2012", "Con"), ("Highlights2012", "Hi"),
+            ("Shadows2012", "Sh"), ("Whites2012", "Wh"), ("Blacks2012", "Bl"),
+            ("Vibrance", "Vib"))
+
+
+def print_summary(records: Sequence[Mapping[str, Any]], stream: TextIO = sys.stdout) -> None:
+    """A table: photo, key values, white balance, status and the main reason."""
+    width = min(32, max([len(str(r["path"]).rsplit("/", 1)[-1]) for r in records] + [5]))
+    head = f"{'photo':<{width}} " + " ".join(f"{c:>5}" for _, c in _COLUMNS) + "  WB         why"
+    stream.write(head + "\n" + "-" * len(head) + "\n")
+    for r in records:
+        name = str(r["path"]).rsplit("/", 1)[-1][:width]
+        if r["status"] != "ok":
+            why = r.get("error") or r.get("reason")
+            stream.write(f"{name:<{width}} {r['status'].upper()}: {why}\n")
+            continue
+        s = r.get("settings", {})
+        cells = " ".join(f"{_cell(s.get(k)):>5}" for k, _ in _COLUMNS)
+        if "Temperature" in s:
+            wb = f"{s['Temperature']}K {s.get('Tint', 0):+d}"
+        else:
+            wb = f"{s.get('IncrementalTemperature', 0):+d}/{s.get('IncrementalTint', 0):+d}"
+        why = str(r.get("reasons", {}).get("Exposure2012", ""))[:60]
+        masks = f" +{len(r['masks'])} mask(s)" if r.get("masks") else ""
+        stream.write(f"{name:<{width}} {cells}  {wb:<10} {why}{masks}\n")
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:+.2f}"
+    return f"{int(value):+d}" if isinstance(value, (int, float)) else str(value)

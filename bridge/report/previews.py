@@ -1,0 +1,58 @@
+"""Before/after previews for the review report, rendered by the engine's develop model."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import grpc
+
+from atelier.v1 import engine_pb2 as pb
+from bridge.client import EngineClient
+from bridge.report.html import ReportEntry
+
+__all__ = ["PREVIEW_LONG_SIDE", "report_entry"]
+
+#: Long side of report previews, px (sharp on a laptop screen, ~100 kB per JPEG).
+PREVIEW_LONG_SIDE = 720
+
+
+def _render(
+    client: EngineClient, path: Path, adjustments: pb.AdjustmentSet,
+    masks: list[pb.MaskedAdjustment], long_side: int,
+) -> bytes:
+    request = pb.RenderRequest(photo=pb.PhotoRef(path=str(path)), adjustments=adjustments,
+                               masks=masks, long_side=long_side, jpeg_quality=85,
+                               format=pb.IMAGE_FORMAT_JPEG, color_space=pb.COLOR_SPACE_SRGB)
+    return client.render(request).image
+
+
+def report_entry(
+    client: EngineClient, record: Mapping[str, Any], analysis: pb.Analysis | None,
+    *, long_side: int = PREVIEW_LONG_SIDE,
+) -> ReportEntry:
+    """A report card for one ``--json`` record, with previews when the photo was analysed.
+
+    A preview that cannot be rendered leaves the card without pictures and says why,
+    rather than failing the report.
+    """
+    entry = ReportEntry(
+        path=record["path"], status=record["status"],
+        settings=record.get("settings", {}), reasons=record.get("reasons", {}),
+        masks=record.get("masks", []), error=record.get("error", record.get("reason", "")),
+    )
+    if analysis is None or record["status"] != "ok":
+        return entry
+    path = Path(record["path"])
+    try:
+        entry.before_jpeg = _render(client, path, pb.AdjustmentSet(), [], long_side)
+        entry.after_jpeg = _render(client, path, analysis.adjustments, list(analysis.masks),
+                                   long_side)
+    except grpc.RpcError as exc:
+        entry.before_jpeg = entry.after_jpeg = None
+        entry.error = f"preview not rendered: {exc.details()}"
+    if analysis.HasField("critique"):
+        entry.score = analysis.critique.score
+        entry.critique = analysis.critique.reasoning
+    return entry
