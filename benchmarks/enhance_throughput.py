@@ -89,7 +89,7 @@ def run_atelier(folder: Path) -> tuple[float, dict[str, int]]:
     atelier = Path(sys.executable).with_name("atelier")
     start = time.perf_counter()
     proc = subprocess.run(
-        [str(atelier), "enhance", str(folder), "--json"], capture_output=True, text=True
+        [str(atelier), "enhance", str(folder), "--json", "--force"], capture_output=True, text=True
     )
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
