@@ -49,7 +49,9 @@ def make_corpus(count: int, out: Path) -> list[Path]:
                 if scale > 1.0:
                     size = (int(rgb.width * scale) + 1, int(rgb.height * scale) + 1)
                     rgb = rgb.resize(size, Image.Resampling.LANCZOS)
-                rgb.save(base, quality=90, exif=im.getexif())
+                # a TIFF's IFD0 (strip offsets…) is not EXIF: only JPEGs pass theirs on
+                exif = im.getexif() if im.format == "JPEG" else Image.Exif()
+                rgb.save(base, quality=90, exif=exif)
         bases.append(base)
     return [bases[i % len(bases)] for i in range(count)]
 

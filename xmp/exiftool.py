@@ -53,7 +53,10 @@ class ExifToolSession:
                 f.write(packet)
             self._tool.execute(b"-q", b"-q", b"-overwrite_original", b"-xmp<=" + os.fsencode(tmp),
                                os.fsencode(path), raw_bytes=True)
-            error = (self._tool.last_stderr or "").strip()
+            stderr = self._tool.last_stderr or ""
+            if isinstance(stderr, bytes):  # raw_bytes=True gives bytes
+                stderr = stderr.decode("utf-8", "replace")
+            error = stderr.strip().removeprefix("Error: ")
             if self._tool.last_status:
                 raise XmpError(f"ExifTool could not embed XMP into {path.name}: {error}")
         finally:

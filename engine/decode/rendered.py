@@ -101,7 +101,9 @@ def decode_rendered(data: bytes | Path, fmt: str, long_side: int | None) -> Deco
             image.thumbnail((long_side, long_side), Image.Resampling.BILINEAR, reducing_gap=2.0)
         pixels, bits = _to_float(image)
     orientation = facts.pop("orientation", 1)
-    linear = to_linear_srgb(orient_array(pixels, orientation), space)
+    # Wide-gamut (P3, Adobe RGB) colours outside sRGB's gamut come out slightly negative;
+    # the working space is linear sRGB primaries, so they are clipped onto its gamut.
+    linear = np.maximum(to_linear_srgb(orient_array(pixels, orientation), space), 0.0)
     if orientation in (5, 6, 7, 8):
         width, height = height, width
     info = PhotoInfo(
