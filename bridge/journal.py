@@ -194,6 +194,13 @@ class Journal:
              time.time()),
         )
 
+    def forget(self, path: Path) -> int:
+        """Mark every finished run of ``path`` as undone (after a revert); returns how many."""
+        cur = self._db.execute(
+            "UPDATE photos SET state = 'skipped', message = 'reverted', updated = ? "
+            "WHERE path = ? AND state = 'done'", (time.time(), str(path)))
+        return cur.rowcount
+
     def photos(self, job: int, state: PhotoState | None = None) -> Iterator[JournalPhoto]:
         """Photos of a job (in one state when given), by path."""
         sql = "SELECT path, state, message, result FROM photos WHERE job_id = ?"

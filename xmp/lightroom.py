@@ -23,6 +23,8 @@ __all__ = [
     "PROCESS_VERSION",
     "Provenance",
     "apply_develop_settings",
+    "atelier_correction_ids",
+    "remove_atelier_corrections",
     "set_mask_group",
 ]
 
@@ -79,18 +81,75 @@ def apply_develop_settings(
     return True
 
 
+def _sync_id(correction: ET.Element) -> str:
+    """``crs:CorrectionSyncID`` of an ``rdf:li`` correction (attribute or element form)."""
+    key = qname("crs", "CorrectionSyncID")
+    for node in (correction, *correction.iter(qname("rdf", "Description"))):
+        if key in node.attrib:
+            return node.attrib[key]
+        child = node.find(key)
+        if child is not None:
+            return child.text or ""
+    return ""
+
+
+def _corrections(group: ET.Element | None) -> list[ET.Element]:
+    seq = group.find(qname("rdf", "Seq")) if group is not None else None
+    return list(seq.findall(qname("rdf", "li"))) if seq is not None else []
+
+
+def atelier_correction_ids(packet: Packet) -> list[str]:
+    """Sync IDs of the mask corrections Atelier wrote last (``atelier:MaskCorrections``)."""
+    text = packet.get("atelier", "MaskCorrections")
+    return list(json.loads(text)) if text else []
+
+
+def remove_atelier_corrections(packet: Packet) -> bool:
+    """Remove the corrections Atelier wrote, keeping the user's; True if any went."""
+    ours = set(atelier_correction_ids(packet))
+    description = packet.main_description()
+    group = description.find(qname("crs", "MaskGroupBasedCorrections"))
+    packet.remove("atelier", "MaskCorrections")
+    if group is None or not ours:
+        return bool(ours)
+    seq = group.find(qname("rdf", "Seq"))
+    removed = False
+    for li in _corrections(group):
+        if _sync_id(li) in ours and seq is not None:
+            seq.remove(li)
+            removed = True
+    if not _corrections(group):
+        description.remove(group)
+    return removed
+
+
 def set_mask_group(
     packet: Packet, masks: Sequence[pb.MaskedAdjustment], *, orientation: int = 1
 ) -> bool:
-    """Replace ``crs:MaskGroupBasedCorrections`` with ``masks``; True if it changed."""
+    """Put ``masks`` into ``crs:MaskGroupBasedCorrections``; True if the packet changed.
+
+    The user's own corrections stay, before ours; the corrections Atelier wrote last time
+    are replaced.  Their sync IDs are kept in ``atelier:MaskCorrections`` so that a later
+    run or ``atelier revert`` knows which corrections are Atelier's.
+    """
     from xmp.lightroom_masks import mask_group_element  # the Lightroom mask writer
 
-    element = mask_group_element(masks, orientation=orientation)
+    ours = mask_group_element(masks, orientation=orientation)
+    new_ids = [_sync_id(li) for li in _corrections(ours)]
     description = packet.main_description()
-    old = description.find(qname("crs", "MaskGroupBasedCorrections"))
-    if old is not None and ET.tostring(old) == ET.tostring(element):
+    group = description.find(qname("crs", "MaskGroupBasedCorrections"))
+    old_ids = atelier_correction_ids(packet)
+    kept = [li for li in _corrections(group) if _sync_id(li) not in set(old_ids)]
+    current = [ET.tostring(li) for li in _corrections(group)]
+    wanted = [ET.tostring(li) for li in (*kept, *_corrections(ours))]
+    if current == wanted and old_ids == new_ids:
         return False
-    if old is not None:
-        description.remove(old)
-    description.append(element)
+    if group is not None:
+        description.remove(group)
+    seq = ours.find(qname("rdf", "Seq"))
+    assert seq is not None  # mask_group_element always makes one
+    for index, li in enumerate(kept):
+        seq.insert(index, li)
+    description.append(ours)
+    packet.set("atelier", "MaskCorrections", json.dumps(new_ids))
     return True

@@ -32,6 +32,7 @@ __all__ = [
     "WriteResult",
     "atomic_write",
     "destination",
+    "fingerprint",
     "write_develop_settings",
 ]
 
@@ -73,7 +74,8 @@ def destination(photo: Path, *, sidecar: bool = False) -> tuple[Mode, Path]:
     return "embedded", photo
 
 
-def _fingerprint(path: Path) -> tuple[int, int, str] | None:
+def fingerprint(path: Path) -> tuple[int, int, str] | None:
+    """``(size, mtime_ns, sha256)`` of ``path``, or None when it does not exist."""
     try:
         st = path.stat()
     except FileNotFoundError:
@@ -140,13 +142,13 @@ def write_develop_settings(
                                        orientation, dry_run)
         return _write_embedded(photo, settings, is_raw, provenance, exiftool, masks,
                                orientation, dry_run)
-    before = _fingerprint(target)
+    before = fingerprint(target)
     packet = Packet.parse(target.read_bytes()) if before else Packet.empty()
     changed = _apply(packet, settings, is_raw, provenance, masks, orientation)
     if photo.suffix.lower() not in EMBEDDABLE or not before:
         packet.set("photoshop", "SidecarForExtension", photo.suffix.lstrip(".").upper())
     if changed and not dry_run:
-        if _fingerprint(target) != before:
+        if fingerprint(target) != before:
             raise FileChangedError(f"{target.name} changed while Atelier worked; skipped")
         atomic_write(target, packet.to_bytes())
     return WriteResult(target, "sidecar", changed)
@@ -167,14 +169,14 @@ def _write_embedded(
     et: ExifToolSession, masks: Sequence[pb.MaskedAdjustment], orientation: int,
     dry_run: bool,
 ) -> WriteResult:
-    before = _fingerprint(photo)
+    before = fingerprint(photo)
     if before is None:
         raise XmpError(f"{photo} does not exist")
     existing = et.read_xmp(photo)
     packet = Packet.parse(existing) if existing else Packet.empty()
     changed = _apply(packet, settings, is_raw, provenance, masks, orientation)
     if changed and not dry_run:
-        if _fingerprint(photo) != before:
+        if fingerprint(photo) != before:
             raise FileChangedError(f"{photo.name} changed while Atelier worked; skipped")
         et.embed_xmp(photo, packet.to_bytes())
     return WriteResult(photo, "embedded", changed)

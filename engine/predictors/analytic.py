@@ -27,6 +27,7 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import NDArray
 
+from engine.color.channels import channel_max, channel_min
 from engine.color.transfer import linear_to_srgb
 from engine.color.white_balance import (
     MIRED_PER_UNIT,
@@ -100,7 +101,7 @@ class AnalyticPredictor:
         ev = self._exposure(y, put)
         gain = 2.0**ev
         ye = (y * gain).ravel()
-        self._tones(ye, (rgb.max(axis=-1) * gain).ravel(), put)
+        self._tones(ye, (channel_max(rgb) * gain).ravel(), put)
         self._vibrance(rgb * gain, y * gain, put)
         self._white_balance(photo, rgb, put)
         return out
@@ -175,7 +176,7 @@ class AnalyticPredictor:
     @staticmethod
     def _vibrance(rgb: NDArray[np.float32], y: NDArray[np.float32], put: _Put) -> None:
         enc = np.clip(linear_to_srgb(np.clip(rgb, 0, 1)), 0, 1)
-        hi, lo = enc.max(axis=-1), enc.min(axis=-1)
+        hi, lo = channel_max(enc), channel_min(enc)
         sat = (hi - lo) / np.maximum(hi, 1e-4)
         mid = (y > 0.02) & (y < 0.7)
         s = float(np.mean(sat[mid])) if mid.any() else float(np.mean(sat))
