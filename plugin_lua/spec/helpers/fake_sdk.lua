@@ -187,7 +187,12 @@ function M.install(opts)
       message = sdk.dialogs.message,
       showBezel = sdk.dialogs.bezel,
       attachErrorDialogToFunctionContext = function() end,
-      presentModalDialog = function(t) sdk.modal = t; return opts.modalResult or 'ok' end,
+      -- sdk.typed = {key, text}: what the user types into the bound field before pressing OK
+      presentModalDialog = function(t)
+        sdk.modal = t
+        if sdk.typed then t.contents.bind_to_object[sdk.typed[1]] = sdk.typed[2] end
+        return sdk.modalResult or 'ok'
+      end,
       runOpenPanel = function() return nil end,
     },
     LrPathUtils = {
