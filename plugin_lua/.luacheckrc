@@ -23,5 +23,6 @@ max_line_length = 120
 codes = true
 
 files['Atelier.lrdevplugin/Info.lua'] = { std = 'lightroom_info' }
-files['spec'] = { std = 'lua51+busted', globals = { 'import', 'LOC', '_PLUGIN', 'WIN_ENV', 'MAC_ENV' } }
+files['spec'] = { std = 'lua51+busted', max_line_length = 130,
+  globals = { 'import', 'LOC', '_PLUGIN', 'WIN_ENV', 'MAC_ENV' } }
 exclude_files = { 'build/**' }

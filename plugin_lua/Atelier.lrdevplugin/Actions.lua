@@ -82,14 +82,48 @@ local function normalPath(platform, p)
   return p
 end
 
--- The bridge's record for `path`: the same text, else the same file spelled differently.
-local function recordFor(platform, parsed, path)
-  local rec = parsed.byPath[path]
-  if rec then return rec end
-  local want = normalPath(platform, path)
-  for _, r in ipairs(parsed.photos) do
-    if normalPath(platform, r.path) == want then return r end
+local function leaf(platform, p)
+  local name = type(p) == 'string' and p:match('([^/\\]+)$') or p
+  if platform == 'win' and name then return name:lower() end
+  return name
+end
+
+--- The bridge's record for each path of `batch`: {[path] = record}.
+-- The bridge reports resolved paths (symlinks followed; on Windows a mapped drive may come back
+-- as \\server\share), so after the exact text and the platform's spelling rules, a record is
+-- matched by file name when exactly one unmatched path and one unmatched record share it.
+function Actions.match(platform, parsed, batch)
+  local out, used = {}, {}
+  for _, path in ipairs(batch) do
+    local rec = parsed.byPath[path]
+    if not rec then
+      local want = normalPath(platform, path)
+      for _, r in ipairs(parsed.photos) do
+        if not used[r] and normalPath(platform, r.path) == want then rec = r; break end
+      end
+    end
+    if rec and not used[rec] then out[path], used[rec] = rec, true end
   end
+  local pathsByLeaf, recsByLeaf = {}, {}
+  for _, path in ipairs(batch) do
+    if not out[path] then
+      local k = leaf(platform, path)
+      pathsByLeaf[k] = pathsByLeaf[k] or {}
+      table.insert(pathsByLeaf[k], path)
+    end
+  end
+  for _, r in ipairs(parsed.photos) do
+    if not used[r] and r.path then
+      local k = leaf(platform, r.path)
+      recsByLeaf[k] = recsByLeaf[k] or {}
+      table.insert(recsByLeaf[k], r)
+    end
+  end
+  for k, paths in pairs(pathsByLeaf) do
+    local recs = recsByLeaf[k]
+    if #paths == 1 and recs and #recs == 1 then out[paths[1]] = recs[1] end
+  end
+  return out
 end
 
 local function photoCount(byPath, batch)
@@ -148,10 +182,11 @@ end
 
 -- Apply develop results of one batch.
 local function applyDevelop(env, spec, parsed, batch, byPath, summary)
+  local matched = Actions.match(env.platform, parsed, batch)
   local targets = {}
   local anyMasks = false
   for _, path in ipairs(batch) do
-    local rec = recordFor(env.platform, parsed, path)
+    local rec = matched[path]
     for _, photo in ipairs(byPath[path]) do
       if not rec then summary:failed(path, 'atelier returned no result for this photo')
       elseif rec.status == 'failed' then summary:failed(path, rec.error)
@@ -227,9 +262,10 @@ local function applyDevelop(env, spec, parsed, batch, byPath, summary)
 end
 
 local function applyCritique(env, spec, parsed, batch, byPath, summary)
+  local matched = Actions.match(env.platform, parsed, batch)
   local targets = {}
   for _, path in ipairs(batch) do
-    local rec = recordFor(env.platform, parsed, path)
+    local rec = matched[path]
     for _, photo in ipairs(byPath[path]) do
       if not rec then summary:failed(path, 'atelier returned no result for this photo')
       elseif rec.status ~= 'ok' then summary:failed(path, rec.error or rec.reason)
@@ -261,9 +297,10 @@ local function applyCritique(env, spec, parsed, batch, byPath, summary)
 end
 
 local function applyDerived(env, spec, parsed, batch, byPath, summary)
+  local matched = Actions.match(env.platform, parsed, batch)
   local targets = {}
   for _, path in ipairs(batch) do
-    local rec = recordFor(env.platform, parsed, path)
+    local rec = matched[path]
     local source = byPath[path][1] -- one derived file per file, stacked on the first photo
     if not rec then summary:failed(path, 'atelier returned no result for this photo')
     elseif rec.status ~= 'ok' then summary:failed(path, rec.error or rec.reason)
@@ -298,8 +335,9 @@ local function applyDerived(env, spec, parsed, batch, byPath, summary)
 end
 
 local function applyStyle(env, _, parsed, batch, _, summary)
+  local matched = Actions.match(env.platform, parsed, batch)
   for _, path in ipairs(batch) do
-    local rec = recordFor(env.platform, parsed, path)
+    local rec = matched[path]
     if rec and rec.status ~= 'ok' then summary:failed(path, rec.error or rec.reason or rec.status)
     else summary:ok(path) end
   end

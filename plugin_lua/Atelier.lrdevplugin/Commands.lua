@@ -12,10 +12,12 @@ local Commands = {}
 --- Menu actions. `cli`: sub-command; `kind`: how results are used; `options`: which
 -- plugin settings become flags; `fixed`: flags always given.
 Commands.SPECS = {
+  -- --force: the user asked for this run, so the bridge's journal must not skip photos it
+  -- enhanced before (Lightroom may hold other settings by now)
   enhance = { cli = 'enhance', kind = 'develop', title = 'Auto-enhance',
-    options = { 'engine', 'predictor', 'style', 'masks', 'dryRun' } },
+    options = { 'engine', 'predictor', 'style', 'masks', 'dryRun' }, fixed = { '--force' } },
   enhanceMasks = { cli = 'enhance', kind = 'develop', title = 'Auto-enhance with sky & subject masks',
-    options = { 'engine', 'predictor', 'style', 'dryRun' }, fixed = { '--masks', 'sky,subject' } },
+    options = { 'engine', 'predictor', 'style', 'dryRun' }, fixed = { '--masks', 'sky,subject', '--force' } },
   mask = { cli = 'mask', kind = 'develop', title = 'Mask & enhance by description',
     options = { 'engine', 'dryRun' }, fixed = { '--enhance' }, prompt = true },
   critique = { cli = 'critique', kind = 'critique', title = 'Critique',

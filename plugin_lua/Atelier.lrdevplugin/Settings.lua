@@ -11,7 +11,7 @@ Settings.DEFAULTS = {
   engineAddress = '',      -- host:port of a running engine; blank = the bridge starts one
   predictor = 'analytic',  -- predictor name (analytic, filternet, …)
   styleProfile = '',       -- folder written by "Learn my style"; blank = none
-  maskMode = 'auto',       -- --masks for Auto-enhance
+  maskMode = 'none',       -- --masks for Auto-enhance (the masks menu item always asks for sky,subject)
   virtualCopyFirst = false, -- apply to a new virtual copy instead of the photo
   writeXmp = false,        -- also let the bridge write XMP (else --dry-run)
   critiqueRating = false,  -- Critique also sets the star rating

@@ -16,13 +16,14 @@ end
 
 describe('Auto-enhance', function()
   it('applies one history step per photo in one write gate, raw vs rendered white balance', function()
-    local env, state = fake_env.env({ photos = fake_env.photos() })
+    local env, state = fake_env.env({ photos = fake_env.photos(), prefs = { atelierPath = '/opt/atelier/bin/atelier',
+      maskMode = 'auto' } })
     local summary = Actions.run('enhance', env)
     local jpeg, nef, dng = env.catalog.photos[1], env.catalog.photos[2], env.catalog.photos[3]
 
     assert.are.equal(1, #state.argvs)
     assert.are.same({ '/opt/atelier/bin/atelier', 'enhance', '--predictor', 'analytic', '--masks', 'auto',
-      '--dry-run', '--json', '--', jpeg.path, nef.path, dng.path }, state.argvs[1])
+      '--dry-run', '--force', '--json', '--', jpeg.path, nef.path, dng.path }, state.argvs[1])
     assert.are.equal(1, #env.catalog.gates)
     assert.are.equal('Atelier: Auto-enhance', env.catalog.gates[1].name)
     assert.are.same({ timeout = 60 }, env.catalog.gates[1].timeout)
@@ -209,8 +210,8 @@ describe('Auto-enhance', function()
     local copy = fake.photo { path = '/p/a.jpg', masterPhoto = master }
     local env, state = fake_env.env({ photos = { master, copy }, prefs = { atelierPath = '/a', maskMode = 'none' } })
     Actions.run('enhance', env)
-    assert.are.same({ '/a', 'enhance', '--predictor', 'analytic', '--masks', 'none', '--dry-run', '--json', '--',
-      '/p/a.jpg' }, state.argvs[1])
+    assert.are.same({ '/a', 'enhance', '--predictor', 'analytic', '--masks', 'none', '--dry-run', '--force', '--json',
+      '--', '/p/a.jpg' }, state.argvs[1])
     assert.are.equal(1, #applies(master))
     assert.are.equal(1, #applies(copy))
   end)
@@ -270,6 +271,40 @@ describe('Auto-enhance', function()
     Actions.run('enhance', env)
     assert.are.equal(0, #state.argvs)
     assert.are.equal('Select one or more photos first.', env.dialogs.messages[1].text)
+  end)
+end)
+
+describe('Actions.match', function()
+  local function parsed(paths)
+    local out = { photos = {}, byPath = {} }
+    for i, p in ipairs(paths) do out.photos[i] = { path = p }; out.byPath[p] = out.photos[i] end
+    return out
+  end
+
+  it('matches exact paths, then resolved spellings by their unique file name', function()
+    local batch = { '/tmp/shoot/a.jpg', '/Users/ada/b.jpg', '/Volumes/X/c.jpg' }
+    local m = Actions.match('mac', parsed({ '/Users/ada/b.jpg', '/private/tmp/shoot/a.jpg', '/Volumes/Y/c.jpg' }), batch)
+    assert.are.equal('/private/tmp/shoot/a.jpg', m['/tmp/shoot/a.jpg'].path)
+    assert.are.equal('/Users/ada/b.jpg', m['/Users/ada/b.jpg'].path)
+    assert.are.equal('/Volumes/Y/c.jpg', m['/Volumes/X/c.jpg'].path)
+  end)
+
+  it('follows Windows spelling: case, slashes, a mapped drive come back as UNC', function()
+    local batch = { [[P:\Shoot\IMG_1.CR2]], [[C:\Fotos\b.jpg]] }
+    local m = Actions.match('win', parsed({ [[\\nas\photos\Shoot\IMG_1.CR2]], 'c:/fotos/B.JPG' }), batch)
+    assert.are.equal([[\\nas\photos\Shoot\IMG_1.CR2]], m[batch[1]].path)
+    assert.are.equal('c:/fotos/B.JPG', m[batch[2]].path)
+  end)
+
+  it('never guesses between two files of the same name', function()
+    local batch = { '/a/IMG_1.jpg', '/b/IMG_1.jpg' }
+    local m = Actions.match('mac', parsed({ '/x/a/IMG_1.jpg', '/x/b/IMG_1.jpg' }), batch)
+    assert.is_nil(m['/a/IMG_1.jpg'])
+    assert.is_nil(m['/b/IMG_1.jpg'])
+    -- and one record is never given to two photos
+    m = Actions.match('win', parsed({ [[C:\a.jpg]] }), { [[C:\a.jpg]], [[c:\A.JPG]] })
+    assert.truthy(m[ [[C:\a.jpg]] ])
+    assert.is_nil(m[ [[c:\A.JPG]] ])
   end)
 end)
 

@@ -10,18 +10,18 @@ describe('Commands.argv', function()
     local argv = Commands.argv('enhance', OPTS, { '/p/a.jpg', '/p/b c.dng' })
     assert.are.same({ '/opt/atelier/bin/atelier', 'enhance', '--engine', '127.0.0.1:50051',
       '--predictor', 'filternet', '--style', '/Users/ada/Atelier Styles/mine', '--masks', 'sky,subject',
-      '--dry-run', '--json', '--', '/p/a.jpg', '/p/b c.dng' }, argv)
+      '--dry-run', '--force', '--json', '--', '/p/a.jpg', '/p/b c.dng' }, argv)
   end)
 
   it('leaves out blank options', function()
     local argv = Commands.argv('enhance', { exe = 'atelier', engine = '', predictor = '', style = '',
       masks = '', dryRun = false }, { '/a.jpg' })
-    assert.are.same({ 'atelier', 'enhance', '--json', '--', '/a.jpg' }, argv)
+    assert.are.same({ 'atelier', 'enhance', '--force', '--json', '--', '/a.jpg' }, argv)
   end)
 
   it('forces sky & subject masks for the masks menu item', function()
     local argv = Commands.argv('enhanceMasks', { exe = 'atelier', masks = 'none' }, { '/a.jpg' })
-    assert.are.same({ 'atelier', 'enhance', '--masks', 'sky,subject', '--json', '--', '/a.jpg' }, argv)
+    assert.are.same({ 'atelier', 'enhance', '--masks', 'sky,subject', '--force', '--json', '--', '/a.jpg' }, argv)
   end)
 
   it('passes the prompt first after --, cleaned to one line', function()

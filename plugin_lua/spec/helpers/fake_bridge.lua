@@ -27,7 +27,7 @@ function M.split(argv)
     if a == '--' then
       for j = i + 1, #argv do pos[#pos + 1] = argv[j] end
       break
-    elseif a == '--json' or a == '--dry-run' or a == '--enhance' or a == '--write-rating' then
+    elseif a == '--json' or a == '--dry-run' or a == '--enhance' or a == '--write-rating' or a == '--force' then
       opts[a:sub(3)] = true; i = i + 1
     else
       opts[a:sub(3)] = argv[i + 1]; i = i + 2
