@@ -7,7 +7,9 @@ error, an unsafe XMP packet or a file changed underneath fail or skip that photo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ from bridge.client import EngineClient
 from bridge.discover import PhotoFile
 from bridge.journal import Journal, PhotoState
 from bridge.output import lightroom_settings, mask_records
+from bridge.writers import WriterPool
 from xmp.exiftool import ExifToolSession
 from xmp.lightroom import Provenance
 from xmp.packet import XmpError
@@ -76,8 +79,8 @@ def _record_for_analysis(photo: PhotoFile, analysis: pb.Analysis) -> dict[str, A
 
 
 def _write(
-    photo: PhotoFile, analysis: pb.Analysis, options: BatchOptions, engine_version: str,
-    exiftool: ExifToolSession,
+    exiftool: ExifToolSession, photo: PhotoFile, analysis: pb.Analysis, options: BatchOptions,
+    engine_version: str,
 ) -> dict[str, Any]:
     """Write one photo's XMP; returns its record (failed/skipped on a write problem)."""
     record = _record_for_analysis(photo, analysis)
@@ -106,35 +109,46 @@ def enhance_batch(
     *,
     journal: Journal | None = None,
     job: int = 0,
-    on_done: Callable[[PhotoOutcome], None] | None = None,
+    writers: int | None = None,
 ) -> Iterator[PhotoOutcome]:
     """Analyse and write ``photos``; yields one outcome per photo as each finishes.
+
+    Analysis answers arrive from the engine's stream; each is written by a writer thread
+    while the next ones are analysed.  At most ``2 × writers`` writes wait at a time.
 
     Args:
         client: a connected engine.
         photos: what to process (already filtered for resume).
         options: see `BatchOptions`.
-        journal / job: where each photo's state is recorded (not for dry runs).
-        on_done: called after each photo (progress).
+        journal / job: where each photo's state is recorded (not for dry runs); only
+            this thread touches the journal.
+        writers: writer threads (default `bridge.writers.default_writers`).
     """
     engine_version = client.info().version
     by_path = {p.path: p for p in photos}
-    with ExifToolSession() as exiftool:
+    pending: deque[tuple[Path, pb.Analysis, Future[dict[str, Any]]]] = deque()
+
+    def finish(path: Path, record: dict[str, Any], analysis: pb.Analysis | None) -> PhotoOutcome:
+        if journal is not None and not options.dry_run:
+            message = record.get("error", record.get("reason", ""))
+            journal.mark(job, path, _JOURNAL_STATE[record["status"]], message=message,
+                         result=record)
+        return PhotoOutcome(record, analysis)
+
+    def drain(limit: int) -> Iterator[PhotoOutcome]:
+        while len(pending) > limit or (pending and pending[0][2].done()):
+            path, analysis, future = pending.popleft()
+            yield finish(path, future.result(), analysis)
+
+    with WriterPool(writers) as pool:
         stream = client.analyze_stream([p.path for p in photos], options.analyze,
                                        in_flight=options.in_flight)
         for path, response in stream:
-            photo = by_path[path]
-            analysis: pb.Analysis | None = None
             if response.WhichOneof("result") == "error":
-                record = record_for_failure(path, response.error.message)
+                yield finish(path, record_for_failure(path, response.error.message), None)
             else:
                 analysis = response.analysis
-                record = _write(photo, analysis, options, engine_version, exiftool)
-            if journal is not None and not options.dry_run:
-                state: PhotoState = _JOURNAL_STATE[record["status"]]
-                message = record.get("error", record.get("reason", ""))
-                journal.mark(job, path, state, message=message, result=record)
-            outcome = PhotoOutcome(record, analysis)
-            if on_done:
-                on_done(outcome)
-            yield outcome
+                future = pool.submit(_write, by_path[path], analysis, options, engine_version)
+                pending.append((path, analysis, future))
+            yield from drain(2 * pool.writers)
+        yield from drain(0)

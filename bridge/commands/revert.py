@@ -58,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
     from xmp.exiftool import ExifToolSession
 
     photos, problems = find_photos(args.paths)
-    records = [{"path": str(p), "status": "failed", "error": m} for p, m in problems]
+    records: list[dict[str, Any]] = [
+        {"path": str(p), "status": "failed", "error": m} for p, m in problems]
     progress = Progress(len(photos))
     journal = None if args.dry_run else Journal(args.journal)
     try:
