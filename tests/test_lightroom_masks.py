@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from atelier.settings import local_adjustments_from_settings
 from atelier.v1 import engine_pb2 as pb
@@ -478,6 +478,18 @@ def test_budget_is_respected_and_costs_fidelity() -> None:
     assert small.iou < large.iou
     with pytest.raises(BrushError):
         fit_strokes(mask, budget=0)
+
+
+def test_thin_parts_get_bigger_dabs_when_the_budget_runs_out() -> None:
+    img = Image.new("L", (300, 200), 0)
+    draw = ImageDraw.Draw(img)
+    for i in range(3):
+        draw.line([(20, 30 + i * 60), (280, 50 + i * 50)], fill=255, width=4)
+    lines = np.asarray(img, np.float32) / 255
+    inside_only = fit_strokes(lines, budget=80, grow=0)
+    spilling = fit_strokes(lines, budget=80)
+    assert inside_only.dabs == spilling.dabs == 80
+    assert spilling.iou > inside_only.iou + 0.1
 
 
 def test_reference_renderer_matches_the_develop_model() -> None:

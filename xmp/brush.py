@@ -53,6 +53,10 @@ __all__ = [
 DEFAULT_BUDGET = 400
 #: Fitting grid long side, px: finer costs time, coarser loses thin parts.
 DEFAULT_FIT_SIZE = 384
+#: IoU above which the slower spilling strategy is not tried.
+_GOOD_ENOUGH = 0.9
+#: Only discs that fit inside with at most this radius, px, may grow past the region.
+_GROW_BELOW = 6.0
 #: Largest raster accepted, px per side (the proto's limit).
 MAX_SIDE = 65535
 
@@ -209,34 +213,50 @@ def _levels(max_rho: float, step: float) -> NDArray[np.float64]:
 
 
 def _greedy_discs(
-    region: BoolArray, budget: int, levels_step: float, min_gain: int
+    region: BoolArray, budget: int, levels_step: float, min_gain: int, *,
+    spill: float = 0.0, grow: int = 0,
 ) -> list[tuple[int, int, float]]:
-    """Discs ``(row, col, rho)`` inside ``region`` covering most of it, at most ``budget``.
+    """Discs ``(row, col, rho)`` covering most of ``region``, at most ``budget``.
 
-    ``rho`` is a disc's radius in px on ``region``'s grid; every pixel centre closer than
-    ``rho`` to the centre lies in ``region`` (the frame edge does not count as outside).
+    ``rho`` is a disc's radius in px on ``region``'s grid.  With ``grow = 0`` every pixel
+    centre closer than ``rho`` to a disc's centre lies in ``region``; ``grow`` allows
+    discs up to ``grow`` radius levels larger, which pays off on thin parts, at a cost of
+    ``spill`` per outside pixel covered (0..1: a dab is worth it when it adds more than
+    ``spill`` inside pixels per outside pixel — for IoU, ``spill`` ≈ the IoU reached).
+    The frame edge does not count as outside: dabs may hang over it.
     """
     h, w = region.shape
     if budget <= 0 or not region.any():
         return []
     if region.all():
         return [(h // 2, w // 2, math.hypot(h, w) / 2 + 1)]
-    pad = max(h, w)  # the region continues past the frame: dabs may hang over edges
+    pad = max(h, w)  # the region continues past the frame
     dist = ndimage.distance_transform_edt(np.pad(region, pad, mode="edge"))
     dist = np.asarray(dist, dtype=np.float64)[pad : pad + h, pad : pad + w]
     levels = _levels(float(dist.max()), levels_step)
-    # Largest allowed level strictly inside: pixel centres at distance < rho are in.
-    level_index = np.searchsorted(levels, dist, side="left") - 1
-    rows, cols = np.nonzero(region & (level_index >= 0))
-    rhos = levels[level_index[rows, cols]]
+    levels = np.concatenate([levels, levels[-1] * levels_step ** np.arange(1, grow + 1)])
+    # Largest level strictly inside: pixel centres at distance < rho are in the region.
+    inside = np.searchsorted(levels, dist, side="left") - 1
+    rows, cols = np.nonzero(region & (inside >= (0 if grow == 0 else -1)))
+    base = np.maximum(inside[rows, cols], 0)
+    # Growing pays off on thin parts only (a big disc grown spills far more than it adds).
+    extra = np.where(levels[base] <= _GROW_BELOW, grow, 0)
+    rows = np.repeat(rows, extra + 1)
+    cols = np.repeat(cols, extra + 1)
+    starts = np.cumsum(extra + 1) - (extra + 1)
+    step = np.arange(len(rows)) - np.repeat(starts, extra + 1)
+    index = np.minimum(np.repeat(base, extra + 1) + step, len(levels) - 1)
+    rhos = levels[index]
     # Big discs barely differ from their neighbours': thin their candidates to a lattice
     # whose pitch grows with the radius (a quarter of it), which keeps the greedy fast.
     pitch = np.maximum(1, (rhos / 4).astype(np.int64))
     keep = (rows % pitch == 0) & (cols % pitch == 0)
     rows, cols, rhos = rows[keep], cols[keep], rhos[keep]
     uncovered = region.copy()
+    clean = ~region  # outside pixels no dab covers yet (each costs ``spill`` once)
     cache = _DiscCache()
-    # Lazy greedy: gains only shrink, so a stale bound that still tops the heap is exact.
+    # Lazy greedy: a re-evaluated gain that still tops the heap is taken.  Without spill
+    # gains only shrink, so this is the exact greedy choice.
     heap = [(-math.pi * (rho + 1) ** 2, i) for i, rho in enumerate(rhos)]
     heapq.heapify(heap)
     chosen: list[tuple[int, int, float]] = []
@@ -246,7 +266,9 @@ def _greedy_discs(
             break
         cy, cx, rho = int(rows[i]), int(cols[i]), float(rhos[i])
         rs, cs, disc = _window((h, w), cy, cx, cache.get(rho))
-        gain = int(np.count_nonzero(uncovered[rs, cs] & disc))
+        gain = float(np.count_nonzero(uncovered[rs, cs] & disc))
+        if spill and gain >= min_gain:
+            gain -= spill * np.count_nonzero(clean[rs, cs] & disc)
         if heap and gain < -heap[0][0]:
             if gain >= min_gain:
                 heapq.heappush(heap, (-gain, i))
@@ -255,6 +277,7 @@ def _greedy_discs(
             continue
         chosen.append((cy, cx, rho))
         uncovered[rs, cs] &= ~disc
+        clean[rs, cs] &= ~disc
     return chosen
 
 
@@ -300,6 +323,8 @@ def fit_strokes(
     fit_size: int = DEFAULT_FIT_SIZE,
     radius_step: float = 1.15,
     min_gain: int = 2,
+    grow: int = 2,
+    spill: float = 0.8,
 ) -> BrushFit:
     """Cover a soft mask with brush dabs.
 
@@ -316,6 +341,9 @@ def fit_strokes(
         fit_size: long side, px, of the grid dabs are fitted on (the mask is box-downsampled).
         radius_step: ratio between allowed dab radii (> 1); fewer levels = fewer strokes.
         min_gain: a dab must add at least this many fitting-grid pixels.
+        grow: radius levels a paint dab may exceed the largest disc that fits inside
+            (0 = never spill; more covers thin parts with fewer dabs).
+        spill: cost of painting one outside pixel, in inside pixels gained, 0..1.
 
     Returns:
         strokes, their dab count and IoU on the fitting grid.
@@ -329,6 +357,8 @@ def fit_strokes(
         raise BrushError(f"edge {edge!r} is outside 0..1 (fraction of the long side)")
     if radius_step <= 1:
         raise BrushError(f"radius_step {radius_step!r} must be > 1")
+    if grow < 0 or not 0 <= spill <= 1:
+        raise BrushError(f"grow={grow!r} must be ≥ 0 and spill={spill!r} within 0..1")
     if holes not in ("avoid", "erase"):
         raise BrushError(f"holes={holes!r}: use 'avoid' or 'erase'")
     m = np.asarray(mask, dtype=np.float32)
@@ -340,22 +370,41 @@ def fit_strokes(
     scale = max(shape) / max(m.shape)  # fitting-grid px per mask px
     soft = _edge_width(m, m >= threshold, scale) if edge is None else edge * max(shape)
     soft = max(soft, 1.5)
-    if holes == "erase":
-        filled = ndimage.binary_fill_holes(target)
-        hole = filled & ~target
-        # Hole pixels are a cost only once painted over: give erasing its share of the budget.
-        share = int(np.count_nonzero(hole)) / max(int(np.count_nonzero(filled)), 1)
-        erase_budget = min(budget - 1, max(1, round(budget * min(0.5, 4 * share)))) \
-            if hole.any() else 0
-        erase = _greedy_discs(hole, erase_budget, radius_step, min_gain)
-        paint = _greedy_discs(filled, budget - len(erase), radius_step, min_gain)
-        strokes = _strokes_from_discs(paint, shape, soft, 1.0)
-        strokes += _strokes_from_discs(erase, shape, soft, 0.0)
-    else:
-        paint = _greedy_discs(target, budget, radius_step, min_gain)
-        strokes = _strokes_from_discs(paint, shape, soft, 1.0)
-    rendered = render_strokes(strokes, *shape)
-    return BrushFit(strokes, dab_count(strokes), iou(small, rendered, threshold))
+    # Dabs inside the region first; only when that runs out of budget (thin parts, fine
+    # texture) can bigger dabs that spill over do better: keep whichever renders closer.
+    best: BrushFit | None = None
+    for g in (0, grow) if grow else (0,):
+        strokes = _cover(target, budget, holes, soft, radius_step, min_gain, g, spill)
+        fit = BrushFit(strokes, dab_count(strokes),
+                       iou(small, render_strokes(strokes, *shape), threshold))
+        if best is None or fit.iou > best.iou:
+            best = fit
+        if best.dabs < budget or best.iou >= _GOOD_ENOUGH:
+            break  # all that fits inside is covered, or close enough: spare the time
+    assert best is not None
+    return best
+
+
+def _cover(
+    target: BoolArray, budget: int, holes: Holes, edge: float, radius_step: float,
+    min_gain: int, grow: int, spill: float,
+) -> list[pb.BrushStroke]:
+    """Strokes covering ``target`` (see `fit_strokes`)."""
+    shape = (int(target.shape[0]), int(target.shape[1]))
+    if holes == "avoid":
+        paint = _greedy_discs(target, budget, radius_step, min_gain, spill=spill, grow=grow)
+        return _strokes_from_discs(paint, shape, edge, 1.0)
+    filled = ndimage.binary_fill_holes(target)
+    hole = filled & ~target
+    # Hole pixels only cost once painted over: erasing gets the holes' share of the budget.
+    share = int(np.count_nonzero(hole)) / max(int(np.count_nonzero(filled)), 1)
+    erase_budget = min(budget - 1, max(1, round(budget * min(0.5, 4 * share)))) \
+        if hole.any() else 0
+    erase = _greedy_discs(hole, erase_budget, radius_step, min_gain)
+    paint = _greedy_discs(filled, budget - len(erase), radius_step, min_gain,
+                          spill=spill, grow=grow)
+    return _strokes_from_discs(paint, shape, edge, 1.0) + \
+        _strokes_from_discs(erase, shape, edge, 0.0)
 
 
 def fit_raster(raster: pb.RasterMask, **options: object) -> BrushFit:
