@@ -107,7 +107,8 @@ def main() -> int:
     parser.add_argument("--markdown", type=Path, help="write the table into this file")
     parser.add_argument("--no-cache", action="store_true")
     args = parser.parse_args()
-    repeats = dict(zip(args.sizes, args.repeats + [args.repeats[-1]] * len(args.sizes)))
+    padded = args.repeats + [args.repeats[-1]] * (len(args.sizes) - len(args.repeats))
+    repeats = dict(zip(args.sizes, padded[:len(args.sizes)], strict=True))
 
     start = time.perf_counter()
     paths = _photos(args.photos)

@@ -2,19 +2,26 @@
 
 For each target (`engine.style.targets`) learned from ``n`` examples, five candidates:
 
-- **ridge** on standardised photo features plus the analytic predictor's value for that
+- **ridge** on the photo features (standardised with fixed typical scales, see
+  `engine.style.features.FEATURE_SCALES`) plus the analytic predictor's value for that
   slider (so "what the photo needs" is an input), α chosen by closed-form leave-one-out;
 - **sparse**: the same inputs, but only the (up to) three that forward selection by
-  leave-one-out error picks — a photographer usually reacts to one or two things;
+  leave-one-out error picks — a photographer usually reacts to one or two things
+  (only from `_MIN_SPARSE` examples: fewer cannot tell a cue from a coincidence);
 - **neighbours**: the analytic value plus the distance-weighted mean of the k = 5 nearest
   examples' residuals (target − analytic) — "like your photo X";
 - **offset**: the analytic value plus the mean residual (your bias over the auto-adjust);
 - **mean**: your average setting.
 
-Their blend weights (a 0.25-step simplex grid) minimise the leave-one-out mean absolute
-error on the examples themselves, so the model trusts the analytic predictor more when
-examples are few or noisy.  Predictions are kept within the range of your examples
-widened by a quarter of it (guardrail against extrapolation).
+Their blend weights (a simplex grid: 0.25 steps, 0.5 steps below `_MIN_SPARSE`
+examples) minimise the leave-one-out mean absolute error on the examples themselves, so
+the model trusts the analytic predictor more when examples are few or noisy.
+
+Guardrails: a photo far from every example (nearest distance beyond `FAR` times the
+examples' typical nearest-neighbour distance) is shrunk toward the offset candidate —
+the analytic predictor plus your average bias, the part of a style that transfers to
+anything — fully so at twice that distance; predictions stay within the range of your
+examples widened by a quarter of it (and, in `engine.style.targets`, within the slider).
 """
 
 from __future__ import annotations
@@ -26,19 +33,31 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["MIN_EXAMPLES", "StyleModel", "TargetFit"]
+__all__ = ["FAR", "MIN_EXAMPLES", "StyleModel", "TargetFit"]
 
 #: Fewest examples a style profile is learned from (``learn-style`` refuses fewer).
 MIN_EXAMPLES = 5
 #: Fewest the model itself fits (leave-one-out evaluation of a 5-example profile fits 4).
 _MIN_FIT = 3
-_ALPHAS = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0)
+#: Ridge penalties, times the number of inputs (inputs are in typical-spread units).
+_ALPHAS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 _K = 5
 _CAMERA_PENALTY = 0.5
 _MAX_SPARSE = 3
-_MIN_SPARSE = 8  # fewer examples cannot tell a real cue from a coincidence
-_GRID = [w for w in itertools.product(np.arange(0, 1.01, 0.25), repeat=5)
-         if abs(sum(w) - 1) < 1e-9]
+_MIN_SPARSE = 8
+#: Distance (× the typical nearest-example distance) beyond which predictions shrink.
+FAR = 2.0
+_N_CANDIDATES = 5
+
+
+def _simplex(step: float) -> list[tuple[float, ...]]:
+    ticks = np.arange(0, 1 + 1e-9, step)
+    return [tuple(float(v) for v in w) for w in itertools.product(ticks, repeat=_N_CANDIDATES)
+            if abs(sum(w) - 1) < 1e-9]
+
+
+_GRID_FINE = _simplex(0.25)
+_GRID_COARSE = _simplex(0.5)
 
 F64 = NDArray[np.float64]
 
@@ -50,57 +69,72 @@ class TargetFit:
     rows: NDArray[np.int64]  # example indices used
     y: F64  # (n,) targets
     a: F64  # (n,) analytic values
-    coef: F64  # (D + 1,) ridge weights on [z, a_std]
-    a_mean: float
-    a_std: float
+    a_scale: float  # typical spread of the target (its analytic input is divided by it)
+    coef: F64  # (D + 1,) ridge weights on [z, a / a_scale]
     intercept: float
-    sparse: NDArray[np.int64]  # columns of [z, a_std] the sparse fit uses
+    sparse: NDArray[np.int64]  # columns of [z, a / a_scale] the sparse fit uses
     sparse_coef: F64
     sparse_intercept: float
     weights: tuple[float, ...]  # blend of (ridge, sparse, neighbours, offset, mean)
-    lo: float  # guardrail
+    lo: float  # guardrail range
     hi: float
-    loo_mae: float
+    typical_distance: float  # median nearest-example distance among the examples
+    loo_mae: float  # leave-one-out MAE of the blend (target units)
 
 
-def _standardise(x: F64, mean: F64, std: F64) -> F64:
-    return np.nan_to_num((x - mean) / std, nan=0.0)
-
-
-def _ridge(x: F64, y: F64, alphas: Sequence[float] = _ALPHAS) -> tuple[F64, float, F64]:
-    """Ridge with intercept, α by LOO: (coef, intercept, LOO predictions)."""
-    xm, ym = x.mean(0), y.mean()
+def _ridge(x: F64, y: F64, alphas: Sequence[float]) -> tuple[F64, float, F64]:
+    """Ridge with intercept, α (× inputs) by exact LOO: (coef, intercept, LOO predictions)."""
+    xm, ym = x.mean(0), float(y.mean())
     xc, yc = x - xm, y - ym
-    n = len(y)
+    n, d = xc.shape
     best: tuple[float, F64, F64] | None = None
-    gram = xc @ xc.T  # kernel form: cheap when n ≪ D or n ~ D
-    for alpha in alphas:
-        inv = np.linalg.solve(gram + alpha * np.eye(n), np.eye(n))
-        hat = gram @ inv
-        resid = yc - hat @ yc
-        lev = np.clip(np.diag(hat) + 1.0 / n, 0, 0.999)
-        loo = y - resid / (1 - lev)
-        err = float(np.abs(loo - y).mean())
-        if best is None or err < best[0]:
-            best = (err, xc.T @ (inv @ yc), loo)
+    if d < n:  # primal: (d, d) systems
+        gram = xc.T @ xc
+        for alpha in alphas:
+            inv = np.linalg.inv(gram + alpha * d * np.eye(d))
+            lev = np.einsum("ij,jk,ik->i", xc, inv, xc) + 1.0 / n
+            coef = inv @ (xc.T @ yc)
+            resid = yc - xc @ coef
+            loo = y - resid / (1 - np.clip(lev, 0, 0.999))
+            err = float(np.abs(loo - y).mean())
+            if best is None or err < best[0]:
+                best = (err, coef, loo)
+    else:  # dual (kernel) form: (n, n) systems, cheap when examples are few
+        kernel = xc @ xc.T
+        for alpha in alphas:
+            inv = np.linalg.inv(kernel + alpha * d * np.eye(n))
+            hat = kernel @ inv
+            resid = yc - hat @ yc
+            lev = np.clip(np.diag(hat) + 1.0 / n, 0, 0.999)
+            loo = y - resid / (1 - lev)
+            err = float(np.abs(loo - y).mean())
+            if best is None or err < best[0]:
+                best = (err, xc.T @ (inv @ yc), loo)
     assert best is not None
     coef = best[1]
-    return coef, float(ym - xm @ coef), best[2]
+    return coef, ym - float(xm @ coef), best[2]
+
+
+def _loo_mean(y: F64) -> F64:
+    return np.asarray((y.sum() - y) / (len(y) - 1))
 
 
 def _sparse(x: F64, y: F64) -> tuple[NDArray[np.int64], F64, float, F64]:
     """Forward selection of up to `_MAX_SPARSE` columns by LOO MAE (light ridge)."""
     chosen: list[int] = []
-    best_err = float(np.abs(y - (y.sum() - y) / (len(y) - 1)).mean())
-    best: tuple[F64, float, F64] = (np.zeros(0), float(y.mean()), (y.sum() - y) / (len(y) - 1))
+    loo_mean = _loo_mean(y)
+    best_err = float(np.abs(y - loo_mean).mean())
+    best: tuple[F64, float, F64] = (np.zeros(0), float(y.mean()), loo_mean)
     for _ in range(_MAX_SPARSE if len(y) >= _MIN_SPARSE else 0):
         trials = []
         for c in range(x.shape[1]):
-            if c not in chosen:
-                coef, icpt, loo = _ridge(x[:, [*chosen, c]], y, (0.1,))
+            if c not in chosen and np.ptp(x[:, c]) > 0:
+                coef, icpt, loo = _ridge(x[:, [*chosen, c]], y, (0.01,))
                 trials.append((float(np.abs(loo - y).mean()), c, coef, icpt, loo))
+        if not trials:
+            break
         err, c, coef, icpt, loo = min(trials, key=lambda t: t[0])
-        if err >= best_err * 0.97:  # keep only features that clearly help
+        if err >= best_err * 0.95:  # keep only inputs that clearly help
             break
         chosen.append(c)
         best_err, best = err, (coef, icpt, loo)
@@ -120,16 +154,18 @@ class StyleModel:
     """A photographer's style learned from (photo features, analytic settings, their settings).
 
     Args:
-        features: (n, D) photo features (NaN = unknown).
+        features: (n, D) photo features (NaN = unknown, imputed with the examples' mean).
         analytic: (n, T) the analytic predictor's values per target (0 where it is silent).
         targets: (n, T) the photographer's values, NaN where a target does not apply
             (raw white balance of a rendered photo, …).
         target_names: the T target names.
         cameras: n camera names ("" = unknown).
         names: n example names (for reasons).
+        scales: (D,) typical spread of each feature (default 1).
+        target_scales: (T,) typical spread of each target (default 1).
 
     Raises:
-        ValueError: fewer than `MIN_EXAMPLES` examples or mismatched shapes.
+        ValueError: fewer than three examples or mismatched shapes.
     """
 
     def __init__(
@@ -140,6 +176,8 @@ class StyleModel:
         target_names: Sequence[str],
         cameras: Sequence[str],
         names: Sequence[str],
+        scales: F64 | None = None,
+        target_scales: F64 | None = None,
     ) -> None:
         n = features.shape[0]
         if n < _MIN_FIT:
@@ -152,44 +190,53 @@ class StyleModel:
         self.target_names = list(target_names)
         self.cameras = list(cameras)
         self.names = list(names)
-        self.mean = np.nanmean(np.where(np.isfinite(features), features, np.nan), axis=0)
-        self.mean = np.nan_to_num(self.mean)
-        std = np.nanstd(np.where(np.isfinite(features), features, np.nan), axis=0)
-        self.std = np.where(np.nan_to_num(std) > 1e-9, np.nan_to_num(std), 1.0)
-        self.z = _standardise(features, self.mean, self.std)
+        finite = np.isfinite(features)
+        counts = finite.sum(0)
+        self.centre = np.where(counts > 0, np.where(finite, features, 0).sum(0)
+                               / np.maximum(counts, 1), 0.0)
+        self.scales = np.ones(features.shape[1]) if scales is None else np.asarray(scales)
+        t_scales = np.ones(len(target_names)) if target_scales is None else target_scales
+        self.z = self._standardise(features)
         self.fits: dict[str, TargetFit] = {}
         for t, name in enumerate(self.target_names):
             rows = np.flatnonzero(np.isfinite(targets[:, t]))
             if len(rows) >= _MIN_FIT:
-                self.fits[name] = self._fit(rows, analytic[rows, t], targets[rows, t])
+                self.fits[name] = self._fit(rows, analytic[rows, t], targets[rows, t],
+                                            float(t_scales[t]))
+
+    def _standardise(self, x: F64) -> F64:
+        return np.asarray(np.where(np.isfinite(x), (x - self.centre) / self.scales, 0.0))
 
     def _dist(self, z: F64, cams: Sequence[str], rows: NDArray[np.int64]) -> F64:
-        """(m, len(rows)) feature distances, plus a penalty across known cameras."""
+        """(m, len(rows)) RMS feature distances, plus a penalty across known cameras."""
         d = np.sqrt(((z[:, None, :] - self.z[rows][None]) ** 2).mean(-1))
         own = np.array([self.cameras[r] for r in rows])
         cam = np.array(cams)[:, None]
         return np.asarray(d + _CAMERA_PENALTY * ((cam != own[None]) & (cam != "") & (own != "")))
 
-    def _fit(self, rows: NDArray[np.int64], a: F64, y: F64) -> TargetFit:
+    def _fit(self, rows: NDArray[np.int64], a: F64, y: F64, a_scale: float) -> TargetFit:
         n = len(rows)
-        a_mean, a_std = float(a.mean()), float(a.std()) or 1.0
-        x = np.column_stack([self.z[rows], (a - a_mean) / a_std])
-        coef, intercept, loo_ridge = _ridge(x, y)
-        cols, s_coef, s_icpt, loo_sparse = _sparse(x, y)
+        x = np.column_stack([self.z[rows], a / a_scale])
         dist = self._dist(self.z[rows], [self.cameras[r] for r in rows], rows)
         np.fill_diagonal(dist, np.inf)  # leave self out
+        typical = float(np.median(dist.min(1)))
+        span = float(y.max() - y.min())
+        lo, hi = float(y.min() - 0.25 * span), float(y.max() + 0.25 * span)
+        empty = np.zeros(0, dtype=np.int64)
+        if span < 1e-9:  # always the same value (often: a slider you never touch)
+            return TargetFit(rows, y, a, a_scale, np.zeros(x.shape[1]), float(y[0]), empty,
+                             np.zeros(0), float(y[0]), (0, 0, 0, 0, 1), lo, hi, typical, 0.0)
+        coef, intercept, loo_ridge = _ridge(x, y, _ALPHAS)
+        cols, s_coef, s_icpt, loo_sparse = _sparse(x, y)
         resid = y - a
         loo_nn = a + _neighbours(dist, resid, _K)
-        total = resid.sum()
-        loo_off = a + (total - resid) / (n - 1)
-        loo_mean = (y.sum() - y) / (n - 1)
-        cands = np.column_stack([loo_ridge, loo_sparse, loo_nn, loo_off, loo_mean])
-        errs = [float(np.abs(cands @ np.array(w) - y).mean()) for w in _GRID]
+        loo_off = a + _loo_mean(resid)
+        cands = np.column_stack([loo_ridge, loo_sparse, loo_nn, loo_off, _loo_mean(y)])
+        grid = _GRID_FINE if n >= _MIN_SPARSE else _GRID_COARSE
+        errs = [float(np.abs(cands @ np.array(w) - y).mean()) for w in grid]
         best = int(np.argmin(errs))
-        span = float(y.max() - y.min())
-        return TargetFit(rows, y, a, coef, a_mean, a_std, intercept, cols, s_coef, s_icpt,
-                         tuple(_GRID[best]),
-                         float(y.min() - 0.25 * span), float(y.max() + 0.25 * span), errs[best])
+        return TargetFit(rows, y, a, a_scale, coef, intercept, cols, s_coef, s_icpt,
+                         grid[best], lo, hi, typical, errs[best])
 
     def predict(
         self, features: F64, analytic: F64, camera: str = ""
@@ -204,7 +251,7 @@ class StyleModel:
         Returns:
             ``({target: value}, {target: (nearest example name, its value)})``.
         """
-        z = _standardise(features[None], self.mean, self.std)
+        z = self._standardise(np.asarray(features, dtype=np.float64)[None])
         out: dict[str, float] = {}
         nearest: dict[str, tuple[str, float]] = {}
         for t, name in enumerate(self.target_names):
@@ -212,17 +259,31 @@ class StyleModel:
             if fit is None:
                 continue
             a = float(analytic[t])
-            x = np.append(z[0], (a - fit.a_mean) / fit.a_std)
+            x = np.append(z[0], a / fit.a_scale)
             dist = self._dist(z, [camera], fit.rows)
             resid = fit.y - fit.a
+            offset = a + float(resid.mean())
             cands = np.array([
                 float(x @ fit.coef + fit.intercept),
                 float(x[fit.sparse] @ fit.sparse_coef + fit.sparse_intercept),
                 a + float(_neighbours(dist, resid, _K)[0]),
-                a + float(resid.mean()),
+                offset,
                 float(fit.y.mean()),
             ])
-            out[name] = float(np.clip(cands @ np.array(fit.weights), fit.lo, fit.hi))
+            value = float(cands @ np.array(fit.weights))
+            far = float(dist.min()) / max(fit.typical_distance, 1e-6)
+            shrink = float(np.clip((far - FAR) / FAR, 0.0, 1.0))
+            value = (1 - shrink) * value + shrink * offset
+            out[name] = float(np.clip(value, fit.lo, fit.hi))
             j = int(np.argmin(dist[0]))
             nearest[name] = (self.names[int(fit.rows[j])], float(fit.y[j]))
         return out, nearest
+
+    def distance_ratio(self, features: F64, camera: str = "") -> float:
+        """Nearest-example distance of a photo over the examples' typical one (≥ 0)."""
+        z = self._standardise(np.asarray(features, dtype=np.float64)[None])
+        rows = np.arange(len(self.names), dtype=np.int64)
+        dist = self._dist(z, [camera], rows)
+        inner = self._dist(self.z, self.cameras, rows)
+        np.fill_diagonal(inner, np.inf)
+        return float(dist.min() / max(float(np.median(inner.min(1))), 1e-6))

@@ -17,11 +17,12 @@ import numpy as np
 
 from engine.decode.types import DecodedPhoto
 from engine.predictors.base import Predictor
-from engine.style.features import FEATURE_NAMES, camera_of, photo_features
+from engine.style.features import FEATURE_NAMES, FEATURE_SCALES, camera_of, photo_features
 from engine.style.model import StyleModel
 from engine.style.targets import (
     RAW_WB_TARGETS,
     RENDERED_WB_TARGETS,
+    TARGET_SCALES,
     TONE_TARGETS,
     targets_from_settings,
 )
@@ -77,7 +78,8 @@ class StyleProfile:
 
     def model(self, exclude: Sequence[int] = ()) -> StyleModel:
         """The style model fitted on every example except the indices in ``exclude``."""
-        keep = [e for i, e in enumerate(self.examples) if i not in set(exclude)]
+        skip = set(exclude)
+        keep = [e for i, e in enumerate(self.examples) if i not in skip]
 
         def table(key: str) -> np.ndarray:
             return np.array([[getattr(e, key).get(t, np.nan) for t in TARGET_NAMES]
@@ -88,6 +90,8 @@ class StyleProfile:
             np.array([e.features for e in keep], dtype=np.float64).reshape(len(keep), -1),
             analytic, table("targets"), TARGET_NAMES,
             [e.camera for e in keep], [e.name for e in keep],
+            np.array([FEATURE_SCALES[f] for f in FEATURE_NAMES]),
+            np.array([TARGET_SCALES[t] for t in TARGET_NAMES]),
         )
 
     def save(self, directory: str | Path) -> Path:

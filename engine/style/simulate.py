@@ -8,11 +8,13 @@ colourful, and one photo yields several distinct scenes.
 A `Photographer` looks at a scene as a person would and sets sliders from that plus their
 taste, plus Gaussian noise (their hand is not perfectly steady).  The *looks* are
 deliberately not the style model's features nor the analytic predictor's measurements:
-arithmetic mean luminance (the model sees log-luminance percentiles), grey-world cast
-(the model and the analytic predictor see shades-of-grey), the 75th percentile of HSV
+arithmetic mean luminance (the model sees log-luminance percentiles), grey-world
+temperature cast and the tint of the least colourful third of the pixels (the model
+sees grey-world and shades-of-grey log-ratios, the analytic predictor shades-of-grey on
+neutral pixels), the 75th percentile of HSV
 saturation of non-dark pixels (the model sees the mean chroma), the fraction of sRGB luma
-below 0.2 / above 0.85 (the model sees an 8-bin histogram) and the interquartile range of
-sRGB luma (the model sees its standard deviation).
+below 0.2 / above 0.85 (the model sees an 8-bin histogram) and the 10–90 % range of
+sRGB luma (the model sees its standard deviation and percentiles 5/25/50/75/95).
 
 `evaluate` learns a profile from ``n`` scenes and scores leave-one-out predictions
 against the "apply my average settings" baseline; examples made from the same source
@@ -95,7 +97,7 @@ def _moody(lk: dict[str, float]) -> dict[str, float]:
     return {"Exposure2012": 0.8 * lk["key_ev"] - 0.3,
             "IncrementalTemperature": 0.8 * lk["cast"] - 10,
             "Blacks2012": -20 - 100 * lk["dark"],
-            "Contrast2012": 70 - 150 * lk["iqr"]}
+            "Contrast2012": 60 - 80 * lk["spread"]}
 
 
 def _punchy(lk: dict[str, float]) -> dict[str, float]:
@@ -103,14 +105,14 @@ def _punchy(lk: dict[str, float]) -> dict[str, float]:
             "IncrementalTemperature": 0.8 * lk["cast"],
             "Vibrance": 80 - 160 * lk["saturation"],
             "Shadows2012": 10 + 120 * lk["dark"],
-            "Clarity2012": 50 - 120 * lk["iqr"]}
+            "Clarity2012": 45 - 60 * lk["spread"]}
 
 
 def _airy(lk: dict[str, float]) -> dict[str, float]:
     return {"Exposure2012": 0.9 * lk["key_ev"] + 0.7,
             "IncrementalTemperature": 0.6 * lk["cast"] - 5,
             "IncrementalTint": 0.5 * lk["tint_cast"] + 5,
-            "Contrast2012": -10 - 80 * lk["iqr"],
+            "Contrast2012": -10 - 40 * lk["spread"],
             "Saturation": -40 * lk["saturation"]}
 
 
@@ -118,7 +120,8 @@ _NOISE = {"Exposure2012": 0.1, "IncrementalTemperature": 3.0, "IncrementalTint":
 #: The simulated photographers (several tastes, each with a steady-but-human hand).
 PHOTOGRAPHERS: tuple[Photographer, ...] = (
     Photographer("bright-warm", "+0.4 EV over a mid-grey key, warmer than neutral, "
-                 "vibrance for dull scenes, highlights pulled in bright ones", _bright_warm, _NOISE),
+                 "vibrance for dull scenes, highlights pulled in bright ones",
+                 _bright_warm, _NOISE),
     Photographer("moody", "−0.3 EV, cooler, crushed blacks (more in dark scenes), "
                  "contrast for flat scenes", _moody, _NOISE),
     Photographer("punchy", "+0.1 EV, neutral, high vibrance, opened shadows, clarity for "
@@ -134,28 +137,37 @@ def looks_of(linear: np.ndarray) -> dict[str, float]:
 
     Returns:
         ``key_ev``: EV bringing the mean linear luminance to 0.18 (−3..3);
-        ``cast`` / ``tint_cast``: the ``IncrementalTemperature`` / ``IncrementalTint``
-        that neutralise the grey-world mean (−60..60 / −40..40);
+        ``cast``: the ``IncrementalTemperature`` that neutralises the grey-world mean
+        (−60..60); ``tint_cast``: the ``IncrementalTint`` that neutralises the mean of
+        the least colourful third of the pixels (−40..40);
         ``saturation``: 75th percentile of HSV saturation of pixels with sRGB luma > 0.1
         (0..1); ``dark`` / ``bright``: fraction of sRGB luma < 0.2 / > 0.85;
-        ``iqr``: interquartile range of sRGB luma (0..1).
+        ``spread``: 90th minus 10th percentile of sRGB luma (0..1).
     """
     rgb = np.clip(np.asarray(linear, dtype=np.float64), 0, None)
-    mean_rgb = rgb.reshape(-1, 3).mean(0)
+    flat = rgb.reshape(-1, 3)
+    mean_rgb = flat.mean(0)
     y = float(mean_rgb @ _LUMA)
-    cct, duv = xy_to_cct_duv(rgb_to_xy(mean_rgb))
-    inc_temp, inc_tint = shift_to_incremental(cct, duv)
+    inc_temp = shift_to_incremental(*xy_to_cct_duv(rgb_to_xy(mean_rgb)))[0]
+    # A green or magenta cast is judged on what should be grey: the least colourful
+    # third of the visible pixels (a red door is not a magenta cast).
+    visible = flat[flat @ _LUMA > 0.02]
+    visible = visible if len(visible) >= 16 else flat
+    peak = np.maximum(visible.max(1), 1e-6)
+    greyish = visible[(peak - visible.min(1)) / peak <= np.percentile(
+        (peak - visible.min(1)) / peak, 33)]
+    inc_tint = shift_to_incremental(*xy_to_cct_duv(rgb_to_xy(greyish.mean(0) + 1e-9)))[1]
     srgb = linear_to_srgb(np.clip(rgb, 0, 1)).astype(np.float64)
     luma = srgb @ _LUMA
     hi, lo = srgb.max(-1), srgb.min(-1)
     sat = ((hi - lo) / np.maximum(hi, 1e-3))[luma > 0.1]
-    p25, p75 = np.percentile(luma, (25, 75))
+    p10, p90 = np.percentile(luma, (10, 90))
     return {"key_ev": float(np.clip(np.log2(0.18 / max(y, 1e-4)), -3, 3)),
             "cast": float(np.clip(inc_temp, -60, 60)),
             "tint_cast": float(np.clip(inc_tint, -40, 40)),
             "saturation": float(np.percentile(sat, 75)) if sat.size else 0.0,
             "dark": float((luma < 0.2).mean()), "bright": float((luma > 0.85).mean()),
-            "iqr": float(p75 - p25)}
+            "spread": float(p90 - p10)}
 
 
 def make_scenes(

@@ -23,6 +23,7 @@ from xmp.vocabulary import global_slider
 __all__ = [
     "RAW_WB_TARGETS",
     "RENDERED_WB_TARGETS",
+    "TARGET_SCALES",
     "TONE_TARGETS",
     "settings_from_targets",
     "targets_from_settings",
@@ -35,6 +36,13 @@ TONE_TARGETS: tuple[str, ...] = (
 )
 RENDERED_WB_TARGETS = ("rendered.temperature_shift", "rendered.tint_shift")
 RAW_WB_TARGETS = ("raw.temperature_shift", "raw.tint_shift")
+
+#: Typical spread of each target across photos, in its units (EV, slider units,
+#: incremental white-balance units).
+TARGET_SCALES: dict[str, float] = {
+    **{name: 20.0 for name in TONE_TARGETS}, "Exposure2012": 1.0,
+    **{name: 15.0 for name in (*RENDERED_WB_TARGETS, *RAW_WB_TARGETS)},
+}
 
 _D65 = (6504.0, 10.0)  # as-shot white assumed when a raw file does not say
 
