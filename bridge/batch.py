@@ -97,6 +97,8 @@ def _write(
         return record_for_failure(photo.path, str(exc), status="skipped")
     except (XmpError, SliderRangeError, OSError) as exc:
         return record_for_failure(photo.path, f"could not write XMP: {exc}")
+    except Exception as exc:  # a bug or a dead ExifTool must fail this photo, not the batch
+        return record_for_failure(photo.path, f"could not write XMP: {type(exc).__name__}: {exc}")
     if not options.dry_run:
         record["xmp"] = {"path": str(result.path), "mode": result.mode}
     return record
@@ -107,9 +109,9 @@ def enhance_batch(
     photos: Sequence[PhotoFile],
     options: BatchOptions,
     *,
+    writers: WriterPool,
     journal: Journal | None = None,
     job: int = 0,
-    writers: int | None = None,
 ) -> Iterator[PhotoOutcome]:
     """Analyse and write ``photos``; yields one outcome per photo as each finishes.
 
@@ -120,9 +122,10 @@ def enhance_batch(
         client: a connected engine.
         photos: what to process (already filtered for resume).
         options: see `BatchOptions`.
+        writers: the writer threads (started before the engine connection: see
+            `WriterPool`).
         journal / job: where each photo's state is recorded (not for dry runs); only
             this thread touches the journal.
-        writers: writer threads (default `bridge.writers.default_writers`).
     """
     engine_version = client.info().version
     by_path = {p.path: p for p in photos}
@@ -140,15 +143,14 @@ def enhance_batch(
             path, analysis, future = pending.popleft()
             yield finish(path, future.result(), analysis)
 
-    with WriterPool(writers) as pool:
-        stream = client.analyze_stream([p.path for p in photos], options.analyze,
-                                       in_flight=options.in_flight)
-        for path, response in stream:
-            if response.WhichOneof("result") == "error":
-                yield finish(path, record_for_failure(path, response.error.message), None)
-            else:
-                analysis = response.analysis
-                future = pool.submit(_write, by_path[path], analysis, options, engine_version)
-                pending.append((path, analysis, future))
-            yield from drain(2 * pool.writers)
-        yield from drain(0)
+    stream = client.analyze_stream([p.path for p in photos], options.analyze,
+                                   in_flight=options.in_flight)
+    for path, response in stream:
+        if response.WhichOneof("result") == "error":
+            yield finish(path, record_for_failure(path, response.error.message), None)
+        else:
+            analysis = response.analysis
+            future = writers.submit(_write, by_path[path], analysis, options, engine_version)
+            pending.append((path, analysis, future))
+        yield from drain(2 * writers.writers)
+    yield from drain(0)

@@ -14,6 +14,7 @@ from bridge.discover import PhotoFile, find_photos
 from bridge.engine_process import EngineStartError
 from bridge.journal import Journal
 from bridge.output import Progress, print_summary, write_json
+from bridge.writers import WriterPool
 from engine import __version__
 
 __all__ = ["EnhanceRun"]
@@ -75,8 +76,9 @@ class EnhanceRun:
         batch = BatchOptions(self.options, sidecar=self.args.sidecar,
                              dry_run=self.args.dry_run, in_flight=self.args.in_flight)
         try:
-            with connect(self.args, quiet=self.args.json) as client:
-                for outcome in enhance_batch(client, photos, batch, journal=journal, job=job):
+            with WriterPool() as writers, connect(self.args, quiet=self.args.json) as client:
+                for outcome in enhance_batch(client, photos, batch, writers=writers,
+                                             journal=journal, job=job):
                     record = outcome.record
                     self.records[Path(record["path"])] = record
                     self.outcomes.append(outcome)

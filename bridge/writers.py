@@ -7,6 +7,7 @@ with the engine instead of writing one photo at a time behind it.
 from __future__ import annotations
 
 import os
+import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -27,22 +28,26 @@ def default_writers() -> int:
 
 class WriterPool:
     """``with WriterPool(2) as pool: pool.submit(fn, …)`` — ``fn(exiftool, …)`` runs on a
-    writer thread and gets that thread's own `ExifToolSession`."""
+    writer thread and gets that thread's own `ExifToolSession`.
+
+    Make the pool *before* opening any gRPC channel: PyExifTool starts ExifTool with a
+    ``preexec_fn``, which can deadlock the forked child while gRPC's threads run.
+    """
 
     def __init__(self, writers: int | None = None) -> None:
         self.writers = writers or default_writers()
-        self._pool = ThreadPoolExecutor(self.writers, thread_name_prefix="atelier-write")
         self._local = threading.local()
-        self._sessions: list[ExifToolSession] = []
-        self._lock = threading.Lock()
+        # Started here, one after the other, before any writer thread runs.
+        self._sessions = [ExifToolSession().__enter__() for _ in range(self.writers)]
+        self._free: queue.SimpleQueue[ExifToolSession] = queue.SimpleQueue()
+        for session in self._sessions:
+            self._free.put(session)
+        self._pool = ThreadPoolExecutor(self.writers, thread_name_prefix="atelier-write")
 
     def _session(self) -> ExifToolSession:
         session: ExifToolSession | None = getattr(self._local, "session", None)
-        if session is None:
-            session = ExifToolSession().__enter__()
-            self._local.session = session
-            with self._lock:
-                self._sessions.append(session)
+        if session is None:  # each writer thread takes one session for good
+            session = self._local.session = self._free.get()
         return session
 
     def submit(self, fn: Callable[..., T], *args: object) -> Future[T]:
