@@ -396,13 +396,11 @@ def _cover(
         return _strokes_from_discs(paint, shape, edge, 1.0)
     filled = ndimage.binary_fill_holes(target)
     hole = filled & ~target
-    # Hole pixels only cost once painted over: erasing gets the holes' share of the budget.
-    share = int(np.count_nonzero(hole)) / max(int(np.count_nonzero(filled)), 1)
-    erase_budget = min(budget - 1, max(1, round(budget * min(0.5, 4 * share)))) \
-        if hole.any() else 0
-    erase = _greedy_discs(hole, erase_budget, radius_step, min_gain)
-    paint = _greedy_discs(filled, budget - len(erase), radius_step, min_gain,
-                          spill=spill, grow=grow)
+    # Paint the filled shape (it needs few dabs), then erase the holes with what is left;
+    # at most half the budget paints when there are holes to erase.
+    paint_budget = budget if not hole.any() else max(1, budget // 2)
+    paint = _greedy_discs(filled, paint_budget, radius_step, min_gain, spill=spill, grow=grow)
+    erase = _greedy_discs(hole, budget - len(paint), radius_step, min_gain)
     return _strokes_from_discs(paint, shape, edge, 1.0) + \
         _strokes_from_discs(erase, shape, edge, 0.0)
 

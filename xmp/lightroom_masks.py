@@ -40,7 +40,7 @@ from PIL import Image
 
 from atelier.settings import local_settings_from_adjustments
 from atelier.v1 import engine_pb2 as pb
-from xmp.brush import DEFAULT_BUDGET, BrushError, decode_png_mask, fit_strokes
+from xmp.brush import DEFAULT_BUDGET, BrushError, decode_png_mask, fit_raster
 from xmp.packet import qname
 from xmp.vocabulary import local_slider
 
@@ -489,7 +489,7 @@ def correction_element(
 
 def _fitted_brush(comp: pb.Mask, budget: int) -> pb.Mask:
     try:
-        fit = fit_strokes(decode_png_mask(comp.raster.png), budget=budget)
+        fit = fit_raster(comp.raster, budget=budget)
     except BrushError as exc:
         raise MaskWriteError(f"raster mask: {exc}") from None
     if not fit.strokes:
