@@ -3,11 +3,15 @@
 Lightroom keeps AI mask pixels in its catalogue, never in XMP, so an arbitrary raster
 mask reaches it as brush dabs.  `fit_strokes` covers the mask's ``≥ threshold`` region
 with round dabs chosen greedily (lazy greedy set cover: each dab is the one that adds
-the most still-uncovered pixels) inside a dab budget.  Dabs stay inside the region (a dab
-is never larger than the distance to the nearest outside pixel), so holes and concave
-parts are respected without erasing; ``holes="erase"`` instead paints over enclosed
-holes and erases them afterwards with ``value = 0`` strokes, which needs fewer dabs for
-many small holes.  Frame edges are not region edges: dabs may hang over them.
+the most still-uncovered pixels) inside a dab budget.  Dabs first stay inside the region
+(a dab is never larger than the distance to the nearest outside pixel), so holes and
+concave parts are respected without erasing.  When that runs out of budget before the
+region is covered (thin parts, fine texture), small dabs may also grow past the region
+at a cost per outside pixel, and the better of the two renderings is kept.
+``holes="erase"`` instead paints over enclosed holes and erases them afterwards with
+``value = 0`` strokes.  Each dab's soft edge has the mask's own edge width (at least
+1.5 px of the fitting grid), so big overlapping dabs do not spread.  Frame edges are not
+region edges: dabs may hang over them.
 
 `render_strokes` is the reference renderer (same model as
 ``engine.develop.masks.brush``): a stroke covers ``s = 1 − Π (1 − flow · footprint)``
