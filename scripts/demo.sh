@@ -8,7 +8,7 @@ bash scripts/setup.sh
 rm -rf build/demo && mkdir -p build/demo/photos
 cp samples/*.jpg samples/*.tif samples/*.png build/demo/photos/
 status=0
-.venv/bin/atelier enhance build/demo/photos --report build/demo/report.html "$@" || status=$?
+.venv/bin/atelier enhance build/demo/photos --masks auto --force --report build/demo/report.html "$@" || status=$?
 echo
 echo "Develop settings now inside build/demo/photos/ (read them with: exiftool -XMP-crs:all FILE)."
 [ -f build/demo/report.html ] && echo "Review report: build/demo/report.html"
