@@ -129,7 +129,7 @@ def all_kinds() -> list[pb.MaskedAdjustment]:
         pb.MaskedAdjustment(
             name="Blob", adjustments=adjustments(LocalShadows2012=40, LocalTexture=-12),
             forms=[form(semantic(pb.SEMANTIC_CLASS_MOUNTAINS)),  # no Lightroom code: skipped
-                   form(pb.Mask(raster=png(blob_with_hole(200, 300))))]),
+                   form(pb.Mask(raster=png(blob_with_hole(120, 180))))]),
     ]
 
 
