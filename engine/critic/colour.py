@@ -1,0 +1,94 @@
+"""Colour cast: the light's colour from the illuminant estimate, and how far from grey the
+photo's near-neutral surfaces are (ΔE*ab).
+
+The near-neutrals are the pixels least chromatic *after* dividing by the illuminant
+estimate (what should be grey under that light); their mean CIELAB a*, b* in the photo as
+it is gives the visible cast, so the two measurements agree on direction by construction
+and the ΔE is what a viewer sees on the greys.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.color.white_balance import (
+    estimate_illuminant,
+    rgb_to_xy,
+    shift_to_incremental,
+    xy_to_cct_duv,
+)
+from engine.critic._image import Linear, lab, luminance
+
+__all__ = ["NEUTRAL_SHARE", "ColourMeasurement", "cast_name", "measure_colour"]
+
+#: Share of the well-exposed pixels taken as the photo's near-neutrals.
+NEUTRAL_SHARE = 0.15
+
+
+@dataclass(frozen=True)
+class ColourMeasurement:
+    """Colour-cast facts of one photo.
+
+    Attributes:
+        cct: correlated colour temperature of the estimated light, K (2000..25000).
+        duv: its distance from the Planckian locus (> 0 greenish).
+        temperature_fix: ``IncrementalTemperature`` that would neutralise the light,
+            unclamped slider units (> 0: the picture needs warming).
+        tint_fix: ``IncrementalTint`` that would neutralise it (> 0: needs magenta).
+        neutral_a: mean CIELAB a* of the near-neutrals (> 0 magenta/red, < 0 green).
+        neutral_b: mean b* of the near-neutrals (> 0 yellow/warm, < 0 blue/cool).
+        neutral_delta_e: ΔE*ab of the near-neutrals from grey, ≥ 0.
+        neutral_share: fraction 0..1 of the frame the near-neutrals cover.
+    """
+
+    cct: float
+    duv: float
+    temperature_fix: float
+    tint_fix: float
+    neutral_a: float
+    neutral_b: float
+    neutral_delta_e: float
+    neutral_share: float
+
+
+def cast_name(a: float, b: float) -> str:
+    """Photographer's name for the hue of a cast with CIELAB (a*, b*)."""
+    hue = math.degrees(math.atan2(b, a)) % 360
+    names = ((30, "magenta-red"), (70, "orange"), (105, "yellow"), (150, "yellow-green"),
+             (200, "green"), (250, "cyan"), (300, "blue"), (340, "violet"), (360, "magenta"))
+    return next(name for limit, name in names if hue < limit)
+
+
+def measure_colour(rgb: Linear) -> ColourMeasurement:
+    """Measure the colour cast of validated linear sRGB pixels (see `_image.prepare`)."""
+    illuminant = estimate_illuminant(rgb)
+    cct, duv = xy_to_cct_duv(rgb_to_xy(illuminant))
+    cct = min(max(cct, 2000.0), 25000.0)
+    temperature_fix, tint_fix = shift_to_incremental(cct, duv)
+
+    flat = rgb.reshape(-1, 3)
+    y = luminance(flat)
+    usable = (flat.max(axis=-1) < 0.95) & (y > 0.01)  # clipped or black pixels carry no hue
+    if usable.sum() < 64:
+        usable = np.ones(len(flat), dtype=bool)
+    sel = flat[usable]
+    balanced = sel / illuminant.astype(np.float32)
+    peak = np.maximum(balanced.max(axis=-1), 1e-6)
+    chroma = (peak - balanced.min(axis=-1)) / peak
+    neutral = chroma <= np.percentile(chroma, NEUTRAL_SHARE * 100)
+    # The mean of a*, b* of the greys as they are (not balanced): the visible cast.
+    grey = lab(sel[neutral])
+    a, b = float(grey[:, 1].mean()), float(grey[:, 2].mean())
+    return ColourMeasurement(
+        cct=cct,
+        duv=duv,
+        temperature_fix=temperature_fix,
+        tint_fix=tint_fix,
+        neutral_a=a,
+        neutral_b=b,
+        neutral_delta_e=math.hypot(a, b),
+        neutral_share=float(neutral.sum()) / len(flat),
+    )

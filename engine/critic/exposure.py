@@ -1,0 +1,101 @@
+"""Exposure: key, highlight placement, clipping, crushed shadows, use of the tonal range.
+
+The exposure error uses the same two anchors as the analytic predictor (a photographic
+key for the centre-weighted median, a target for the brightest 0.5 %), so the critic's
+verdict and the predictor's ``Exposure2012`` agree in sign and size.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.critic._image import Linear, encoded, luminance, mask_place
+from engine.predictors.analytic import (
+    DARKEN_LIMIT_EV,
+    HIGHLIGHT_HEADROOM_EV,
+    HIGHLIGHT_TARGET,
+    KEY,
+    KEY_WEIGHT,
+)
+
+__all__ = ["CLIP_LEVEL", "CRUSH_LEVEL", "ExposureMeasurement", "measure_exposure"]
+
+#: Encoded value at or above which a channel counts as clipped (254/255).
+CLIP_LEVEL = 254 / 255
+#: Encoded luma (sRGB) at or below which a pixel counts as crushed to black (3/255).
+CRUSH_LEVEL = 3 / 255
+
+
+@dataclass(frozen=True)
+class ExposureMeasurement:
+    """Exposure facts of one photo.
+
+    Attributes:
+        median_luminance: centre-weighted median linear luminance, 0..1.
+        key_ev: log2(median / `KEY`), EV; < 0 darker than a normal key.
+        highlight_ev: log2(99.5th percentile / `HIGHLIGHT_TARGET`), EV; < 0 the
+            brightest tones stop short of white.
+        error_ev: combined exposure error, EV, −4..+4; < 0 under-exposed (the analytic
+            predictor's ``Exposure2012`` is about −error_ev).
+        clipped: fraction 0..1 of pixels with a channel at or above `CLIP_LEVEL`.
+        crushed: fraction 0..1 of pixels at or below `CRUSH_LEVEL`.
+        range_used: encoded-luma span between the 0.5th and 99.5th percentiles, 0..1.
+        clipped_where: where in the frame the clipped pixels gather ("" if none).
+        crushed_where: where the crushed pixels gather ("" if none).
+    """
+
+    median_luminance: float
+    key_ev: float
+    highlight_ev: float
+    error_ev: float
+    clipped: float
+    crushed: float
+    range_used: float
+    clipped_where: str
+    crushed_where: str
+
+
+def _centre_weighted_median(y: Linear) -> float:
+    """Median with half the weight uniform and half a centred Gaussian (σ = 35 % a side)."""
+    h, w = y.shape
+    gy = np.exp(-0.5 * ((np.arange(h) - (h - 1) / 2) / (0.35 * h)) ** 2)
+    gx = np.exp(-0.5 * ((np.arange(w) - (w - 1) / 2) / (0.35 * w)) ** 2)
+    g = np.outer(gy, gx)
+    weights = (0.5 / (h * w) + 0.5 * g / g.sum()).ravel()
+    values = y.ravel()
+    order = np.argsort(values)
+    cum = np.cumsum(weights[order])
+    return float(values[order][np.searchsorted(cum, cum[-1] / 2)])
+
+
+def measure_exposure(rgb: Linear) -> ExposureMeasurement:
+    """Measure exposure on validated linear sRGB pixels (see `_image.prepare`)."""
+    y = luminance(rgb)
+    median = max(_centre_weighted_median(y), 1e-5)
+    p995 = max(float(np.percentile(y, 99.5)), 1e-5)
+    key_ev = math.log2(median / KEY)
+    highlight_ev = math.log2(p995 / HIGHLIGHT_TARGET)
+    blend = KEY_WEIGHT * key_ev + (1 - KEY_WEIGHT) * highlight_ev
+    # Mirror of the predictor's limits: a high-key scene is not "over-exposed" because
+    # its median is bright, as long as its highlights are not pushed past white.
+    error = min(max(blend, highlight_ev - HIGHLIGHT_HEADROOM_EV), highlight_ev + DARKEN_LIMIT_EV)
+    error = max(-4.0, min(4.0, error))
+    enc = encoded(rgb)
+    clip_mask = enc.max(axis=-1) >= CLIP_LEVEL
+    luma_enc = encoded(y[..., None])[..., 0]
+    crush_mask = luma_enc <= CRUSH_LEVEL
+    lo, hi = np.percentile(luma_enc, [0.5, 99.5])
+    return ExposureMeasurement(
+        median_luminance=median,
+        key_ev=key_ev,
+        highlight_ev=highlight_ev,
+        error_ev=error,
+        clipped=float(clip_mask.mean()),
+        crushed=float(crush_mask.mean()),
+        range_used=float(hi - lo),
+        clipped_where=mask_place(clip_mask),
+        crushed_where=mask_place(crush_mask),
+    )

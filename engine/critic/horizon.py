@@ -1,0 +1,112 @@
+"""Horizon and verticals: how far the frame's straight lines tilt, from a Hough transform.
+
+Edge pixels (local gradient maxima) vote for lines within `MAX_TILT` degrees of horizontal
+or vertical, each only for angles within `ANGLE_TOLERANCE` of its own gradient direction
+(a gradient-constrained Hough transform, so texture does not flood the accumulator).  For
+each candidate angle the votes are binned by distance ρ; the sum of squared bin counts
+rewards long collinear runs over scattered pixels.  The best angle (refined to a fraction
+of a step by a parabola) is the tilt.  numpy/scipy only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import ndimage
+
+from engine.critic._image import Linear, encoded, luminance, ridge_maxima
+
+__all__ = ["HorizonMeasurement", "measure_horizon"]
+
+MAX_TILT = 12.0  # degrees either side of level considered a tilt (beyond: a diagonal)
+STEP = 0.1  # degrees, Hough angle resolution
+ANGLE_TOLERANCE = 4.0  # degrees, how far a pixel's gradient may be from a line it votes for
+RHO_BIN = 1.5  # px
+VERTICAL_WEIGHT = 0.7  # verticals converge under perspective: trusted a little less
+
+
+@dataclass(frozen=True)
+class HorizonMeasurement:
+    """Tilt facts of one photo.
+
+    Attributes:
+        tilt: angle of the dominant near-level lines, degrees, −`MAX_TILT`..+`MAX_TILT`,
+            positive = counter-clockwise as displayed (the right end of a horizon is
+            higher); the straighten angle that fixes it is −tilt.
+        confidence: 0..1, how clearly one angle wins (0 = no straight lines).
+        line_length: longest supporting line, fraction 0..1 of the frame side it runs along.
+        kind: "horizontal" or "vertical": which lines decided.
+    """
+
+    tilt: float
+    confidence: float
+    line_length: float
+    kind: str
+
+
+def _scores(
+    x: NDArray[np.float32], y: NDArray[np.float32], own: NDArray[np.float32],
+    thetas: NDArray[np.float64], vertical: bool,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Per-angle Σ count² over ρ bins, and the longest bin, for one family of lines."""
+    scores = np.zeros(len(thetas))
+    longest = np.zeros(len(thetas))
+    for i, t in enumerate(thetas):
+        sel = np.abs(own - t) <= ANGLE_TOLERANCE
+        if sel.sum() < 2:
+            continue
+        r = np.radians(t)
+        if vertical:  # ρ = x cos θ − y sin θ (y down): vertical line turned θ CCW
+            rho = x[sel] * np.cos(r) - y[sel] * np.sin(r)
+        else:  # ρ = x sin θ + y cos θ: horizontal line turned θ CCW
+            rho = x[sel] * np.sin(r) + y[sel] * np.cos(r)
+        counts = np.bincount(((rho - rho.min()) / RHO_BIN).astype(np.int64))
+        scores[i] = float(np.sum(counts.astype(np.float64) ** 2))
+        longest[i] = float(counts.max())
+    return scores, longest
+
+
+def measure_horizon(rgb: Linear) -> HorizonMeasurement:
+    """Measure the tilt of validated linear sRGB pixels (see `_image.prepare`)."""
+    luma = encoded(luminance(rgb)[..., None])[..., 0]
+    h, w = luma.shape
+    gy = ndimage.gaussian_filter(luma, 1.0, order=(1, 0))
+    gx = ndimage.gaussian_filter(luma, 1.0, order=(0, 1))
+    g = np.hypot(gx, gy)
+    edges = ridge_maxima(g, gx, gy) & (g >= max(np.percentile(g, 85), 0.015))
+    edges[:2, :] = edges[-2:, :] = False  # frame borders are not lines in the scene
+    edges[:, :2] = edges[:, -2:] = False
+    rows, cols = np.nonzero(edges)
+    phi = np.degrees(np.arctan2(-gy[rows, cols], gx[rows, cols])) % 180.0
+    x, y = cols.astype(np.float32), rows.astype(np.float32)
+    thetas = np.arange(-MAX_TILT, MAX_TILT + STEP / 2, STEP)
+    # A line turned θ CCW has its gradient at 90° + θ (horizontal family) or θ (vertical).
+    own_h = (phi - 90.0).astype(np.float32)
+    own_v = ((phi + 90.0) % 180.0 - 90.0).astype(np.float32)
+    s_h, long_h = _scores(x, y, own_h, thetas, vertical=False)
+    s_v, long_v = _scores(x, y, own_v, thetas, vertical=True)
+    total = s_h + VERTICAL_WEIGHT * s_v
+    if not total.any():
+        return HorizonMeasurement(0.0, 0.0, 0.0, "horizontal")
+    total = ndimage.gaussian_filter1d(total, 2.0, mode="nearest")
+    i = int(np.argmax(total))
+    offset = 0.0
+    if 0 < i < len(total) - 1:  # parabolic refinement of the peak
+        a, b, c = total[i - 1], total[i], total[i + 1]
+        denom = a - 2 * b + c
+        offset = 0.5 * (a - c) / denom if denom < 0 else 0.0
+    tilt = float(thetas[i] + offset * STEP)
+    horizontal = s_h[i] >= VERTICAL_WEIGHT * s_v[i]
+    length = (long_h[i] / w) if horizontal else (long_v[i] / h)
+    # Peakiness: how far the winner stands above the typical angle, and how long its line.
+    median = float(np.median(total)) or 1e-9
+    peak = float(np.clip((total[i] / median - 1.0) / 3.0, 0.0, 1.0))
+    confidence = peak * float(np.clip(length / 0.25, 0.0, 1.0))
+    return HorizonMeasurement(
+        tilt=tilt,
+        confidence=confidence,
+        line_length=float(min(1.0, length)),
+        kind="horizontal" if horizontal else "vertical",
+    )
