@@ -1,7 +1,15 @@
-"""`StylePredictor`: develop settings in the user's style (``--style PROFILE``)."""
+"""`StylePredictor`: develop settings in the user's style (``--style PROFILE``).
+
+It wraps a base predictor (the one the profile was learned relative to, ``analytic`` by
+default): the base measures what the photo needs, the style model turns that and the
+photo's features into the photographer's settings (`engine.style.model`).  Reasons name
+the most similar edited photo — "like your photo X, which you brightened by 0.7 EV" —
+or, for a photo unlike any example, say that the style's usual bias was applied.
+"""
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -9,25 +17,36 @@ import numpy as np
 from engine.decode.types import DecodedPhoto
 from engine.predictors.base import Prediction, Predictor
 from engine.style.features import camera_of, photo_features
+from engine.style.model import FAR
 from engine.style.profile import TARGET_NAMES, StyleProfile
 from engine.style.targets import settings_from_targets, targets_from_settings
+from xmp.vocabulary import global_slider
 
 __all__ = ["StylePredictor"]
 
-_WB = {"IncrementalTemperature": "rendered.temperature_shift",
-       "IncrementalTint": "rendered.tint_shift",
-       "Temperature": "raw.temperature_shift", "Tint": "raw.tint_shift"}
+_TARGET_OF = {"IncrementalTemperature": "rendered.temperature_shift",
+              "IncrementalTint": "rendered.tint_shift",
+              "Temperature": "raw.temperature_shift", "Tint": "raw.tint_shift"}
 
 
-def _describe(name: str, value: float) -> str:
-    if name == "Exposure2012":
-        verb = "brightened" if value >= 0 else "darkened"
-        return f"which you {verb} by {abs(value):.2g} EV"
-    if name in ("rendered.temperature_shift", "raw.temperature_shift"):
+def _describe(target: str, value: float) -> str:
+    """What the photographer did to an example, in words."""
+    if target == "Exposure2012":
+        if abs(value) < 0.05:
+            return "which you left at its exposure"
+        verb = "brightened" if value > 0 else "darkened"
+        return f"which you {verb} by {abs(value):.1f} EV"
+    if target.endswith("temperature_shift"):
         return f"which you made {'warmer' if value >= 0 else 'cooler'} by {abs(value):.0f}"
-    if name in ("rendered.tint_shift", "raw.tint_shift"):
+    if target.endswith("tint_shift"):
         return f"which you moved {abs(value):.0f} towards {'magenta' if value >= 0 else 'green'}"
-    return f"where you set {name} {value:+.0f}"
+    return f"where you set {target.removesuffix('2012')} {value:+.0f}"
+
+
+def _round(name: str, value: float) -> float:
+    slider = global_slider(name)
+    value = slider.clamp(value)
+    return round(value, slider.decimals) if slider.decimals else float(round(value))
 
 
 class StylePredictor:
@@ -35,47 +54,56 @@ class StylePredictor:
 
     Args:
         profile: a profile directory (``learn-style --out``) or a loaded `StyleProfile`.
-        base: the predictor whose settings the style is learned relative to
-            (default: ``analytic``); sliders the profile never learned come from it.
+        base: the base predictor; used when it is the one the profile was learned with,
+            otherwise that one is loaded instead (with a warning), because the style
+            model's inputs are that predictor's values.
 
     Raises:
-        FileNotFoundError / ValueError: the profile is missing or unreadable, or has
-            fewer than five examples.
+        FileNotFoundError / ValueError: the profile is missing or unreadable, or has too
+            few examples.
     """
 
     name = "style"
 
     def __init__(self, profile: str | Path | StyleProfile, base: Predictor | None = None) -> None:
-        if not isinstance(profile, StyleProfile):
+        if isinstance(profile, StyleProfile):
+            self.version = "in-memory"
+        else:
             self.version = Path(profile).name
             profile = StyleProfile.load(profile)
-        else:
-            self.version = "in-memory"
-        if base is None:
+        if base is None or base.name != profile.base:
             from engine.predictors import get_predictor
 
-            base = get_predictor("analytic")
+            if base is not None:
+                warnings.warn(f"style profile was learned relative to {profile.base!r}, not "
+                              f"{base.name!r}: using {profile.base!r}", stacklevel=2)
+            base = get_predictor(profile.base)
         self.base = base
         self.profile = profile
         self.model = profile.model()
 
     def predict(self, photo: DecodedPhoto) -> Prediction:
+        """Settings for ``photo`` in the profile's style, with reasons."""
         base = self.base.predict(photo)
         analytic = targets_from_settings(base.settings, photo.info)
+        features, camera = photo_features(photo), camera_of(photo)
         values, nearest = self.model.predict(
-            photo_features(photo),
-            np.array([analytic.get(t, 0.0) for t in TARGET_NAMES]),
-            camera_of(photo),
-        )
+            features, np.array([analytic.get(t, 0.0) for t in TARGET_NAMES]), camera)
         settings = dict(base.settings)
         settings.update(settings_from_targets(values, photo.info))
-        settings = {k: round(v, 2) if k == "Exposure2012" else float(round(v)) for k, v in
-                    settings.items()}
+        settings = {k: _round(k, v) for k, v in settings.items()}
+        far = self.model.distance_ratio(features, camera) > FAR
         reasons = dict(base.reasons)
         for key in settings:
-            target = _WB.get(key, key)
-            if target in nearest:
+            target = _TARGET_OF.get(key, key)
+            if target not in nearest:
+                continue
+            if far:
+                reasons[key] = ("your style, kept close to the auto-adjust plus your usual "
+                                "bias: none of your edited photos is much like this one")
+            else:
                 example, value = nearest[target]
                 reasons[key] = f"your style: like your photo {example}, {_describe(target, value)}"
         n = len(self.profile.examples)
-        return Prediction(settings, reasons, backend=f"style/{self.version} ({n} examples)")
+        return Prediction(settings, reasons,
+                          backend=f"style/{self.version} ({n} examples, {self.base.name})")

@@ -1,13 +1,15 @@
 """A style profile: the user's edited examples, saved as ``PROFILE/style.json``.
 
-The profile stores what was measured (features of each unedited photo, the analytic
+The profile stores what was measured (features of each unedited photo, the base
 predictor's settings for it, the photographer's own settings as targets); the model is
-refitted from them on load, which takes milliseconds and keeps the file readable.
+refitted from them on load, which takes milliseconds and keeps the file readable and
+diffable.  Unknown feature values are stored as JSON ``null``.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -27,11 +29,20 @@ from engine.style.targets import (
     targets_from_settings,
 )
 
-__all__ = ["PROFILE_NAME", "TARGET_NAMES", "StyleExample", "StyleProfile", "make_example"]
+__all__ = [
+    "FORMAT_VERSION",
+    "PROFILE_NAME",
+    "TARGET_NAMES",
+    "StyleExample",
+    "StyleProfile",
+    "TargetQuality",
+    "make_example",
+]
 
 PROFILE_NAME = "style.json"
 FORMAT_VERSION = 1
 TARGET_NAMES: tuple[str, ...] = (*TONE_TARGETS, *RENDERED_WB_TARGETS, *RAW_WB_TARGETS)
+_MAX_REPORT = 100  # examples held out, at most, by `StyleProfile.quality`
 
 
 @dataclass
@@ -44,7 +55,7 @@ class StyleExample:
         camera: camera make and model ("" = unknown).
         is_raw: raw or rendered (white balance flavour).
         targets: the photographer's values per target (`engine.style.targets`).
-        analytic: the analytic predictor's values for the same targets.
+        analytic: the base predictor's values for the same targets.
     """
 
     name: str
@@ -70,14 +81,42 @@ def make_example(
     )
 
 
+@dataclass(frozen=True)
+class TargetQuality:
+    """Leave-one-out error of one target: the style model vs your average setting.
+
+    Attributes:
+        target: target name (`TARGET_NAMES`).
+        examples: examples that have it (raw white balance only counts raw photos).
+        style_mae: mean absolute error of the style model, target units.
+        average_mae: … of predicting the average of the other examples.
+    """
+
+    target: str
+    examples: int
+    style_mae: float
+    average_mae: float
+
+
 @dataclass
 class StyleProfile:
-    """A list of `StyleExample` and the model fitted on them."""
+    """A list of `StyleExample`, the base predictor they were measured with, and the model.
+
+    Attributes:
+        examples: the edited photos.
+        base: name of the predictor whose settings are in ``StyleExample.analytic``
+            (the style is learned relative to it).
+    """
 
     examples: list[StyleExample] = field(default_factory=list)
+    base: str = "analytic"
 
     def model(self, exclude: Sequence[int] = ()) -> StyleModel:
-        """The style model fitted on every example except the indices in ``exclude``."""
+        """The style model fitted on every example except the indices in ``exclude``.
+
+        Raises:
+            ValueError: fewer than three examples remain.
+        """
         skip = set(exclude)
         keep = [e for i, e in enumerate(self.examples) if i not in skip]
 
@@ -94,18 +133,49 @@ class StyleProfile:
             np.array([TARGET_SCALES[t] for t in TARGET_NAMES]),
         )
 
+    def quality(self, seed: int = 0) -> list[TargetQuality]:
+        """Leave-one-out errors per target the examples vary in (up to 100 held out).
+
+        Each held-out example is predicted by a model refitted without it, so the
+        figures are honest estimates of the error on a new photo of the same kind.
+        """
+        n = len(self.examples)
+        order = np.random.default_rng(seed).permutation(n)[:_MAX_REPORT]
+        errors: dict[str, tuple[list[float], list[float]]] = {}
+        for i in (int(i) for i in order):
+            ex = self.examples[i]
+            values, _ = self.model(exclude=[i]).predict(
+                np.asarray(ex.features, dtype=np.float64),
+                np.array([ex.analytic.get(t, 0.0) for t in TARGET_NAMES]), ex.camera)
+            for t, truth in ex.targets.items():
+                others = [e.targets[t] for j, e in enumerate(self.examples)
+                          if j != i and t in e.targets]
+                if t in values and others:
+                    style, average = errors.setdefault(t, ([], []))
+                    style.append(abs(values[t] - truth))
+                    average.append(abs(float(np.mean(others)) - truth))
+        return [TargetQuality(t, sum(t in e.targets for e in self.examples),
+                              float(np.mean(s)), float(np.mean(a)))
+                for t, (s, a) in errors.items() if max(a) > 0 or max(s) > 0]
+
     def save(self, directory: str | Path) -> Path:
-        """Write ``directory/style.json`` (created); returns its path."""
+        """Write ``directory/style.json`` (directory created; atomic); returns its path."""
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
+        examples = []
+        for e in self.examples:
+            record = asdict(e)
+            record["features"] = [v if math.isfinite(v) else None for v in e.features]
+            examples.append(record)
         payload: dict[str, Any] = {
             "format": FORMAT_VERSION,
+            "base": self.base,
             "feature_names": list(FEATURE_NAMES),
-            "examples": [asdict(e) for e in self.examples],
+            "examples": examples,
         }
         path = out / PROFILE_NAME
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(payload, indent=1, allow_nan=True))
+        tmp.write_text(json.dumps(payload, indent=1, allow_nan=False, ensure_ascii=False))
         tmp.replace(path)
         return path
 
@@ -115,15 +185,23 @@ class StyleProfile:
 
         Raises:
             FileNotFoundError: no ``style.json`` in ``directory``.
-            ValueError: another format version or feature set.
+            ValueError: unreadable, or another format version or feature set.
         """
         path = Path(directory) / PROFILE_NAME
         if not path.is_file():
-            raise FileNotFoundError(f"no {PROFILE_NAME} in {directory} (not a style profile)")
-        data = json.loads(path.read_text())
+            raise FileNotFoundError(f"no {PROFILE_NAME} in {directory} (not a style profile; "
+                                    "make one with `atelier learn-style`)")
+        try:
+            data = json.loads(path.read_text())
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"{path} is not a readable style profile: {exc}") from None
         if data.get("format") != FORMAT_VERSION or data.get("feature_names") != list(FEATURE_NAMES):
             raise ValueError(
-                f"{path} is style profile format {data.get('format')!r}; this Atelier reads "
-                f"format {FORMAT_VERSION} — run learn-style again"
+                f"{path} is style profile format {data.get('format')!r} with other features; "
+                f"this Atelier reads format {FORMAT_VERSION} — run learn-style again"
             )
-        return cls([StyleExample(**e) for e in data["examples"]])
+        examples = []
+        for e in data["examples"]:
+            e["features"] = [math.nan if v is None else float(v) for v in e["features"]]
+            examples.append(StyleExample(**e))
+        return cls(examples, str(data.get("base", "analytic")))
