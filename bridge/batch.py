@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import grpc
+
 from atelier.settings import settings_from_adjustments
 from atelier.v1 import engine_pb2 as pb
 from bridge.client import EngineClient
@@ -145,12 +147,16 @@ def enhance_batch(
 
     stream = client.analyze_stream([p.path for p in photos], options.analyze,
                                    in_flight=options.in_flight)
-    for path, response in stream:
-        if response.WhichOneof("result") == "error":
-            yield finish(path, record_for_failure(path, response.error.message), None)
-        else:
-            analysis = response.analysis
-            future = writers.submit(_write, by_path[path], analysis, options, engine_version)
-            pending.append((path, analysis, future))
-        yield from drain(2 * writers.writers)
+    try:
+        for path, response in stream:
+            if response.WhichOneof("result") == "error":
+                yield finish(path, record_for_failure(path, response.error.message), None)
+            else:
+                analysis = response.analysis
+                future = writers.submit(_write, by_path[path], analysis, options, engine_version)
+                pending.append((path, analysis, future))
+            yield from drain(2 * writers.writers)
+    except grpc.RpcError:
+        yield from drain(0)  # what was analysed is still written before the error goes up
+        raise
     yield from drain(0)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from types import TracebackType
 
 from bridge.client import EngineClient
-from bridge.engine_process import LocalEngine, wait_until_serving
+from bridge.engine_process import EngineStartError, LocalEngine, wait_until_serving
 
-__all__ = ["add_engine_arguments", "connect"]
+__all__ = ["EngineConnection", "add_engine_arguments", "connect"]
+
+#: How long a remote engine may be unreachable before a batch gives up, s.
+REMOTE_RECOVERY_S = 30.0
 
 
 def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,26 +28,72 @@ def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
                        help="analysis threads of a private engine (default: one per core)")
 
 
-@contextmanager
-def connect(args: argparse.Namespace, *, quiet: bool = False) -> Iterator[EngineClient]:
-    """A client for ``args.engine``, or for a local engine started (and stopped) here.
+class EngineConnection:
+    """``with EngineConnection(args) as engine: engine.client…`` — and `recover` after a
+    failure: a private engine is restarted, a remote one is waited for.
 
-    Raises:
-        bridge.engine_process.EngineStartError: the engine is not reachable / did not start.
+    Raises (on enter):
+        EngineStartError: the engine is not reachable / did not start.
     """
-    if args.engine:
-        wait_until_serving(args.engine, timeout=10)
-        client = EngineClient(args.engine, token=args.token)
+
+    def __init__(self, args: argparse.Namespace, *, quiet: bool = False) -> None:
+        self.address: str = args.engine or ""
+        self.token: str | None = args.token
+        self.quiet = quiet
+        self.local = None if args.engine else LocalEngine(workers=args.workers)
+        self._client: EngineClient | None = None
+
+    @property
+    def client(self) -> EngineClient:
+        if self._client is None:
+            raise RuntimeError("EngineConnection used outside its with-block")
+        return self._client
+
+    def _open(self) -> None:
+        if self.local is not None:
+            if not self.quiet:
+                print("atelier: starting a local engine…", file=sys.stderr, flush=True)
+            self.address = self.local.start()
+        else:
+            wait_until_serving(self.address, timeout=10)
+        self._client = EngineClient(self.address, token=self.token)
+
+    def _close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self.local is not None:
+            self.local.stop()
+
+    def recover(self) -> bool:
+        """Make the engine usable again after a failed call; False if it cannot be."""
+        self._close()
         try:
-            yield client
-        finally:
-            client.close()
-        return
-    if not quiet:
-        print("atelier: starting a local engine…", file=sys.stderr, flush=True)
-    with LocalEngine(workers=args.workers) as address:
-        client = EngineClient(address)
+            if self.local is None:
+                wait_until_serving(self.address, timeout=REMOTE_RECOVERY_S)
+                self._client = EngineClient(self.address, token=self.token)
+            else:
+                self._open()
+        except EngineStartError as exc:
+            print(f"atelier: engine did not come back: {exc}", file=sys.stderr)
+            return False
+        return True
+
+    def __enter__(self) -> EngineConnection:
         try:
-            yield client
-        finally:
-            client.close()
+            self._open()
+        except BaseException:
+            self._close()
+            raise
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._close()
+
+
+def connect(args: argparse.Namespace, *, quiet: bool = False) -> EngineConnection:
+    """An `EngineConnection` for the command line's engine options."""
+    return EngineConnection(args, quiet=quiet)

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import grpc
+
 from atelier.v1 import engine_pb2 as pb
 from bridge.batch import BatchOptions, PhotoOutcome, enhance_batch, record_for_failure
 from bridge.connect import connect
@@ -17,7 +19,13 @@ from bridge.output import Progress, print_summary, write_json
 from bridge.writers import WriterPool
 from engine import __version__
 
-__all__ = ["EnhanceRun"]
+__all__ = ["MAX_ENGINE_RESTARTS", "EnhanceRun"]
+
+#: Times a batch restarts (or waits for) a failed engine before giving up.
+MAX_ENGINE_RESTARTS = 3
+#: Stream failures that mean "the engine went away", not "this request is wrong".
+_RECOVERABLE = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.INTERNAL,
+                grpc.StatusCode.UNKNOWN, grpc.StatusCode.CANCELLED}
 
 
 class EnhanceRun:
@@ -76,21 +84,39 @@ class EnhanceRun:
         batch = BatchOptions(self.options, sidecar=self.args.sidecar,
                              dry_run=self.args.dry_run, in_flight=self.args.in_flight)
         try:
-            with WriterPool() as writers, connect(self.args, quiet=self.args.json) as client:
-                for outcome in enhance_batch(client, photos, batch, writers=writers,
-                                             journal=journal, job=job):
-                    record = outcome.record
-                    self.records[Path(record["path"])] = record
-                    self.outcomes.append(outcome)
-                    progress.step(Path(record["path"]).name, record["status"])
+            with WriterPool() as writers, connect(self.args, quiet=self.args.json) as engine:
+                remaining = photos
+                for attempt in range(MAX_ENGINE_RESTARTS + 1):
+                    try:
+                        for outcome in enhance_batch(engine.client, remaining, batch,
+                                                     writers=writers, journal=journal, job=job):
+                            self._keep(outcome, progress)
+                        break
+                    except grpc.RpcError as exc:
+                        remaining = [p for p in remaining if p.path not in self.records]
+                        why = f"{exc.code().name}: {exc.details()}"
+                        if attempt == MAX_ENGINE_RESTARTS or exc.code() not in _RECOVERABLE \
+                                or not engine.recover():
+                            self._fail(remaining, f"engine failed: {why}")
+                            break
+                        print(f"atelier: the engine failed ({why}); restarted, continuing "
+                              f"with {len(remaining)} photos", file=sys.stderr, flush=True)
                 if self.args.report:
-                    self._report(client)
+                    self._report(engine.client)
         except EngineStartError as exc:
-            for photo in photos:
-                self.records.setdefault(photo.path, record_for_failure(
-                    photo.path, f"engine unavailable: {exc}"))
+            self._fail(photos, f"engine unavailable: {exc}")
         if journal is not None:
             journal.finish_job(job)
+
+    def _keep(self, outcome: PhotoOutcome, progress: Progress) -> None:
+        record = outcome.record
+        self.records[Path(record["path"])] = record
+        self.outcomes.append(outcome)
+        progress.step(Path(record["path"]).name, record["status"])
+
+    def _fail(self, photos: list[PhotoFile], message: str) -> None:
+        for photo in photos:
+            self.records.setdefault(photo.path, record_for_failure(photo.path, message))
 
     def _report(self, client: Any) -> None:
         from bridge.report import write_report

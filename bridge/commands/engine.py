@@ -36,8 +36,8 @@ def run_info(args: argparse.Namespace) -> int:
     from bridge.engine_process import EngineStartError
 
     try:
-        with connect(args, quiet=True) as client:
-            info = client.info()
+        with connect(args, quiet=True) as engine:
+            info = engine.client.info()
     except EngineStartError as exc:
         print(f"atelier engine info: {exc}", file=sys.stderr)
         return 1

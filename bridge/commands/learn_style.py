@@ -9,6 +9,13 @@ from typing import Any
 
 __all__ = ["register", "run"]
 
+#: How style targets are shown: white balance in Lightroom's names (raw: the shift from
+#: the camera's as-shot white, in IncrementalTemperature-like units).
+_LABELS = {"rendered.temperature_shift": "IncrementalTemperature",
+           "rendered.tint_shift": "IncrementalTint",
+           "raw.temperature_shift": "Temperature (raw, shift)",
+           "raw.tint_shift": "Tint (raw, shift)"}
+
 _EPILOG = """\
 examples:
   atelier learn-style ~/Pictures/edited --out ~/.atelier/my-style
@@ -95,7 +102,8 @@ def run(args: argparse.Namespace) -> int:
         if quality:
             print("leave-one-out error per slider (style vs your average settings):")
             for q in quality:
-                print(f"  {q.target:28s} {q.style_mae:7.2f}  vs {q.average_mae:7.2f}")
+                print(f"  {_LABELS.get(q.target, q.target):26s} {q.style_mae:7.2f}  "
+                      f"vs {q.average_mae:7.2f}")
     return 0
 
 

@@ -77,8 +77,11 @@ def build_server(
         raise ValueError(f"listening on {host} (not loopback) needs --token")
     servicer = EngineServicer(workers=workers, access=PhotoAccess(list(allow_roots)),
                               max_message_bytes=MAX_MESSAGE_BYTES)
+    threads = 4 * servicer.workers + 8
     server = grpc.server(
-        futures.ThreadPoolExecutor(max_workers=4 * servicer.workers + 8),
+        futures.ThreadPoolExecutor(max_workers=threads),
+        # beyond this, calls get RESOURCE_EXHAUSTED at once instead of queueing unseen
+        maximum_concurrent_rpcs=threads,
         interceptors=[TokenInterceptor(token)] if token else [],
         options=[("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
                  ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),

@@ -41,9 +41,28 @@ class EngineServicer(engine_pb2_grpc.EngineServicer):
         self.access = access or PhotoAccess()
         self.max_message_bytes = max_message_bytes
         self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="atelier-analyze")
+        self._outstanding = 0  # photos submitted to the pool and not yet finished
+        self._count_lock = threading.Lock()
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def busy(self) -> bool:
+        """Whether any photo is being analysed or waits for a worker."""
+        with self._count_lock:
+            return self._outstanding > 0
+
+    def _submit(self, request: pb.AnalyzeRequest) -> Future[pb.AnalyzeResponse]:
+        """Queue one photo's analysis (counted until it finishes or is cancelled)."""
+        with self._count_lock:
+            self._outstanding += 1
+        future = self._pool.submit(_safe_analyze, request, self.access)
+        future.add_done_callback(self._finished)
+        return future
+
+    def _finished(self, _: Future[pb.AnalyzeResponse]) -> None:
+        with self._count_lock:
+            self._outstanding -= 1
 
     # -- unary ----------------------------------------------------------------------------
 
@@ -51,7 +70,7 @@ class EngineServicer(engine_pb2_grpc.EngineServicer):
         self, request: pb.AnalyzeRequest, context: grpc.ServicerContext
     ) -> pb.AnalyzeResponse:
         _check_request(request, context)
-        response = self._pool.submit(analyze, request, self.access).result()
+        response = self._submit(request).result()
         if response.WhichOneof("result") == "error":
             code = next(c for c in grpc.StatusCode if c.value[0] == response.error.code)
             context.abort(code, response.error.message)
@@ -100,7 +119,7 @@ class EngineServicer(engine_pb2_grpc.EngineServicer):
                     if not context.is_active():
                         break
                     slots.acquire()
-                    future = self._pool.submit(_safe_analyze, request, self.access)
+                    future = self._submit(request)
                     futures.append(future)
                     future.add_done_callback(finished)
                     submitted += 1
