@@ -55,6 +55,8 @@ def test_revert_restores_every_key_and_keeps_the_users_masks() -> None:
     assert set_mask_group(packet, [sky(-0.6)])
     assert user_correction_count(packet) == before_masks + 1
     assert not set_mask_group(packet, [sky(-0.6)])  # identical: unchanged
+    reparsed = Packet.parse(packet.to_bytes())  # … also after a round trip through bytes
+    assert not set_mask_group(reparsed, [sky(-0.6)])
     assert len(atelier_correction_ids(packet)) == 1
 
     assert revert_packet(packet)

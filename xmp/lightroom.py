@@ -9,6 +9,7 @@ before is kept in ``atelier:Previous`` (JSON) so the write can be reverted exact
 
 from __future__ import annotations
 
+import copy
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
@@ -98,6 +99,17 @@ def _corrections(group: ET.Element | None) -> list[ET.Element]:
     return list(seq.findall(qname("rdf", "li"))) if seq is not None else []
 
 
+def _canonical(element: ET.Element) -> bytes:
+    """``element`` serialised without layout whitespace (re-parsed files are indented)."""
+    clone = copy.deepcopy(element)
+    for node in clone.iter():
+        if node.text is not None and not node.text.strip():
+            node.text = None
+        if node.tail is not None and not node.tail.strip():
+            node.tail = None
+    return ET.tostring(clone)
+
+
 def atelier_correction_ids(packet: Packet) -> list[str]:
     """Sync IDs of the mask corrections Atelier wrote last (``atelier:MaskCorrections``)."""
     text = packet.get("atelier", "MaskCorrections")
@@ -140,8 +152,8 @@ def set_mask_group(
     group = description.find(qname("crs", "MaskGroupBasedCorrections"))
     old_ids = atelier_correction_ids(packet)
     kept = [li for li in _corrections(group) if _sync_id(li) not in set(old_ids)]
-    current = [ET.tostring(li) for li in _corrections(group)]
-    wanted = [ET.tostring(li) for li in (*kept, *_corrections(ours))]
+    current = [_canonical(li) for li in _corrections(group)]
+    wanted = [_canonical(li) for li in (*kept, *_corrections(ours))]
     if current == wanted and old_ids == new_ids:
         return False
     if group is not None:
