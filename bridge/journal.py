@@ -146,6 +146,15 @@ class Journal:
         row = cur.fetchone()
         return int(row[0]) if row and row[0] is not None else None
 
+    def job_times(self, job: int) -> tuple[float, float | None]:
+        """``(started, finished)`` of a job, Unix seconds (finished None while running or
+        interrupted)."""
+        row = self._db.execute("SELECT started, finished FROM jobs WHERE id = ?",
+                               (job,)).fetchone()
+        if row is None:
+            raise KeyError(f"no job {job} in {self.path}")
+        return float(row[0]), None if row[1] is None else float(row[1])
+
     def job_options(self, job: int) -> tuple[str, dict[str, object]]:
         """``(command, options)`` a job ran with."""
         row = self._db.execute("SELECT command, options FROM jobs WHERE id = ?", (job,)).fetchone()

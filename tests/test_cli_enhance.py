@@ -121,3 +121,20 @@ def test_help_explains_itself(tmp_path: Path) -> None:
     text = atelier("enhance", "--help", state=tmp_path).stdout
     for flag in ("--masks", "--dry-run", "--json", "--report", "--engine", "--sidecar", "exit"):
         assert flag in text
+
+
+def test_status_names_failures_and_retry_redoes_them(folder: Path, tmp_path: Path) -> None:
+    atelier("enhance", folder, state=tmp_path)
+    status = atelier("status", "--json", state=tmp_path)
+    assert status.returncode == 1
+    job = json.loads(status.stdout)["job"]
+    assert job["counts"] == {"pending": 0, "done": 3, "failed": 1, "skipped": 0}
+    assert job["failed"][0]["path"] == str(folder / "broken.jpg")
+    assert "truncated" in job["failed"][0]["error"]
+    shutil.copy(folder / "flower.jpg", folder / "broken.jpg")  # the user repairs the file
+    retry = atelier("retry", "--json", state=tmp_path)
+    assert retry.returncode == 0, retry.stderr
+    doc = json.loads(retry.stdout)
+    assert [Path(p["path"]).name for p in doc["photos"]] == ["broken.jpg"]
+    assert doc["summary"]["ok"] == 1
+    assert atelier("status", state=tmp_path).returncode == 0  # the retry job is clean
