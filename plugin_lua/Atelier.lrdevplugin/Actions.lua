@@ -338,7 +338,8 @@ local function applyStyle(env, _, parsed, batch, _, summary)
   local matched = Actions.match(env.platform, parsed, batch)
   for _, path in ipairs(batch) do
     local rec = matched[path]
-    if rec and rec.status ~= 'ok' then summary:failed(path, rec.error or rec.reason or rec.status)
+    if rec and rec.status == 'skipped' then summary:skipped(path, rec.reason or 'not used')
+    elseif rec and rec.status ~= 'ok' then summary:failed(path, rec.error or rec.reason or rec.status)
     else summary:ok(path) end
   end
   if env.setPref then env.setPref('styleProfile', parsed.style) end
@@ -405,7 +406,11 @@ local function runBatches(env, name, opts, paths, byPath, summary, each)
     local parsed, parseErr
     if result.ok then parsed, parseErr = Commands.parse(name, result.doc) end
     if not parsed then
-      local message = result.ok and ('atelier returned an unusable result: ' .. parseErr) or result.message
+      local message = result.message
+      if result.ok then
+        local whole = type(result.doc) == 'table' and type(result.doc.error) == 'string'
+        message = (whole and 'atelier ' .. spec.cli .. ': ' or 'atelier returned an unusable result: ') .. parseErr
+      end
       log(env, message .. (result.commandLine and ('\n' .. result.commandLine) or ''))
       summary:note(message)
       for j = i, #batches do

@@ -25,7 +25,7 @@ Commands.SPECS = {
   generate = { cli = 'generate', kind = 'derived', title = 'Create Artist version',
     options = { 'engine' } },
   learnStyle = { cli = 'learn-style', kind = 'style', title = 'Learn my style',
-    options = { 'out' }, single = true },
+    options = { 'out', 'predictor' }, single = true },
   revert = { cli = 'revert', kind = 'revert', title = 'Revert Atelier edits', options = {} },
 }
 
@@ -132,6 +132,8 @@ function Commands.parse(name, doc)
   if doc.command ~= nil and doc.command ~= spec.cli then
     return nil, string.format("atelier answered '%s' to '%s'", tostring(doc.command), spec.cli)
   end
+  -- a whole-run error (e.g. learn-style: too few edited photos)
+  if str(doc.error) then return nil, doc.error end
   local out = { command = spec.cli, version = str(doc.atelier), dryRun = doc.dry_run == true,
     summary = tbl(doc.summary) or {}, photos = {}, byPath = {} }
   if doc.photos ~= nil and type(doc.photos) ~= 'table' then return nil, "'photos' is not a list" end

@@ -385,9 +385,19 @@ describe('Learn my style', function()
     local env, state = fake_env.env({ photos = photos, styleOut = '/Users/ada/Documents/Atelier Styles/style-1' })
     Actions.run('learnStyle', env)
     assert.are.equal(1, #state.argvs)
-    assert.are.equal('--out', state.argvs[1][3])
+    assert.are.same({ '--out', '/Users/ada/Documents/Atelier Styles/style-1', '--predictor', 'analytic', '--json' },
+      { unpack(state.argvs[1], 3, 7) })
     assert.are.equal('/Users/ada/Documents/Atelier Styles/style-1', state.prefsSet.styleProfile)
     assert.truthy(env.dialogs.messages[1].text:find('Style profile saved in', 1, true))
+  end)
+
+  it('passes on why no style could be learned', function()
+    local env, state = fake_env.env({ photos = { fake.photo { path = '/p/1.jpg' } }, styleOut = '/s' })
+    Actions.run('learnStyle', env)
+    assert.is_nil(state.prefsSet.styleProfile)
+    assert.are.equal('critical', env.dialogs.messages[1].style)
+    assert.truthy(env.dialogs.messages[1].text:find('atelier learn-style: learning a style needs at least 5 edited photos, got 1',
+      1, true), env.dialogs.messages[1].text)
   end)
 end)
 

@@ -40,8 +40,8 @@ describe('Commands.argv', function()
       Commands.argv('critique', { exe = 'a', writeRating = true, dryRun = true }, { '/x.jpg' }))
     assert.are.same({ 'a', 'generate', '--json', '--', '/x.jpg' },
       Commands.argv('generate', { exe = 'a', dryRun = true }, { '/x.jpg' }))
-    assert.are.same({ 'a', 'learn-style', '--out', '/s', '--json', '--', '/x.jpg', '/y.jpg' },
-      Commands.argv('learnStyle', { exe = 'a', out = '/s' }, { '/x.jpg', '/y.jpg' }))
+    assert.are.same({ 'a', 'learn-style', '--out', '/s', '--predictor', 'p', '--json', '--', '/x.jpg', '/y.jpg' },
+      Commands.argv('learnStyle', { exe = 'a', out = '/s', predictor = 'p', style = '/old' }, { '/x.jpg', '/y.jpg' }))
     assert.are.same({ 'a', 'revert', '--json', '--', '/x.jpg' },
       Commands.argv('revert', { exe = 'a', engine = 'h:1', dryRun = true }, { '/x.jpg' }))
   end)
@@ -99,8 +99,12 @@ describe('Commands.parse', function()
     assert.are.equal('/p/a.atelier-artist-1.jpg', g.photos[1].derived)
     assert.are.equal('/d.tif', assert(Commands.parse('generate', { photos = {
       { path = '/x', status = 'ok', outputs = { { path = '/d.tif' } } } } })).photos[1].derived)
-    local s = assert(Commands.parse('learnStyle', answer({ 'a', 'learn-style', '--out', '/s', '--json', '--', '/p/a.jpg' })))
+    local s = assert(Commands.parse('learnStyle', answer({ 'a', 'learn-style', '--out', '/s', '--json', '--',
+      '/p/1.jpg', '/p/2.jpg', '/p/3.jpg', '/p/4.jpg', '/p/5.jpg' })))
     assert.are.equal('/s', s.style)
+    local few, err = Commands.parse('learnStyle', answer({ 'a', 'learn-style', '--out', '/s', '--json', '--', '/p/a.jpg' }))
+    assert.is_nil(few)
+    assert.are.equal('learning a style needs at least 5 edited photos, got 1', err)
   end)
 
   it('rejects documents it cannot use, saying why', function()

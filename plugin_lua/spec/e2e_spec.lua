@@ -125,7 +125,9 @@ describe('end to end through /bin/sh with a stand-in atelier', function()
 
   it('creates an Artist version and learns a style through the real process', function()
     local sdk = install(exe)
-    sdk.catalog = fake.catalog({ fake.photo { path = awkward[1] } })
+    local edited = {}
+    for i = 1, 5 do edited[i] = fake.photo { path = awkward[1]:gsub('beach', 'beach ' .. i) } end
+    sdk.catalog = fake.catalog(edited)
     require('Sdk').runAction('learnStyle')
     assert.truthy(sdk.prefs.styleProfile:find('Atelier Styles/style-', 1, true))
     -- generate: the stand-in names a file next to the original; make it exist
@@ -150,7 +152,8 @@ end)
 describe('end to end with the real atelier', function()
   local real = HERE .. '/../.venv/bin/atelier'
   local ok = os.execute(quote(real) .. ' enhance --help > /dev/null 2>&1') == 0
-  local photo = '/work/shared/data/photos/kodak/kodim03.png'
+  local shared = os.getenv('ATELIER_SHARED_DATA') or (HERE .. '/../../shared/data')
+  local photo = shared .. '/photos/kodak/kodim03.png'
   if not ok or not io.open(photo) then
     pending('the real `atelier enhance` is not available yet')
     return
@@ -160,18 +163,6 @@ describe('end to end with the real atelier', function()
   setup(function()
     os.execute('mkdir -p ' .. quote(dir .. '/shoot') .. ' && cp ' .. quote(photo) .. ' ' .. quote(dir .. '/shoot/kodim 03.png')
       .. ' && ln -s shoot ' .. quote(dir .. '/linked'))
-  end)
-
-  it('enhances a real photo (dry run) and applies what it printed', function()
-    local sdk = install(real)
-    sdk.catalog = fake.catalog({ fake.photo { path = dir .. '/shoot/kodim 03.png', fileFormat = 'PNG' } })
-    require('Sdk').runAction('enhance')
-    local p = sdk.catalog.photos[1]
-    assert.are.same({}, sdk.dialogs.messages, sdk.dialogs.messages[1] and sdk.dialogs.messages[1].text)
-    assert.are.equal(1, #p.calls)
-    assert.is_number(p.develop.Exposure2012)
-    assert.is_number(p.develop.IncrementalTemperature)
-    assert.is_nil(p.develop.Temperature)
   end)
 
   it('writes XMP with masks through a symlinked folder, then reverts it', function()

@@ -71,6 +71,11 @@ function M.answer(argv)
   end
   if prompt == 'USAGE' then return 2, '', 'atelier: error: bad prompt\n' end
   local doc = { atelier = '0.1.0', command = cmd, dry_run = opts['dry-run'] == true, photos = {} }
+  if cmd == 'learn-style' and #paths < 5 then
+    doc.error = string.format('learning a style needs at least 5 edited photos, got %d', #paths)
+    for _, p in ipairs(paths) do doc.photos[#doc.photos + 1] = { path = p, status = 'ok' } end
+    return 1, dkjson.encode(doc), 'atelier learn-style: ' .. doc.error .. '\n'
+  end
   local failed = 0
   for _, p in ipairs(paths) do
     local rec
