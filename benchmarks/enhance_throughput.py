@@ -4,11 +4,15 @@ Makes N JPEGs of at least 12 MP from the shared photos, then measures in one run
 
 - **floor**: decoding each file's analysis thumbnail (Pillow draft mode, as the engine does)
   plus embedding one fixed XMP packet with one long-lived ExifTool process, sequentially;
-- **atelier**: ``atelier enhance DIR`` as a user runs it, engine start-up included.
+- **atelier**: ``atelier enhance DIR`` as a user runs it, engine start-up included, once
+  per ``--workers`` value (analysis threads of the engine), with the peak resident memory
+  of the bridge and its engine together.
 
-Prints photos per second for both and the ratio (target: atelier ≥ 50 % of the floor).
+Prints photos per second for each and the ratio (target: atelier ≥ 50 % of the floor);
+run it at two ``--count`` values to see that memory stays flat in the batch size.
 
-    .venv/bin/python benchmarks/enhance_throughput.py [--count 100] [--workdir build/bench]
+    .venv/bin/python benchmarks/enhance_throughput.py [--count 100] [--workers 1 2]
+        [--workdir build/bench]
 """
 
 from __future__ import annotations
@@ -86,22 +90,48 @@ def run_floor(files: list[Path]) -> float:
     return seconds
 
 
-def run_atelier(folder: Path) -> tuple[float, dict[str, int]]:
-    """Seconds for ``atelier enhance folder --json`` and its summary."""
+def _tree_rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` and all its descendants, MB (Linux /proc)."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+            total += next(int(line.split()[1]) for line in status.splitlines()
+                          if line.startswith("VmRSS:"))
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, StopIteration):
+            continue
+    return total / 1024
+
+
+def run_atelier(folder: Path, workers: int) -> tuple[float, float, dict[str, int]]:
+    """Seconds and peak memory (MB) of ``atelier enhance folder --json``, and its summary."""
     atelier = Path(sys.executable).with_name("atelier")
+    cmd = [str(atelier), "enhance", str(folder), "--json", "--force"]
+    if workers:
+        cmd += ["--workers", str(workers)]
     start = time.perf_counter()
-    proc = subprocess.run(
-        [str(atelier), "enhance", str(folder), "--json", "--force"], capture_output=True, text=True
-    )
-    seconds = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.exit(f"atelier enhance failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
-    return seconds, json.loads(proc.stdout)["summary"]
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True)
+        peak = 0.0
+        while proc.poll() is None:
+            peak = max(peak, _tree_rss_mb(proc.pid))
+            time.sleep(0.1)
+        seconds = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode != 0:
+            sys.exit(f"atelier enhance failed ({proc.returncode}):\n{err.read()[-2000:]}")
+        return seconds, peak, json.loads(out.read())["summary"]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100, help="photos (default 100)")
+    parser.add_argument("--workers", type=int, nargs="+", default=[0],
+                        help="engine analysis threads to try (0 = one per core)")
     parser.add_argument("--workdir", type=Path, default=REPO / "build" / "bench")
     args = parser.parse_args()
 
@@ -109,15 +139,18 @@ def main() -> None:
     with Image.open(corpus[0]) as im:
         mp = im.width * im.height / 1e6
     floor_s = run_floor(fresh_copies(corpus, args.workdir / "floor"))
-    atelier_dir = args.workdir / "atelier"
-    fresh_copies(corpus, atelier_dir)
-    atelier_s, summary = run_atelier(atelier_dir)
-    floor_pps, atelier_pps = args.count / floor_s, args.count / atelier_s
+    floor_pps = args.count / floor_s
     print(f"photos: {args.count} JPEGs, first {mp:.1f} MP")
     print(f"floor (draft decode + 1 ExifTool embed): {floor_s:7.2f} s {floor_pps:6.2f} photos/s")
-    print(f"atelier (engine start-up included):     {atelier_s:7.2f} s {atelier_pps:6.2f} photos/s")
-    print(f"summary: {summary}")
-    print(f"ratio atelier/floor: {atelier_pps / floor_pps:.2f} (target >= 0.50)")
+    for workers in args.workers:
+        atelier_dir = args.workdir / "atelier"
+        fresh_copies(corpus, atelier_dir)
+        atelier_s, peak_mb, summary = run_atelier(atelier_dir, workers)
+        atelier_pps = args.count / atelier_s
+        label = f"workers={workers or 'auto'}"
+        print(f"atelier {label:<12} (start-up included): {atelier_s:7.2f} s "
+              f"{atelier_pps:6.2f} photos/s, peak {peak_mb:5.0f} MB, {summary}")
+        print(f"  ratio atelier/floor: {atelier_pps / floor_pps:.2f} (target >= 0.50)")
 
 
 if __name__ == "__main__":
