@@ -92,10 +92,11 @@ def lab(rgb: Linear) -> Linear:
 
 
 def place(x: float, y: float) -> str:
-    """Name of the ninth of the frame holding normalised (x, y) (0..1, y down)."""
-    col = ("left", "", "right")[min(2, max(0, int(x * 3)))]
-    row = ("top", "", "bottom")[min(2, max(0, int(y * 3)))]
-    return f"{row} {col}".strip() or "centre"
+    """Name of the ninth of the frame holding normalised (x, y) (0..1, y down):
+    "top left", "top centre", …, "centre", …, "bottom right"."""
+    col = ("left", "centre", "right")[min(2, max(0, int(x * 3)))]
+    row = ("top", "centre", "bottom")[min(2, max(0, int(y * 3)))]
+    return "centre" if row == col == "centre" else f"{row} {col}"
 
 
 def mask_place(mask: NDArray[np.bool_]) -> str:

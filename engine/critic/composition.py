@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.critic._image import Linear, place
-from engine.masks.subject import detect_subject
+from engine.masks.subject import SubjectDetection, detect_subject
 
 __all__ = ["ANCHORS", "BORDER", "CompositionMeasurement", "measure_composition", "suggest_crop"]
 
@@ -59,9 +59,20 @@ class CompositionMeasurement:
     where: str
 
 
-def measure_composition(rgb: Linear) -> CompositionMeasurement:
-    """Measure composition of validated linear sRGB pixels (see `_image.prepare`)."""
-    subject = detect_subject(rgb)
+def measure_composition(
+    rgb: Linear, subject: SubjectDetection | bool | None = True
+) -> CompositionMeasurement:
+    """Measure composition of validated linear sRGB pixels (see `_image.prepare`).
+
+    Args:
+        rgb: (H, W, 3) linear pixels.
+        subject: a detection already made on ``rgb`` (or None: nothing stands out);
+            True (default) detects it here.
+    """
+    if subject is True:
+        subject = detect_subject(rgb)
+    if not isinstance(subject, SubjectDetection):
+        subject = None
     h, w = rgb.shape[:2]
     if subject is None:
         return CompositionMeasurement(False, 0.0, (0.5, 0.5), (0.0, 0.0, 1.0, 1.0), 1.0,

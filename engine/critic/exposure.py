@@ -38,6 +38,8 @@ class ExposureMeasurement:
         key_ev: log2(median / `KEY`), EV; < 0 darker than a normal key.
         highlight_ev: log2(99.5th percentile / `HIGHLIGHT_TARGET`), EV; < 0 the
             brightest tones stop short of white.
+        highlight_level: the 99.5th luminance percentile as displayed (sRGB-encoded),
+            0..1 (1 = white).
         error_ev: combined exposure error, EV, −4..+4; < 0 under-exposed (the analytic
             predictor's ``Exposure2012`` is about −error_ev).
         clipped: fraction 0..1 of pixels with a channel at or above `CLIP_LEVEL`.
@@ -50,6 +52,7 @@ class ExposureMeasurement:
     median_luminance: float
     key_ev: float
     highlight_ev: float
+    highlight_level: float
     error_ev: float
     clipped: float
     crushed: float
@@ -92,6 +95,7 @@ def measure_exposure(rgb: Linear) -> ExposureMeasurement:
         median_luminance=median,
         key_ev=key_ev,
         highlight_ev=highlight_ev,
+        highlight_level=float(encoded(np.array([[[p995] * 3]], dtype=np.float32))[0, 0, 0]),
         error_ev=error,
         clipped=float(clip_mask.mean()),
         crushed=float(crush_mask.mean()),

@@ -1,0 +1,74 @@
+"""Photo critics: a registry and ``get_critic(name)`` dispatch.
+
+A critic turns a decoded photo (and optionally the develop prediction already made for
+it) into an ``atelier.v1.Critique``: reasoning, issues, develop suggestions, a 0..100
+score and sub-scores.  ``technical`` (weight-free, measured, the default) is always
+available; critics with weights register themselves with `register_critic`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol, runtime_checkable
+
+from atelier.v1 import engine_pb2 as pb
+from engine.decode.types import DecodedPhoto
+from engine.predictors.base import Prediction
+
+__all__ = [
+    "CRITICS",
+    "DEFAULT_CRITIC",
+    "Critic",
+    "available_critics",
+    "get_critic",
+    "register_critic",
+]
+
+DEFAULT_CRITIC = "technical"
+
+
+@runtime_checkable
+class Critic(Protocol):
+    """A photo critic: ``critique(photo, prediction=None) -> atelier.v1.Critique``."""
+
+    name: str
+    version: str
+
+    def critique(self, photo: DecodedPhoto, prediction: Prediction | None = None) -> pb.Critique:
+        """Critique ``photo`` (its analysis thumbnail in linear light)."""
+        ...
+
+
+#: name → factory(**options) returning a Critic.
+CRITICS: dict[str, Callable[..., Critic]] = {}
+
+
+def register_critic(name: str, factory: Callable[..., Critic]) -> None:
+    """Make ``factory`` available as ``get_critic(name)``."""
+    CRITICS[name] = factory
+
+
+def available_critics() -> list[str]:
+    """Registered critic names, sorted."""
+    return sorted(CRITICS)
+
+
+def get_critic(name: str = DEFAULT_CRITIC, **options: Any) -> Critic:
+    """The critic called ``name`` ("" = default), built with ``options``.
+
+    Raises:
+        ValueError: unknown name (the message lists the known ones).
+    """
+    name = name or DEFAULT_CRITIC
+    if name not in CRITICS:
+        raise ValueError(f"unknown critic {name!r}; available: {', '.join(available_critics())}")
+    return CRITICS[name](**options)
+
+
+def _technical(**options: Any) -> Critic:
+    from engine.critic.technical import TechnicalCritic
+
+    return TechnicalCritic(**options)
+
+
+register_critic("technical", _technical)

@@ -1,0 +1,63 @@
+"""From measurements to penalties, severities, sub-scores and the overall score.
+
+Every fault is a *penalty* in points (0..100) taken off its attribute's sub-score, from
+a piecewise-linear function of one measurement: zero inside a tolerance, then rising.
+The same penalty decides the severity of the issue the critic reports, so the score and
+the list of issues can never disagree.  Tolerances come from the shared corpus (Kodak
+Photo CD scans and phone photos at the 512 px analysis size): a well-made photo sits
+inside them, a 1.5 EV exposure error, a 2 px blur, 6 levels of noise or a 4° tilt do not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+__all__ = [
+    "MAJOR",
+    "MINOR",
+    "MODERATE",
+    "SUB_SCORES",
+    "WEIGHTS",
+    "ramp",
+    "severity_of",
+    "sub_score",
+    "total_score",
+]
+
+#: The sub-scores every critique carries.
+SUB_SCORES = ("exposure", "colour", "sharpness", "noise", "composition")
+#: Their weights in the overall score (sum 1).
+WEIGHTS: Mapping[str, float] = {
+    "exposure": 0.25, "colour": 0.2, "sharpness": 0.25, "noise": 0.15, "composition": 0.15,
+}
+#: Share of the overall score given to the weakest sub-score: one serious flaw sinks a
+#: photo more than the weighted mean alone would say.
+WEAKEST_SHARE = 0.2
+
+#: Penalty (points) at which an issue is minor / moderate / major.
+MINOR, MODERATE, MAJOR = 5.0, 12.0, 25.0
+
+
+def ramp(value: float, start: float, slope: float, cap: float) -> float:
+    """Penalty points: 0 up to ``start``, then ``slope`` points per unit, at most ``cap``."""
+    return float(min(cap, max(0.0, (value - start) * slope)))
+
+
+def severity_of(penalty: float) -> int:
+    """0 (no issue), 1 minor, 2 moderate, 3 major (`atelier.v1.Severity` values)."""
+    if penalty >= MAJOR:
+        return 3
+    if penalty >= MODERATE:
+        return 2
+    return 1 if penalty >= MINOR else 0
+
+
+def sub_score(penalties: list[float]) -> float:
+    """100 minus the summed penalties of one attribute, floored at 0."""
+    return float(max(0.0, 100.0 - sum(penalties)))
+
+
+def total_score(subs: Mapping[str, float]) -> float:
+    """Overall 0..100: weighted mean of the sub-scores blended with the weakest one."""
+    mean = sum(WEIGHTS[k] * subs[k] for k in SUB_SCORES)
+    return float((1 - WEAKEST_SHARE) * mean + WEAKEST_SHARE * min(subs[k] for k in SUB_SCORES))

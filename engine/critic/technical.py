@@ -1,0 +1,475 @@
+"""The technical critic: measurements → reasoning, issues, develop suggestions, score.
+
+Weight-free and deterministic.  Each measurement family (`exposure`, `colour`,
+`saturation`, `sharpness`, `noise`, `horizon`, `composition`) is a pure function of the
+analysis thumbnail; `scoring` turns each fault into penalty points, which decide both the
+sub-score and the severity of the issue.  Suggestions are expressed in the develop
+vocabulary: tonal and white-balance values come from the predictor (the analytic one
+unless the caller passes a prediction), so the critic and the auto-adjust agree;
+sharpness, noise and saturation answers use ``Texture``/``Clarity2012``/``Vibrance``/
+``Saturation``; a tilt becomes ``Geometry.straighten_angle``, a badly placed subject a
+``Geometry.crop``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from atelier.settings import adjustments_from_settings
+from atelier.v1 import engine_pb2 as pb
+from engine.critic import scoring
+from engine.critic._image import prepare
+from engine.critic.colour import ColourMeasurement, cast_name, measure_colour
+from engine.critic.composition import CompositionMeasurement, measure_composition, suggest_crop
+from engine.critic.exposure import ExposureMeasurement, measure_exposure
+from engine.critic.horizon import HorizonMeasurement, measure_horizon
+from engine.critic.noise import NoiseMeasurement, measure_noise
+from engine.critic.saturation import SaturationMeasurement, measure_saturation
+from engine.critic.sharpness import SharpnessMeasurement, measure_sharpness
+from engine.decode.types import DecodedPhoto
+from engine.masks.subject import detect_subject
+from engine.predictors.analytic import TINT_STRENGTH, WB_STRENGTH
+from engine.predictors.base import Prediction
+from xmp.vocabulary import global_slider
+
+__all__ = ["Finding", "Measurements", "TechnicalCritic", "critique", "measure", "review"]
+
+VERSION = "1"
+TONAL = ("Exposure2012", "Highlights2012", "Shadows2012", "Whites2012", "Blacks2012")
+WB_RENDERED = ("IncrementalTemperature", "IncrementalTint")
+WB_RAW = ("Temperature", "Tint")
+#: Tilts beyond this (degrees) are taken as deliberate diagonals, not a crooked horizon.
+MAX_CORRECTABLE_TILT = 8.0
+MIN_TILT_CONFIDENCE = 0.25
+
+
+@dataclass(frozen=True)
+class Measurements:
+    """Everything the technical critic measured on one photo (units in each class)."""
+
+    exposure: ExposureMeasurement
+    colour: ColourMeasurement
+    saturation: SaturationMeasurement
+    sharpness: SharpnessMeasurement
+    noise: NoiseMeasurement
+    horizon: HorizonMeasurement
+    composition: CompositionMeasurement
+
+
+@dataclass
+class Finding:
+    """One fault: the sub-score it counts against, its penalty (points) and the answer."""
+
+    attribute: str
+    penalty: float
+    description: str
+    suggestion: pb.Suggestion | None = None
+
+    @property
+    def severity(self) -> int:
+        """`atelier.v1.Severity` value (0 = below the reporting threshold)."""
+        return scoring.severity_of(self.penalty)
+
+
+@dataclass
+class Review:
+    """A critique before it becomes a message: paragraphs, findings, sub-scores."""
+
+    measurements: Measurements
+    paragraphs: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    sub_scores: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0
+
+
+def measure(linear: NDArray[np.floating]) -> Measurements:
+    """Run every measurement on linear sRGB pixels (H, W, 3).
+
+    Raises:
+        engine.critic._image.UncritiquablePhoto: non-finite pixels or a side < 32 px.
+    """
+    rgb = prepare(linear)
+    subject = detect_subject(rgb)
+    return Measurements(
+        exposure=measure_exposure(rgb),
+        colour=measure_colour(rgb),
+        saturation=measure_saturation(rgb),
+        sharpness=measure_sharpness(rgb, subject.mask if subject is not None else None),
+        noise=measure_noise(rgb),
+        horizon=measure_horizon(rgb),
+        composition=measure_composition(rgb, subject),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Suggestions in the develop vocabulary
+# ---------------------------------------------------------------------------------------
+
+
+def _clamped(settings: Mapping[str, float]) -> dict[str, float]:
+    out = {}
+    for name, value in settings.items():
+        slider = global_slider(name)
+        v = slider.clamp(float(value))
+        out[name] = round(v, slider.decimals) if slider.decimals else float(round(v))
+    return out
+
+
+def _suggest(
+    attribute: str, text: str, settings: Mapping[str, float],
+    reasons: Mapping[str, str] | None = None,
+) -> pb.Suggestion:
+    values = _clamped(settings)
+    why = {k: v for k, v in (reasons or {}).items() if k in values}
+    return pb.Suggestion(
+        text=text, attribute=attribute, adjustments=adjustments_from_settings(values, why)
+    )
+
+
+def _signed(value: float, unit: str = "", decimals: int = 0) -> str:
+    return f"{value:+.{decimals}f}{unit}".replace("-", "−")
+
+
+def _describe(settings: Mapping[str, float]) -> str:
+    """``{"Exposure2012": 1.2, "Whites2012": 10}`` → "Exposure +1.20 EV, Whites +10"."""
+    names = {"Exposure2012": "Exposure", "Highlights2012": "Highlights",
+             "Shadows2012": "Shadows", "Whites2012": "Whites", "Blacks2012": "Blacks",
+             "Contrast2012": "Contrast", "Clarity2012": "Clarity",
+             "IncrementalTemperature": "Temperature", "IncrementalTint": "Tint"}
+    parts = []
+    for name, value in _clamped(settings).items():
+        if name == "Exposure2012":
+            parts.append(f"Exposure {_signed(value, ' EV', 2)}")
+        elif name == "Temperature":
+            parts.append(f"Temperature {value:.0f} K")
+        else:
+            parts.append(f"{names.get(name, name)} {_signed(value)}")
+    return ", ".join(parts)
+
+
+# ---------------------------------------------------------------------------------------
+# Each area: a paragraph of reasoning and its findings
+# ---------------------------------------------------------------------------------------
+
+
+def _exposure(m: ExposureMeasurement, pred: Prediction) -> tuple[str, list[Finding]]:
+    findings: list[Finding] = []
+    err = m.error_ev
+    side = "below" if m.key_ev < 0 else "above"
+    key = (f"the mid-tones sit {abs(m.key_ev):.1f} EV {side} a normal key (median luminance "
+           f"{m.median_luminance:.3f}) and the brightest 0.5 % reach {m.highlight_level:.0%} "
+           "of white")
+    penalty = scoring.ramp(abs(err), 0.3, 30.0, 70.0)
+    word = "under-exposed" if err < 0 else "over-exposed"
+    if scoring.severity_of(penalty) > 0:
+        desc = (f"{word} by about {abs(err):.1f} EV: {key}; the frame uses "
+                f"{m.range_used:.0%} of the tonal range")
+        tonal = {k: pred.settings[k] for k in TONAL if pred.settings.get(k)}
+        if "Exposure2012" not in tonal or tonal["Exposure2012"] * err > 0:
+            # A prediction that disagrees in sign is overruled by the measurement.
+            tonal["Exposure2012"] = -err
+        text = f"{'Brighten' if err < 0 else 'Darken'} the photo: {_describe(tonal)}"
+        findings.append(Finding("exposure", penalty, desc,
+                                _suggest("exposure", text, tonal, pred.reasons)))
+        paragraph = f"Exposure: the photo is {word} by about {abs(err):.1f} EV — {key}."
+    elif penalty > 0:
+        touch = "dark" if err < 0 else "bright"
+        paragraph = (f"Exposure: a touch {touch} ({abs(err):.1f} EV), not enough to matter — "
+                     f"{key}.")
+    else:
+        paragraph = f"Exposure is sound: {key}."
+
+    clip_pct = m.clipped * 100
+    clip_pen = scoring.ramp(clip_pct, 0.5, 5.0, 35.0)
+    if clip_pen > 0:
+        where = f", mostly in the {m.clipped_where}" if m.clipped_where else ""
+        desc = (f"{clip_pct:.1f} % of the pixels clip in the highlights{where}: "
+                "that detail is gone in the file and can only be rolled off more gently")
+        fix = {"Highlights2012": min(-20.0, pred.settings.get("Highlights2012", 0.0)),
+               "Whites2012": min(-10.0, pred.settings.get("Whites2012", 0.0))}
+        findings.append(Finding("exposure", clip_pen, desc, _suggest(
+            "exposure", f"Soften the clipped highlights: {_describe(fix)}", fix, pred.reasons)))
+        paragraph += f" {clip_pct:.1f} % of pixels clip in the highlights{where}."
+    elif m.clipped > 0.0005:
+        paragraph += f" Only {clip_pct:.2f} % of pixels clip, which is harmless."
+    else:
+        paragraph += " Nothing clips in the highlights."
+
+    crush_pct = m.crushed * 100
+    crush_pen = scoring.ramp(crush_pct, 1.0, 4.0, 30.0)
+    if crush_pen > 0:
+        where = f", mostly in the {m.crushed_where}" if m.crushed_where else ""
+        desc = f"{crush_pct:.1f} % of the pixels are crushed to black{where}"
+        fix = {"Shadows2012": max(20.0, pred.settings.get("Shadows2012", 0.0)),
+               "Blacks2012": max(10.0, pred.settings.get("Blacks2012", 0.0))}
+        findings.append(Finding("exposure", crush_pen, desc, _suggest(
+            "exposure", f"Open the crushed shadows: {_describe(fix)}", fix, pred.reasons)))
+        paragraph += f" {crush_pct:.1f} % of pixels are crushed to black{where}."
+
+    flat_pen = scoring.ramp(0.6 - m.range_used, 0.0, 60.0, 20.0) if penalty == 0 else 0.0
+    if flat_pen > 0:
+        contrast = max(15.0, pred.settings.get("Contrast2012", 0.0))
+        desc = (f"flat tones: only {m.range_used:.0%} of the tonal range is used between "
+                "the darkest and brightest 0.5 %")
+        fix = {"Contrast2012": contrast, "Blacks2012": min(-10.0, pred.settings.get(
+            "Blacks2012", 0.0))}
+        findings.append(Finding("exposure", flat_pen, desc, _suggest(
+            "exposure", f"Give the tones more snap: {_describe(fix)}", fix, pred.reasons)))
+        paragraph += f" The tones are flat: they span only {m.range_used:.0%} of the range."
+    return paragraph, findings
+
+
+def _white_balance_fix(m: ColourMeasurement, pred: Prediction, is_raw: bool) -> dict[str, float]:
+    keys = WB_RAW if is_raw else WB_RENDERED
+    fix = {k: pred.settings[k] for k in keys if k in pred.settings}
+    if not is_raw and not any(fix.values()):
+        # The predictor saw nothing to correct (or none was given): the critic's own
+        # measurement, with the analytic predictor's strengths.
+        fix = {"IncrementalTemperature": WB_STRENGTH * m.temperature_fix,
+               "IncrementalTint": TINT_STRENGTH * m.tint_fix}
+    return {k: v for k, v in fix.items() if is_raw or abs(v) >= 1}
+
+
+def _colour(
+    m: ColourMeasurement, s: SaturationMeasurement, pred: Prediction, is_raw: bool
+) -> tuple[str, list[Finding]]:
+    findings: list[Finding] = []
+    hue = cast_name(m.neutral_a, m.neutral_b)
+    light = f"the light reads about {m.cct:.0f} K"
+    penalty = scoring.ramp(m.neutral_delta_e, 8.0, 1.6, 50.0)
+    if 0 < penalty < scoring.MINOR:
+        paragraph = (f"Colour: the greys lean slightly {hue} (ΔE {m.neutral_delta_e:.1f}; "
+                     f"{light}), within what reads as the mood of the light.")
+    elif penalty > 0:
+        desc = (f"{hue} cast: the near-neutral surfaces ({m.neutral_share:.0%} of the frame) "
+                f"sit ΔE {m.neutral_delta_e:.1f} from grey (a* {m.neutral_a:+.1f}, "
+                f"b* {m.neutral_b:+.1f}); {light}")
+        fix = _white_balance_fix(m, pred, is_raw)
+        suggestion = None
+        if fix:
+            suggestion = _suggest("colour", f"Neutralise the {hue} cast: {_describe(fix)}",
+                                  fix, pred.reasons)
+        findings.append(Finding("colour", penalty, desc, suggestion))
+        paragraph = (f"Colour: the greys carry a {hue} cast of ΔE {m.neutral_delta_e:.1f} "
+                     f"— {light}.")
+    else:
+        paragraph = (f"Colour: the near-neutrals are within ΔE {m.neutral_delta_e:.1f} of grey "
+                     f"({light}), so the white balance holds.")
+
+    muted = scoring.ramp(12.0 - s.mean_chroma, 0.0, 2.0, 25.0)
+    loud = scoring.ramp(s.mean_chroma, 45.0, 1.5, 25.0)
+    gamut = scoring.ramp(s.gamut_clipped * 100, 1.0, 4.0, 20.0)
+    chroma = f"mean mid-tone chroma C* {s.mean_chroma:.0f}, the most vivid 5 % above " \
+             f"{s.vivid_chroma:.0f}"
+    if muted > 0:
+        vib = max(15.0, pred.settings.get("Vibrance", 0.0))
+        findings.append(Finding("colour", muted, f"muted colour ({chroma})", _suggest(
+            "colour", f"Bring the colour to life: Vibrance {_signed(vib)}", {"Vibrance": vib},
+            pred.reasons)))
+        paragraph += f" The colour is muted ({chroma})."
+    elif loud > 0:
+        sat = -min(40.0, 10.0 + (s.mean_chroma - 45.0))
+        findings.append(Finding("colour", loud, f"over-saturated colour ({chroma})", _suggest(
+            "colour", f"Calm the colour: Saturation {_signed(sat)}", {"Saturation": sat})))
+        paragraph += f" The colour is loud ({chroma})."
+    else:
+        paragraph += f" Saturation is natural ({chroma})."
+    if gamut > 0:
+        where = f" in the {s.gamut_clipped_where}" if s.gamut_clipped_where else ""
+        desc = (f"{s.gamut_clipped:.1%} of the pixels are saturated colours clipped at the "
+                f"edge of sRGB{where}, where gradations turn flat")
+        findings.append(Finding("colour", gamut, desc, _suggest(
+            "colour", "Pull the clipped colours back: Saturation −15", {"Saturation": -15.0})))
+        paragraph += f" {s.gamut_clipped:.1%} of pixels are clipped colours{where}."
+    return paragraph, findings
+
+
+def _direction(angle: float) -> str:
+    return {0: "horizontal", 45: "diagonal (rising to the right)", 90: "vertical",
+            135: "diagonal (falling to the right)"}.get(round(angle / 45) * 45 % 180, "")
+
+
+def _sharpness(m: SharpnessMeasurement, where: str) -> tuple[str, list[Finding]]:
+    place = f"at the subject ({where})" if m.at_subject else "across the frame"
+    if m.edge_sigma < 0.5:
+        width = f"edges {place} are as crisp as the {m.long_side} px frame allows (σ < 0.5 px)"
+    else:
+        width = f"edges {place} spread over σ = {m.edge_sigma:.1f} px at {m.long_side} px"
+    penalty = scoring.ramp(m.edge_sigma, 0.7, 35.0, 70.0)
+    motion = m.motion_ratio >= 1.6 and m.edge_sigma > 0.8
+    if penalty <= 0:
+        return f"Sharpness: crisp — {width}.", []
+    texture = min(60.0, 20.0 + 20.0 * (m.edge_sigma - 0.7))
+    fix = {"Texture": texture}
+    if m.edge_sigma > 1.5:
+        fix["Clarity2012"] = 10.0
+    kind = "soft"
+    desc = f"soft: {width} (a sharp photo measures under 0.7 px)"
+    if motion:
+        kind = "motion-blurred"
+        desc += (f"; {_direction(m.motion_angle)} motion blur — edges across that direction "
+                 f"are {m.motion_ratio:.1f}× wider than along it")
+    text = (f"Recover apparent detail: {_describe(fix)} (sliders cannot undo "
+            f"{'motion blur' if motion else 'missed focus'}, only make edges crisper)")
+    return (f"Sharpness: {kind} — {width}.",
+            [Finding("sharpness", penalty, desc, _suggest("sharpness", text, fix))])
+
+
+def _noise(m: NoiseMeasurement) -> tuple[str, list[Finding]]:
+    luma = scoring.ramp(m.sigma_luma, 2.5, 6.0, 50.0)
+    chroma = scoring.ramp(m.sigma_chroma, 1.5, 6.0, 40.0)
+    r, g, b = m.sigma_rgb
+    facts = (f"σ {m.sigma_luma:.1f} levels in luminance and {m.sigma_chroma:.1f} in colour "
+             f"(R {r:.1f}, G {g:.1f}, B {b:.1f}, of 255)")
+    shadows = ""
+    if not math.isnan(m.sigma_shadows) and m.sigma_shadows > 1.3 * m.sigma_luma:
+        shadows = f", worst in the shadows ({m.sigma_shadows:.1f})"
+    penalty = luma + chroma
+    if penalty <= 0:
+        return f"Noise: clean — {facts}.", []
+    if scoring.severity_of(penalty) == 0:
+        return f"Noise: a fine grain, not distracting — {facts}{shadows}.", []
+    texture = -min(50.0, 15.0 + 4.0 * max(0.0, m.sigma_luma - 2.5))
+    kind = "colour (blotchy)" if chroma > luma else "luminance (grainy)"
+    desc = f"visible {kind} noise: {facts}{shadows}"
+    text = (f"Smooth the grain: Texture {_signed(texture)} (softens fine noise; colour noise "
+            "needs the host's colour noise reduction)")
+    return (f"Noise: {kind} noise is visible — {facts}{shadows}.",
+            [Finding("noise", penalty, desc, _suggest("noise", text, {"Texture": texture}))])
+
+
+def _composition(c: CompositionMeasurement, h: HorizonMeasurement) -> tuple[str, list[Finding]]:
+    findings: list[Finding] = []
+    parts = []
+    tilt = abs(h.tilt)
+    if h.confidence >= MIN_TILT_CONFIDENCE and 0.6 <= tilt <= MAX_CORRECTABLE_TILT:
+        penalty = scoring.ramp(tilt, 0.5, 8.0, 30.0) * min(1.0, h.confidence / 0.5)
+        way = "clockwise" if h.tilt < 0 else "counter-clockwise"
+        fix_way = "counter-clockwise" if h.tilt < 0 else "clockwise"
+        desc = (f"the {h.kind} lines lean {tilt:.1f}° {way} (longest line "
+                f"{h.line_length:.0%} of the frame)")
+        suggestion = pb.Suggestion(
+            text=f"Straighten: rotate {tilt:.1f}° {fix_way}", attribute="composition",
+            geometry=pb.Geometry(straighten_angle=round(-h.tilt, 2)),
+        )
+        findings.append(Finding("composition", penalty, desc, suggestion))
+        parts.append(f"the {h.kind} lines lean {tilt:.1f}° {way}")
+    elif h.confidence >= MIN_TILT_CONFIDENCE and tilt < 0.6:
+        parts.append(f"the {h.kind} lines are level (within {max(tilt, 0.1):.1f}°)")
+    if c.found:
+        size = f"{c.size:.0%} of the frame"
+        parts.append(f"the subject ({size}) sits in the {c.where}, "
+                     f"{c.anchor_distance:.2f} of the frame from {c.anchor}")
+        if c.confidence >= 0.2:
+            off = scoring.ramp(c.anchor_distance, 0.15, 60.0, 20.0)
+            if off > 0:
+                crop = suggest_crop(c)
+                placed: pb.Suggestion | None = None
+                if crop is not None:
+                    box = pb.BoundingBox(left=crop[0], top=crop[1], right=crop[2],
+                                         bottom=crop[3])
+                    placed = pb.Suggestion(
+                        text="Crop to 80 % to bring the subject onto a third",
+                        attribute="composition", geometry=pb.Geometry(crop=box))
+                findings.append(Finding("composition", off, (
+                    f"the subject sits in the {c.where}, {c.anchor_distance:.2f} of the frame "
+                    "from the nearest third or the centre: neither placed nor centred"),
+                    placed))
+            crowd = scoring.ramp(c.edge_crowding, 1.8, 8.0, 20.0)
+            if crowd > 0 and c.crowded_edge:
+                findings.append(Finding("composition", crowd, (
+                    f"the subject presses against the {c.crowded_edge} edge (saliency "
+                    f"{c.edge_crowding:.1f}× denser in the outer 5 % than on average): "
+                    "give it room when shooting; a crop cannot add any")))
+                parts.append(f"it crowds the {c.crowded_edge} edge")
+    else:
+        parts.append("no single subject stands out")
+    return "Composition: " + "; ".join(parts) + ".", findings
+
+
+# ---------------------------------------------------------------------------------------
+# Assembly
+# ---------------------------------------------------------------------------------------
+
+
+def review(photo: DecodedPhoto, prediction: Prediction | None = None) -> Review:
+    """Measure ``photo`` and judge it (see `critique` for the message form)."""
+    m = measure(photo.linear)
+    if prediction is None:
+        from engine.predictors import get_predictor
+
+        prediction = get_predictor("analytic").predict(photo)
+    out = Review(m)
+    areas = [
+        _exposure(m.exposure, prediction),
+        _colour(m.colour, m.saturation, prediction, photo.info.is_raw),
+        _sharpness(m.sharpness, m.composition.where),
+        _noise(m.noise),
+        _composition(m.composition, m.horizon),
+    ]
+    for paragraph, findings in areas:
+        out.paragraphs.append(paragraph)
+        out.findings.extend(findings)
+    for attribute in scoring.SUB_SCORES:
+        out.sub_scores[attribute] = scoring.sub_score(
+            [f.penalty for f in out.findings if f.attribute == attribute])
+    out.score = scoring.total_score(out.sub_scores)
+    out.findings.sort(key=lambda f: -f.penalty)
+    reported = [f for f in out.findings if f.severity > 0]
+    if reported:
+        worst = reported[0]
+        verdict = (f"Overall {out.score:.0f}/100. The main problem is {worst.attribute}"
+                   f" ({worst.description.split(':')[0]}); fix it first.")
+    else:
+        best = max(out.sub_scores, key=lambda k: out.sub_scores[k])
+        verdict = (f"Overall {out.score:.0f}/100: technically clean — no measurement is "
+                   f"outside its tolerance, and {best} is its strongest point.")
+    out.paragraphs.append(verdict)
+    return out
+
+
+def critique(photo: DecodedPhoto, prediction: Prediction | None = None) -> pb.Critique:
+    """Critique a decoded photo (its analysis thumbnail) as an ``atelier.v1.Critique``.
+
+    Args:
+        photo: the decoded analysis thumbnail (linear sRGB, EXIF-oriented).
+        prediction: the develop settings already predicted for it, whose tonal and
+            white-balance values the suggestions reuse; None runs the analytic predictor.
+
+    Returns:
+        reasoning (one paragraph per area, with the numbers), issues (severity ≥ minor,
+        worst first), suggestions (one per issue that has a develop answer), the 0..100
+        score, sub-scores ``exposure``, ``colour``, ``sharpness``, ``noise``,
+        ``composition``, and ``backend`` = ``technical/<version>``.
+
+    Raises:
+        engine.critic._image.UncritiquablePhoto: non-finite pixels, a side < 32 px.
+    """
+    r = review(photo, prediction)
+    msg = pb.Critique(reasoning="\n\n".join(r.paragraphs), score=round(r.score, 1),
+                      backend=f"{TechnicalCritic.name}/{VERSION}")
+    for f in r.findings:
+        if f.severity == 0:
+            continue
+        msg.issues.add(attribute=f.attribute, severity=f.severity, description=f.description)
+        if f.suggestion is not None:
+            msg.suggestions.append(f.suggestion)
+    for k, v in r.sub_scores.items():
+        msg.sub_scores[k] = round(v, 1)
+    return msg
+
+
+class TechnicalCritic:
+    """Registry wrapper: ``critique(photo, prediction=None) -> atelier.v1.Critique``."""
+
+    name = "technical"
+    version = VERSION
+
+    def critique(self, photo: DecodedPhoto, prediction: Prediction | None = None) -> pb.Critique:
+        """See `critique`."""
+        return critique(photo, prediction)
