@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -91,8 +92,10 @@ def test_lightroom_std_encodes_the_sandbox(std: str, code: str, names: list[str]
 
 
 @pytest.mark.skipif(LUA is None or BUSTED is None, reason="lua5.1 / busted not installed")
-def test_busted_specs_pass_under_lua51() -> None:
-    proc = subprocess.run([str(LUA), str(BUSTED), "--output=TAP"], cwd=PLUGIN_LUA,
+def test_busted_specs_pass_under_lua51(tmp_path: Path) -> None:
+    # the end-to-end specs run the real atelier: keep its job journal out of the user's state
+    env = {**os.environ, "ATELIER_STATE_DIR": str(tmp_path)}
+    proc = subprocess.run([str(LUA), str(BUSTED), "--output=TAP"], cwd=PLUGIN_LUA, env=env,
                           capture_output=True, text=True, check=False, timeout=300)
     ok = re.findall(r"^ok \d+", proc.stdout, re.M)
     not_ok = re.findall(r"^not ok \d+.*$", proc.stdout, re.M)
@@ -205,7 +208,7 @@ def test_real_enhance_output_is_what_the_plugin_applies(
     photo = shared_photos / "photos" / "uhdr04_pixel6pro_pond_sky.jpg"
     argv = plugin_argv("enhanceMasks", [str(photo)], engine="", style="", dryRun=True)
     proc = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=180,
-                          cwd=tmp_path)
+                          cwd=tmp_path, env={**os.environ, "ATELIER_STATE_DIR": str(tmp_path)})
     assert proc.returncode == 0, proc.stderr[-2000:]
     doc = json.loads(proc.stdout)
     assert doc["command"] == "enhance" and doc["dry_run"] is True
