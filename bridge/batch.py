@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +21,14 @@ from atelier.v1 import engine_pb2 as pb
 from bridge.client import EngineClient
 from bridge.discover import PhotoFile
 from bridge.journal import Journal, PhotoState
-from bridge.output import lightroom_settings, mask_records
+from bridge.output import critique_record, lightroom_settings, mask_records
 from bridge.writers import WriterPool
+from xmp.critique import apply_critique
 from xmp.exiftool import ExifToolSession
-from xmp.lightroom import Provenance
-from xmp.packet import XmpError
+from xmp.lightroom import Provenance, apply_develop_settings, set_mask_group
+from xmp.packet import Packet, XmpError
 from xmp.vocabulary import SliderRangeError
-from xmp.write import FileChangedError, write_develop_settings
+from xmp.write import FileChangedError, update_xmp
 
 __all__ = ["BatchOptions", "PhotoOutcome", "enhance_batch", "record_for_failure"]
 
@@ -43,12 +44,19 @@ class BatchOptions:
         sidecar: prefer ``.xmp`` sidecars to embedding for JPEG/TIFF/PNG/DNG.
         dry_run: analyse and report, write nothing.
         in_flight: photos outstanding at the engine at once (back-pressure), ≥ 1.
+        write_settings: write the develop settings and masks (``enhance``); False only
+            stores the critique (``critique``).
+        rating / describe: with a critique, also set ``xmp:Rating`` / add to
+            ``dc:description`` (see `xmp.critique`).
     """
 
     analyze: pb.AnalyzeOptions
     sidecar: bool = False
     dry_run: bool = False
     in_flight: int = 8
+    write_settings: bool = True
+    rating: bool = False
+    describe: bool = False
 
 
 @dataclass
@@ -57,7 +65,6 @@ class PhotoOutcome:
 
     record: dict[str, Any]
     analysis: pb.Analysis | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def record_for_failure(path: Path, message: str, status: str = "failed") -> dict[str, Any]:
@@ -77,6 +84,7 @@ def _record_for_analysis(photo: PhotoFile, analysis: pb.Analysis) -> dict[str, A
         "settings": lightroom_settings(analysis.adjustments),
         "reasons": dict(analysis.adjustments.reasons),
         "masks": mask_records(analysis.masks),
+        "critique": critique_record(analysis.critique) if analysis.HasField("critique") else None,
     }
 
 
@@ -88,13 +96,26 @@ def _write(
     record = _record_for_analysis(photo, analysis)
     provenance = Provenance(backend=analysis.predictor, engine_version=engine_version,
                             reasons=dict(analysis.adjustments.reasons))
+    settings = settings_from_adjustments(analysis.adjustments)
+
+    def mutate(packet: Packet) -> bool:
+        changed = False
+        if options.write_settings:
+            changed = apply_develop_settings(packet, settings, is_raw=analysis.info.is_raw,
+                                             provenance=provenance)
+            if analysis.masks:
+                changed = set_mask_group(packet, analysis.masks,
+                                         orientation=analysis.info.orientation or 1) or changed
+        if analysis.HasField("critique"):
+            critique = analysis.critique
+            changed = apply_critique(packet, score=critique.score, text=critique.reasoning,
+                                     backend=critique.backend, rating=options.rating,
+                                     describe=options.describe) or changed
+        return changed
+
     try:
-        result = write_develop_settings(
-            photo.path, settings_from_adjustments(analysis.adjustments),
-            is_raw=analysis.info.is_raw, provenance=provenance, sidecar=options.sidecar,
-            exiftool=exiftool, masks=list(analysis.masks),
-            orientation=analysis.info.orientation or 1, dry_run=options.dry_run,
-        )
+        result = update_xmp(photo.path, mutate, sidecar=options.sidecar, exiftool=exiftool,
+                            dry_run=options.dry_run)
     except FileChangedError as exc:
         return record_for_failure(photo.path, str(exc), status="skipped")
     except (XmpError, SliderRangeError, OSError) as exc:

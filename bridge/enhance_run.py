@@ -15,7 +15,7 @@ from bridge.connect import connect
 from bridge.discover import PhotoFile, find_photos
 from bridge.engine_process import EngineStartError
 from bridge.journal import Journal
-from bridge.output import Progress, print_summary, write_json
+from bridge.output import Progress, print_critiques, print_summary, write_json
 from bridge.writers import WriterPool
 from engine import __version__
 
@@ -29,15 +29,26 @@ _RECOVERABLE = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.INTERNAL,
 
 
 class EnhanceRun:
-    """State of one run (records in input order, the journal job, the report entries)."""
+    """State of one run (records in input order, the journal job, the report entries).
 
-    def __init__(self, args: argparse.Namespace, options: pb.AnalyzeOptions) -> None:
+    Args:
+        args: the command line (``enhance`` or ``critique``).
+        options: what to ask the engine.
+        command: ``"enhance"`` writes develop settings (and a critique when asked);
+            ``"critique"`` only stores critiques.
+    """
+
+    def __init__(
+        self, args: argparse.Namespace, options: pb.AnalyzeOptions, command: str = "enhance"
+    ) -> None:
         self.args = args
         self.options = options
+        self.command = command
         #: What makes two runs give the same result (the journal's resume key).
         self.job_options: dict[str, object] = {
             "predictor": options.predictor, "style": options.style_profile,
-            "masks": args.masks, "sidecar": args.sidecar,
+            "masks": args.masks, "sidecar": args.sidecar, "critique": options.critique,
+            "rating": args.write_rating, "describe": args.describe,
         }
         self.records: dict[Path, dict[str, Any]] = {}
         self.outcomes: list[PhotoOutcome] = []
@@ -69,20 +80,22 @@ class EnhanceRun:
             return photos
         todo = []
         for photo in photos:
-            if journal.already_done(photo.path, "enhance", self.job_options):
+            if journal.already_done(photo.path, self.command, self.job_options):
                 self.records[photo.path] = record_for_failure(
-                    photo.path, "already enhanced with these options (unchanged since); "
-                    "--force redoes it", status="skipped")
+                    photo.path, f"already done by an earlier {self.command} with these options "
+                    "(unchanged since); --force redoes it", status="skipped")
             else:
                 todo.append(photo)
         return todo
 
     def _process(self, photos: list[PhotoFile], journal: Journal | None) -> None:
-        job = journal.start_job("enhance", self.job_options, [p.path for p in photos]) \
+        job = journal.start_job(self.command, self.job_options, [p.path for p in photos]) \
             if journal else 0
         progress = Progress(len(photos))
         batch = BatchOptions(self.options, sidecar=self.args.sidecar,
-                             dry_run=self.args.dry_run, in_flight=self.args.in_flight)
+                             dry_run=self.args.dry_run, in_flight=self.args.in_flight,
+                             write_settings=self.command == "enhance",
+                             rating=self.args.write_rating, describe=self.args.describe)
         try:
             with WriterPool() as writers, connect(self.args, quiet=self.args.json) as engine:
                 remaining = photos
@@ -135,11 +148,14 @@ class EnhanceRun:
         for status in ("ok", "failed", "skipped"):
             summary[status] = sum(r["status"] == status for r in records)
         if self.args.json:
-            write_json({"atelier": __version__, "command": "enhance",
+            write_json({"atelier": __version__, "command": self.command,
                         "dry_run": self.args.dry_run, "summary": summary, "photos": records})
             return
-        if records:
+        if records and self.command == "critique":
+            print_critiques(records)
+        elif records:
             print_summary(records)
-        print(f"\n{summary['ok']} enhanced, {summary['failed']} failed, "
+        done = "enhanced" if self.command == "enhance" else "critiqued"
+        print(f"\n{summary['ok']} {done}, {summary['failed']} failed, "
               f"{summary['skipped']} skipped" + (" (dry run: nothing written)"
                                                  if self.args.dry_run else ""))

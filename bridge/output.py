@@ -12,7 +12,15 @@ from atelier.settings import local_settings_from_adjustments, settings_from_adju
 from atelier.v1 import engine_pb2 as pb
 from xmp.vocabulary import RAW_WB, RENDERED_WB, format_xmp_value
 
-__all__ = ["Progress", "lightroom_settings", "mask_records", "print_summary", "write_json"]
+__all__ = [
+    "Progress",
+    "critique_record",
+    "lightroom_settings",
+    "mask_records",
+    "print_critiques",
+    "print_summary",
+    "write_json",
+]
 
 
 def lightroom_settings(adjustments: pb.AdjustmentSet) -> dict[str, float | str]:
@@ -46,6 +54,25 @@ def mask_records(masks: Sequence[pb.MaskedAdjustment]) -> list[dict[str, Any]]:
             record["reason"] = m.reason
         records.append(record)
     return records
+
+
+def critique_record(critique: pb.Critique) -> dict[str, Any]:
+    """A critique for ``--json``: score, a one-paragraph summary, the full reasoning,
+    sub-scores, issues and suggestions (each suggestion's settings Lightroom-keyed)."""
+    paragraphs = [p for p in critique.reasoning.split("\n\n") if p.strip()]
+    return {
+        "score": round(critique.score, 1),
+        "summary": paragraphs[-1] if paragraphs else "",
+        "reasoning": critique.reasoning,
+        "backend": critique.backend,
+        "sub_scores": {k: round(v, 1) for k, v in critique.sub_scores.items()},
+        "issues": [{"attribute": i.attribute,
+                    "severity": pb.Severity.Name(i.severity).removeprefix("SEVERITY_").lower(),
+                    "description": i.description} for i in critique.issues],
+        "suggestions": [{"text": s.text, "attribute": s.attribute,
+                         "settings": lightroom_settings(s.adjustments)}
+                        for s in critique.suggestions],
+    }
 
 
 def _prune(value: Any) -> Any:
@@ -111,7 +138,8 @@ def print_summary(records: Sequence[Mapping[str, Any]], stream: TextIO = sys.std
             wb = f"{s.get('IncrementalTemperature', 0):+d}/{s.get('IncrementalTint', 0):+d}"
         why = str(r.get("reasons", {}).get("Exposure2012", ""))[:60]
         masks = f" +{len(r['masks'])} mask(s)" if r.get("masks") else ""
-        stream.write(f"{name:<{width}} {cells}  {wb:<10} {why}{masks}\n")
+        score = f" [{r['critique']['score']:.0f}/100]" if r.get("critique") else ""
+        stream.write(f"{name:<{width}} {cells}  {wb:<10} {why}{masks}{score}\n")
 
 
 def _cell(value: object) -> str:
@@ -120,3 +148,17 @@ def _cell(value: object) -> str:
     if isinstance(value, float) and not value.is_integer():
         return f"{value:+.2f}"
     return f"{int(value):+d}" if isinstance(value, (int, float)) else str(value)
+
+
+def print_critiques(records: Sequence[Mapping[str, Any]], stream: TextIO = sys.stdout) -> None:
+    """Each photo's critique: score, reasoning and suggestions; failures in one line."""
+    for r in records:
+        name = str(r["path"]).rsplit("/", 1)[-1]
+        critique = r.get("critique")
+        if not critique:
+            stream.write(f"\n== {name}: {r['status'].upper()}: "
+                         f"{r.get('error') or r.get('reason') or 'no critique'}\n")
+            continue
+        stream.write(f"\n== {name}: {critique['score']:.0f}/100 ==\n{critique['reasoning']}\n")
+        for suggestion in critique.get("suggestions", []):
+            stream.write(f"  → {suggestion['text']}\n")

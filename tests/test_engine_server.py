@@ -190,3 +190,15 @@ def test_only_loopback_without_a_token() -> None:
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4")
     with pytest.raises(ValueError, match="needs --token"):
         build_server("0.0.0.0:0")
+
+
+def test_critique_rpc_scores_and_explains(
+    engine: tuple[str, engine_pb2_grpc.EngineStub], photos: dict[str, Path],
+) -> None:
+    reply = engine[1].Critique(_request(photos["a"]), timeout=60)
+    critique = reply.analysis.critique
+    assert 0 <= critique.score <= 100 and critique.backend.startswith("technical")
+    assert set(critique.sub_scores) >= {"exposure", "colour", "sharpness", "noise"}
+    assert "EV" in critique.reasoning
+    plain = engine[1].Analyze(_request(photos["a"]), timeout=60)
+    assert not plain.analysis.HasField("critique")  # only when asked

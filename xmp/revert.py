@@ -1,4 +1,5 @@
-"""Undo Atelier's last write: restore every ``crs:`` key it changed and drop its masks.
+"""Undo Atelier's last write: restore every ``crs:`` key it changed, drop its masks and
+its critique (restoring the rating it replaced).
 
 `xmp.lightroom.apply_develop_settings` keeps what each key held before in
 ``atelier:Previous`` (``null`` = the key did not exist) and `set_mask_group` lists its
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from xmp.critique import revert_critique
 from xmp.exiftool import ExifToolSession
 from xmp.lightroom import remove_atelier_corrections
 from xmp.packet import Packet, XmpError
@@ -38,6 +40,7 @@ def revert_packet(packet: Packet) -> bool:
     """
     text = packet.get("atelier", "Previous")
     touched = text is not None or packet.get("atelier", "MaskCorrections") is not None
+    touched = revert_critique(packet) or touched
     if text is not None:
         try:
             previous = json.loads(text)

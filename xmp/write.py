@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -33,6 +33,7 @@ __all__ = [
     "atomic_write",
     "destination",
     "fingerprint",
+    "update_xmp",
     "write_develop_settings",
 ]
 
@@ -104,6 +105,61 @@ def atomic_write(path: Path, data: bytes) -> None:
         os.close(dir_fd)
 
 
+def update_xmp(
+    photo: Path,
+    mutate: Callable[[Packet], bool],
+    *,
+    sidecar: bool = False,
+    exiftool: ExifToolSession | None = None,
+    dry_run: bool = False,
+) -> WriteResult:
+    """Read ``photo``'s XMP where it belongs, let ``mutate`` change it, write it back safely.
+
+    Args:
+        photo: the photo (never has its pixels changed).
+        mutate: changes the packet in place; returns True if anything changed.
+        sidecar: prefer a sidecar for embeddable formats (see `destination`).
+        exiftool: the batch's ExifTool session (one is started when None and needed).
+        dry_run: compute, write nothing.
+
+    Raises:
+        FileChangedError: the target changed while we worked; nothing written.
+        XmpError: the existing XMP is unsafe or unreadable; nothing written.
+    """
+    mode, target = destination(photo, sidecar=sidecar)
+    if mode == "embedded":
+        if exiftool is None:
+            with ExifToolSession() as et:
+                return _update_embedded(photo, mutate, et, dry_run)
+        return _update_embedded(photo, mutate, exiftool, dry_run)
+    before = fingerprint(target)
+    packet = Packet.parse(target.read_bytes()) if before else Packet.empty()
+    changed = mutate(packet)
+    if photo.suffix.lower() not in EMBEDDABLE or not before:
+        packet.set("photoshop", "SidecarForExtension", photo.suffix.lstrip(".").upper())
+    if changed and not dry_run:
+        if fingerprint(target) != before:
+            raise FileChangedError(f"{target.name} changed while Atelier worked; skipped")
+        atomic_write(target, packet.to_bytes())
+    return WriteResult(target, "sidecar", changed)
+
+
+def _update_embedded(
+    photo: Path, mutate: Callable[[Packet], bool], et: ExifToolSession, dry_run: bool
+) -> WriteResult:
+    before = fingerprint(photo)
+    if before is None:
+        raise XmpError(f"{photo} does not exist")
+    existing = et.read_xmp(photo)
+    packet = Packet.parse(existing) if existing else Packet.empty()
+    changed = mutate(packet)
+    if changed and not dry_run:
+        if fingerprint(photo) != before:
+            raise FileChangedError(f"{photo.name} changed while Atelier worked; skipped")
+        et.embed_xmp(photo, packet.to_bytes())
+    return WriteResult(photo, "embedded", changed)
+
+
 def write_develop_settings(
     photo: Path,
     settings: Mapping[str, float],
@@ -116,7 +172,7 @@ def write_develop_settings(
     orientation: int = 1,
     dry_run: bool = False,
 ) -> WriteResult:
-    """Merge Lightroom develop settings into ``photo``'s XMP.
+    """Merge Lightroom develop settings into ``photo``'s XMP (see `update_xmp`).
 
     Args:
         photo: the photo (never has its pixels changed).
@@ -125,8 +181,7 @@ def write_develop_settings(
         provenance: recorded in the ``atelier:`` namespace.
         sidecar: prefer a sidecar for embeddable formats.
         exiftool: the batch's ExifTool session (one is started when None and needed).
-        masks: local adjustments; written as ``crs:MaskGroupBasedCorrections`` when the
-            Lightroom mask writer is available.
+        masks: local adjustments, written as ``crs:MaskGroupBasedCorrections``.
         orientation: EXIF orientation of the photo (mask geometry is converted).
         dry_run: compute, write nothing.
 
@@ -134,49 +189,11 @@ def write_develop_settings(
         FileChangedError: the target changed while we worked; nothing written.
         XmpError: the existing XMP is unsafe or unreadable; nothing written.
     """
-    mode, target = destination(photo, sidecar=sidecar)
-    if mode == "embedded":
-        if exiftool is None:
-            with ExifToolSession() as et:
-                return _write_embedded(photo, settings, is_raw, provenance, et, masks,
-                                       orientation, dry_run)
-        return _write_embedded(photo, settings, is_raw, provenance, exiftool, masks,
-                               orientation, dry_run)
-    before = fingerprint(target)
-    packet = Packet.parse(target.read_bytes()) if before else Packet.empty()
-    changed = _apply(packet, settings, is_raw, provenance, masks, orientation)
-    if photo.suffix.lower() not in EMBEDDABLE or not before:
-        packet.set("photoshop", "SidecarForExtension", photo.suffix.lstrip(".").upper())
-    if changed and not dry_run:
-        if fingerprint(target) != before:
-            raise FileChangedError(f"{target.name} changed while Atelier worked; skipped")
-        atomic_write(target, packet.to_bytes())
-    return WriteResult(target, "sidecar", changed)
 
+    def mutate(packet: Packet) -> bool:
+        changed = apply_develop_settings(packet, settings, is_raw=is_raw, provenance=provenance)
+        if masks:
+            changed = set_mask_group(packet, masks, orientation=orientation) or changed
+        return changed
 
-def _apply(
-    packet: Packet, settings: Mapping[str, float], is_raw: bool, provenance: Provenance,
-    masks: Sequence[pb.MaskedAdjustment], orientation: int,
-) -> bool:
-    changed = apply_develop_settings(packet, settings, is_raw=is_raw, provenance=provenance)
-    if masks:
-        changed = set_mask_group(packet, masks, orientation=orientation) or changed
-    return changed
-
-
-def _write_embedded(
-    photo: Path, settings: Mapping[str, float], is_raw: bool, provenance: Provenance,
-    et: ExifToolSession, masks: Sequence[pb.MaskedAdjustment], orientation: int,
-    dry_run: bool,
-) -> WriteResult:
-    before = fingerprint(photo)
-    if before is None:
-        raise XmpError(f"{photo} does not exist")
-    existing = et.read_xmp(photo)
-    packet = Packet.parse(existing) if existing else Packet.empty()
-    changed = _apply(packet, settings, is_raw, provenance, masks, orientation)
-    if changed and not dry_run:
-        if fingerprint(photo) != before:
-            raise FileChangedError(f"{photo.name} changed while Atelier worked; skipped")
-        et.embed_xmp(photo, packet.to_bytes())
-    return WriteResult(photo, "embedded", changed)
+    return update_xmp(photo, mutate, sidecar=sidecar, exiftool=exiftool, dry_run=dry_run)

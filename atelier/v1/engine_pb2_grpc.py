@@ -44,6 +44,11 @@ class EngineStub:
                 request_serializer=atelier_dot_v1_dot_engine__pb2.AnalyzeRequest.SerializeToString,
                 response_deserializer=atelier_dot_v1_dot_engine__pb2.AnalyzeResponse.FromString,
                 _registered_method=True)
+        self.Critique = channel.unary_unary(
+                '/atelier.v1.Engine/Critique',
+                request_serializer=atelier_dot_v1_dot_engine__pb2.AnalyzeRequest.SerializeToString,
+                response_deserializer=atelier_dot_v1_dot_engine__pb2.AnalyzeResponse.FromString,
+                _registered_method=True)
         self.Render = channel.unary_unary(
                 '/atelier.v1.Engine/Render',
                 request_serializer=atelier_dot_v1_dot_engine__pb2.RenderRequest.SerializeToString,
@@ -74,6 +79,14 @@ class EngineServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Critique(self, request, context):
+        """Critique one photo: Analyze with options.critique forced on (the Critique is in
+        analysis.critique, beside the settings its suggestions reuse).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Render(self, request, context):
         """Render a photo with develop settings to a preview or full-size image.
         """
@@ -98,6 +111,11 @@ def add_EngineServicer_to_server(servicer, server):
             ),
             'AnalyzeStream': grpc.stream_stream_rpc_method_handler(
                     servicer.AnalyzeStream,
+                    request_deserializer=atelier_dot_v1_dot_engine__pb2.AnalyzeRequest.FromString,
+                    response_serializer=atelier_dot_v1_dot_engine__pb2.AnalyzeResponse.SerializeToString,
+            ),
+            'Critique': grpc.unary_unary_rpc_method_handler(
+                    servicer.Critique,
                     request_deserializer=atelier_dot_v1_dot_engine__pb2.AnalyzeRequest.FromString,
                     response_serializer=atelier_dot_v1_dot_engine__pb2.AnalyzeResponse.SerializeToString,
             ),
@@ -164,6 +182,33 @@ class Engine:
             request_iterator,
             target,
             '/atelier.v1.Engine/AnalyzeStream',
+            atelier_dot_v1_dot_engine__pb2.AnalyzeRequest.SerializeToString,
+            atelier_dot_v1_dot_engine__pb2.AnalyzeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Critique(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/atelier.v1.Engine/Critique',
             atelier_dot_v1_dot_engine__pb2.AnalyzeRequest.SerializeToString,
             atelier_dot_v1_dot_engine__pb2.AnalyzeResponse.FromString,
             options,

@@ -52,6 +52,9 @@ def register(sub: Any) -> None:
                         help="print one JSON document on stdout (see docs/json.md)")
     parser.add_argument("--report", type=Path, metavar="FILE",
                         help="also write a self-contained HTML review page")
+    parser.add_argument("--critique", action="store_true",
+                        help="also critique each photo (score and text stored in XMP, shown "
+                             "in the summary and the report)")
     parser.add_argument("--force", action="store_true",
                         help="redo photos an earlier run already finished")
     parser.add_argument("--journal", type=Path, metavar="FILE",
@@ -59,7 +62,7 @@ def register(sub: Any) -> None:
     parser.add_argument("--in-flight", type=int, default=8, metavar="N",
                         help="photos outstanding at the engine at once (default %(default)s)")
     add_engine_arguments(parser)
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, write_rating=False, describe=False)
 
 
 def analyze_options(args: argparse.Namespace) -> pb.AnalyzeOptions:
@@ -68,7 +71,7 @@ def analyze_options(args: argparse.Namespace) -> pb.AnalyzeOptions:
     Raises:
         ValueError: an empty ``--masks`` list.
     """
-    options = pb.AnalyzeOptions(predictor=args.predictor,
+    options = pb.AnalyzeOptions(predictor=args.predictor, critique=args.critique,
                                 style_profile=str(args.style.resolve()) if args.style else "")
     masks = args.masks.strip().lower()
     if masks == "auto":

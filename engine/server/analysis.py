@@ -79,6 +79,7 @@ def analyze(request: pb.AnalyzeRequest, access: PhotoAccess) -> pb.AnalyzeRespon
         predictor = predictor_for(options)
         prediction = predictor.predict(photo)
         masks = _masks(options, photo, prediction, predictor)
+        critique = _critique(photo, prediction) if options.critique else None
         t2 = time.perf_counter()
     except PhotoError as exc:
         response.error.code = exc.code.value[0]
@@ -89,10 +90,18 @@ def analyze(request: pb.AnalyzeRequest, access: PhotoAccess) -> pb.AnalyzeRespon
     adjustments = adjustments_from_settings(prediction.settings, prediction.reasons)
     analysis.adjustments.CopyFrom(adjustments)
     analysis.masks.extend(masks)
+    if critique is not None:
+        analysis.critique.CopyFrom(critique)
     analysis.predictor = prediction.backend
     analysis.decode_ms = (t1 - t0) * 1000
     analysis.analyze_ms = (t2 - t1) * 1000
     return response
+
+
+def _critique(photo: DecodedPhoto, prediction: Prediction) -> pb.Critique:
+    from engine.critic import get_critic
+
+    return get_critic().critique(photo, prediction)
 
 
 def _masks(

@@ -76,6 +76,14 @@ class EngineServicer(engine_pb2_grpc.EngineServicer):
             context.abort(code, response.error.message)
         return response
 
+    def Critique(
+        self, request: pb.AnalyzeRequest, context: grpc.ServicerContext
+    ) -> pb.AnalyzeResponse:
+        forced = pb.AnalyzeRequest()
+        forced.CopyFrom(request)
+        forced.options.critique = True
+        return self.Analyze(forced, context)
+
     def Render(self, request: pb.RenderRequest, context: grpc.ServicerContext) -> pb.RenderResponse:
         from engine.server.render import render_photo
 

@@ -1,0 +1,64 @@
+"""``atelier critique PATH...``: what is wrong with each photo, what to do, and a score."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from atelier.v1 import engine_pb2 as pb
+from bridge.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+
+__all__ = ["register", "run"]
+
+_EPILOG = """\
+The critique (reasoning with the measured numbers, issues by severity, suggestions in
+Lightroom's develop vocabulary, a 0..100 score with sub-scores) is printed, and stored in
+the photo's XMP as atelier:CritiqueScore / atelier:Critique (nothing else changes unless
+asked).  --write-rating sets xmp:Rating from the score: <35 1 star, <50 2, <65 3, <80 4,
+else 5 (the replaced rating is kept; `atelier revert` restores it).
+exit status: 0 all photos ok, 1 some failed, 2 bad usage."""
+
+
+def register(sub: Any) -> None:
+    """Add ``critique`` to the CLI's subparsers."""
+    from bridge.connect import add_engine_arguments
+
+    parser = sub.add_parser(
+        "critique", help="critique photos: issues, suggestions and a score",
+        description="Measure exposure, colour, sharpness, noise and composition of each photo "
+        "and explain, like a photographer, what to fix and how.",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                        help="photos or folders (searched recursively)")
+    parser.add_argument("--write-rating", action="store_true",
+                        help="also set the star rating (xmp:Rating) from the score")
+    parser.add_argument("--describe", action="store_true",
+                        help="also add the critique to the photo's description (dc:description)")
+    parser.add_argument("--sidecar", action="store_true",
+                        help="store in <name>.xmp sidecars instead of embedding")
+    parser.add_argument("--dry-run", action="store_true", help="critique only; write nothing")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON document on stdout (see docs/json.md)")
+    parser.add_argument("--report", type=Path, metavar="FILE",
+                        help="also write an HTML review page, sortable by score")
+    parser.add_argument("--force", action="store_true",
+                        help="redo photos an earlier run already critiqued")
+    parser.add_argument("--journal", type=Path, metavar="FILE",
+                        help="job journal database (default: $ATELIER_STATE_DIR/journal.sqlite)")
+    add_engine_arguments(parser)
+    parser.set_defaults(func=run, masks="none", predictor="", style=None, in_flight=8,
+                        critique=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Critique; see ``--help``."""
+    from bridge.enhance_run import EnhanceRun
+
+    if args.in_flight < 1:
+        print("atelier critique: --in-flight must be ≥ 1", file=sys.stderr)
+        return EXIT_USAGE
+    failed = EnhanceRun(args, pb.AnalyzeOptions(critique=True), command="critique").run()
+    return EXIT_FAILED if failed else EXIT_OK
