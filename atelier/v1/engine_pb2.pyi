@@ -536,6 +536,104 @@ class RenderResponse(_message.Message):
     render_ms: float
     def __init__(self, image: _Optional[bytes] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., mime_type: _Optional[str] = ..., render_ms: _Optional[float] = ...) -> None: ...
 
+class SegmentRequest(_message.Message):
+    __slots__ = ("photo", "prompt", "steps", "ensemble", "seed", "model", "enhance", "coconet_mode")
+    PHOTO_FIELD_NUMBER: _ClassVar[int]
+    PROMPT_FIELD_NUMBER: _ClassVar[int]
+    STEPS_FIELD_NUMBER: _ClassVar[int]
+    ENSEMBLE_FIELD_NUMBER: _ClassVar[int]
+    SEED_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    ENHANCE_FIELD_NUMBER: _ClassVar[int]
+    COCONET_MODE_FIELD_NUMBER: _ClassVar[int]
+    photo: PhotoRef
+    prompt: str
+    steps: int
+    ensemble: int
+    seed: int
+    model: str
+    enhance: bool
+    coconet_mode: str
+    def __init__(self, photo: _Optional[_Union[PhotoRef, _Mapping]] = ..., prompt: _Optional[str] = ..., steps: _Optional[int] = ..., ensemble: _Optional[int] = ..., seed: _Optional[int] = ..., model: _Optional[str] = ..., enhance: _Optional[bool] = ..., coconet_mode: _Optional[str] = ...) -> None: ...
+
+class SegmentResponse(_message.Message):
+    __slots__ = ("info", "mask", "confidence", "bbox", "masked", "backend")
+    INFO_FIELD_NUMBER: _ClassVar[int]
+    MASK_FIELD_NUMBER: _ClassVar[int]
+    CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
+    BBOX_FIELD_NUMBER: _ClassVar[int]
+    MASKED_FIELD_NUMBER: _ClassVar[int]
+    BACKEND_FIELD_NUMBER: _ClassVar[int]
+    info: ImageInfo
+    mask: RasterMask
+    confidence: float
+    bbox: BoundingBox
+    masked: MaskedAdjustment
+    backend: str
+    def __init__(self, info: _Optional[_Union[ImageInfo, _Mapping]] = ..., mask: _Optional[_Union[RasterMask, _Mapping]] = ..., confidence: _Optional[float] = ..., bbox: _Optional[_Union[BoundingBox, _Mapping]] = ..., masked: _Optional[_Union[MaskedAdjustment, _Mapping]] = ..., backend: _Optional[str] = ...) -> None: ...
+
+class GenerateRequest(_message.Message):
+    __slots__ = ("photo", "instruction", "backend", "strength", "seed", "adjustments", "format", "color_space", "long_side", "model")
+    PHOTO_FIELD_NUMBER: _ClassVar[int]
+    INSTRUCTION_FIELD_NUMBER: _ClassVar[int]
+    BACKEND_FIELD_NUMBER: _ClassVar[int]
+    STRENGTH_FIELD_NUMBER: _ClassVar[int]
+    SEED_FIELD_NUMBER: _ClassVar[int]
+    ADJUSTMENTS_FIELD_NUMBER: _ClassVar[int]
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
+    COLOR_SPACE_FIELD_NUMBER: _ClassVar[int]
+    LONG_SIDE_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    photo: PhotoRef
+    instruction: str
+    backend: str
+    strength: float
+    seed: int
+    adjustments: AdjustmentSet
+    format: ImageFormat
+    color_space: ColorSpace
+    long_side: int
+    model: str
+    def __init__(self, photo: _Optional[_Union[PhotoRef, _Mapping]] = ..., instruction: _Optional[str] = ..., backend: _Optional[str] = ..., strength: _Optional[float] = ..., seed: _Optional[int] = ..., adjustments: _Optional[_Union[AdjustmentSet, _Mapping]] = ..., format: _Optional[_Union[ImageFormat, str]] = ..., color_space: _Optional[_Union[ColorSpace, str]] = ..., long_side: _Optional[int] = ..., model: _Optional[str] = ...) -> None: ...
+
+class GenerateProgress(_message.Message):
+    __slots__ = ("stage", "fraction", "message")
+    STAGE_FIELD_NUMBER: _ClassVar[int]
+    FRACTION_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    stage: str
+    fraction: float
+    message: str
+    def __init__(self, stage: _Optional[str] = ..., fraction: _Optional[float] = ..., message: _Optional[str] = ...) -> None: ...
+
+class GeneratedImage(_message.Message):
+    __slots__ = ("image", "width", "height", "mime_type", "backend", "operations", "description", "adjustments")
+    IMAGE_FIELD_NUMBER: _ClassVar[int]
+    WIDTH_FIELD_NUMBER: _ClassVar[int]
+    HEIGHT_FIELD_NUMBER: _ClassVar[int]
+    MIME_TYPE_FIELD_NUMBER: _ClassVar[int]
+    BACKEND_FIELD_NUMBER: _ClassVar[int]
+    OPERATIONS_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    ADJUSTMENTS_FIELD_NUMBER: _ClassVar[int]
+    image: bytes
+    width: int
+    height: int
+    mime_type: str
+    backend: str
+    operations: _containers.RepeatedScalarFieldContainer[str]
+    description: str
+    adjustments: AdjustmentSet
+    def __init__(self, image: _Optional[bytes] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., mime_type: _Optional[str] = ..., backend: _Optional[str] = ..., operations: _Optional[_Iterable[str]] = ..., description: _Optional[str] = ..., adjustments: _Optional[_Union[AdjustmentSet, _Mapping]] = ...) -> None: ...
+
+class GenerateEvent(_message.Message):
+    __slots__ = ("progress", "result")
+    PROGRESS_FIELD_NUMBER: _ClassVar[int]
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    progress: GenerateProgress
+    result: GeneratedImage
+    def __init__(self, progress: _Optional[_Union[GenerateProgress, _Mapping]] = ..., result: _Optional[_Union[GeneratedImage, _Mapping]] = ...) -> None: ...
+
 class GetInfoRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...

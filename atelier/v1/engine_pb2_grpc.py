@@ -54,6 +54,16 @@ class EngineStub:
                 request_serializer=atelier_dot_v1_dot_engine__pb2.RenderRequest.SerializeToString,
                 response_deserializer=atelier_dot_v1_dot_engine__pb2.RenderResponse.FromString,
                 _registered_method=True)
+        self.Segment = channel.unary_unary(
+                '/atelier.v1.Engine/Segment',
+                request_serializer=atelier_dot_v1_dot_engine__pb2.SegmentRequest.SerializeToString,
+                response_deserializer=atelier_dot_v1_dot_engine__pb2.SegmentResponse.FromString,
+                _registered_method=True)
+        self.Generate = channel.unary_stream(
+                '/atelier.v1.Engine/Generate',
+                request_serializer=atelier_dot_v1_dot_engine__pb2.GenerateRequest.SerializeToString,
+                response_deserializer=atelier_dot_v1_dot_engine__pb2.GenerateEvent.FromString,
+                _registered_method=True)
         self.GetInfo = channel.unary_unary(
                 '/atelier.v1.Engine/GetInfo',
                 request_serializer=atelier_dot_v1_dot_engine__pb2.GetInfoRequest.SerializeToString,
@@ -94,6 +104,20 @@ class EngineServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Segment(self, request, context):
+        """Find the region a text prompt names (CocoGold); optionally a local adjustment for it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Generate(self, request, context):
+        """Generate new pixels (a derived image) with progress events; cancellable.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetInfo(self, request, context):
         """Versions, backends and models.
         """
@@ -123,6 +147,16 @@ def add_EngineServicer_to_server(servicer, server):
                     servicer.Render,
                     request_deserializer=atelier_dot_v1_dot_engine__pb2.RenderRequest.FromString,
                     response_serializer=atelier_dot_v1_dot_engine__pb2.RenderResponse.SerializeToString,
+            ),
+            'Segment': grpc.unary_unary_rpc_method_handler(
+                    servicer.Segment,
+                    request_deserializer=atelier_dot_v1_dot_engine__pb2.SegmentRequest.FromString,
+                    response_serializer=atelier_dot_v1_dot_engine__pb2.SegmentResponse.SerializeToString,
+            ),
+            'Generate': grpc.unary_stream_rpc_method_handler(
+                    servicer.Generate,
+                    request_deserializer=atelier_dot_v1_dot_engine__pb2.GenerateRequest.FromString,
+                    response_serializer=atelier_dot_v1_dot_engine__pb2.GenerateEvent.SerializeToString,
             ),
             'GetInfo': grpc.unary_unary_rpc_method_handler(
                     servicer.GetInfo,
@@ -238,6 +272,60 @@ class Engine:
             '/atelier.v1.Engine/Render',
             atelier_dot_v1_dot_engine__pb2.RenderRequest.SerializeToString,
             atelier_dot_v1_dot_engine__pb2.RenderResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Segment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/atelier.v1.Engine/Segment',
+            atelier_dot_v1_dot_engine__pb2.SegmentRequest.SerializeToString,
+            atelier_dot_v1_dot_engine__pb2.SegmentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Generate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/atelier.v1.Engine/Generate',
+            atelier_dot_v1_dot_engine__pb2.GenerateRequest.SerializeToString,
+            atelier_dot_v1_dot_engine__pb2.GenerateEvent.FromString,
             options,
             channel_credentials,
             insecure,
