@@ -190,7 +190,7 @@ def _gradient(b: _Builder, g: pb.LinearGradient, state: int, size: tuple[int, in
     # darktable's linear gradient: 0.5 + 0.5·d/compression, d in diagonals along the
     # direction the rotation points to; 0 → 1 over 2·compression.
     compression = dist / (2 * math.hypot(w, h))
-    rotation = math.degrees(math.atan2(dx, -dy))
+    rotation = math.degrees(math.atan2(-dx, -dy))
     point = struct.pack(
         _POINT_FMT[TYPE_GRADIENT], (g.zero.x + g.full.x) / 2, (g.zero.y + g.full.y) / 2,
         rotation, compression, 0.0, 0.0, _GRADIENT_LINEAR,
