@@ -95,6 +95,27 @@ class EngineServicer(engine_pb2_grpc.EngineServicer):
             context.abort(exc.code, str(exc))
         raise AssertionError("unreachable")  # context.abort raises
 
+    def Segment(
+        self, request: pb.SegmentRequest, context: grpc.ServicerContext
+    ) -> pb.SegmentResponse:
+        from engine.server.segment import segment  # CocoGold pulls in diffusers
+
+        try:
+            return self._pool.submit(segment, request, self.access).result()
+        except PhotoError as exc:
+            context.abort(exc.code, str(exc))
+        raise AssertionError("unreachable")  # context.abort raises
+
+    def Generate(
+        self, request: pb.GenerateRequest, context: grpc.ServicerContext
+    ) -> Iterator[pb.GenerateEvent]:
+        from engine.server.generate import generate_events
+
+        try:
+            yield from generate_events(request, self.access, lambda: not context.is_active())
+        except PhotoError as exc:
+            context.abort(exc.code, str(exc))
+
     def GetInfo(self, request: pb.GetInfoRequest, context: grpc.ServicerContext) -> pb.EngineInfo:
         return engine_info(self.workers, self.max_message_bytes)
 
