@@ -326,7 +326,8 @@ def _render(photo: Path, sidecar: Path | None, tmp: Path) -> np.ndarray:
     if sidecar is not None:
         args.append(str(sidecar))
     out = work / "out.pfm"
-    args += [str(out), "--width", "256", "--height", "256", "--icc-type", "LIN_REC709",
+    args += [str(out), "--width", "256", "--height", "256", "--hq", "false",
+             "--icc-type", "LIN_REC709",
              "--core", "--configdir", str(work / "config"),
              "--conf", "write_sidecar_files=never"]
     run = subprocess.run(args, capture_output=True, text=True, timeout=120)
@@ -357,6 +358,7 @@ def dng_base(tmp_path_factory: pytest.TempPathFactory, shared_photos: Path) -> n
 
 
 def _sidecar_for(tmp: Path, photo: Path, settings: dict[str, float], **kw: object) -> Path:
+    tmp.mkdir()
     link = tmp / photo.name
     link.symlink_to(photo)
     return write_darktable_sidecar(link, settings, provenance=PROV, **kw)  # type: ignore[arg-type]
