@@ -418,3 +418,26 @@ def test_raw_exposure_and_temperature(
         return float(a[..., 0].mean() / a[..., 2].mean())
 
     assert r_over_b(warm) > 1.2 * r_over_b(dng_base)
+
+
+@pytest.mark.darktable
+def test_raw_mask_lands_in_the_displayed_frame(
+    dng_base: np.ndarray, tmp_path: Path, shared_photos: Path
+) -> None:
+    """The DNG is stored mirrored (EXIF orientation 2): a mask drawn on the left of the
+    displayed photo must brighten the left of darktable's (oriented) output.
+
+    darktable's default filmic rgb (auto-applied to raw files) reconstructs highlights
+    from their neighbourhood, so the bright sky at the top right shifts by up to ~10 %
+    when the ellipse brightens (without darktable's defaults the outside is unchanged to
+    the last bit); the outside check therefore looks at the lower right.
+    """
+    side = _sidecar_for(tmp_path / "mask", shared_photos / DNG, {}, is_raw=True,
+                        masks=[_left_ellipse(1.0)], orientation=2)
+    edited = _render(shared_photos / DNG, side, tmp_path)
+    ratio = _luminance(edited) / np.maximum(_luminance(dng_base), 1e-6)
+    h, w = ratio.shape
+    inside = ratio[int(0.4 * h):int(0.6 * h), int(0.17 * w):int(0.33 * w)]
+    outside = ratio[int(0.4 * h):, int(0.55 * w):]
+    assert np.median(inside) > 1.6  # +1 EV before filmic's tone curve
+    assert np.percentile(np.abs(outside - 1), 99) < 0.01
