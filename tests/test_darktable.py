@@ -379,22 +379,49 @@ def test_jpeg_exposure_and_warmth(
         return float(a[..., 0].mean() / a[..., 2].mean())
 
     assert r_over_b(warm) > 1.2 * r_over_b(jpeg_base)
+    grey = _render(photo, _sidecar_for(tmp_path / "sat", photo, {"Saturation": -100.0},
+                                       is_raw=False), tmp_path)
+
+    def chroma(a: np.ndarray) -> float:
+        return float((a.max(axis=-1) - a.min(axis=-1)).mean())
+
+    assert chroma(grey) < 0.1 * chroma(jpeg_base)  # colour balance rgb: chroma −100 %
 
 
 @pytest.mark.darktable
-def test_ellipse_mask_confines_exposure_in_a_merged_sidecar(
+def test_drawn_masks_confine_exposure_in_a_merged_sidecar(
     jpeg_base: np.ndarray, tmp_path: Path, shared_photos: Path
 ) -> None:
+    """Ellipse (+1 EV, left), brush stroke (+1 EV, top right) and linear gradient
+    (−1 EV, bottom edge) added to a sidecar darktable wrote; everything else unchanged."""
     photo = tmp_path / Path(JPEG).name
     photo.symlink_to(shared_photos / JPEG)
     darktable_sidecar_path(photo).write_text(DARKTABLE_JPEG_SIDECAR)
-    side = write_darktable_sidecar(photo, {}, is_raw=False, masks=[_left_ellipse(1.0)])
+    dabs = [pb.Point(x=0.75, y=y) for y in np.linspace(0.08, 0.22, 8)]
+    brush = pb.Mask(brush=pb.BrushMask(strokes=[pb.BrushStroke(
+        radius=0.05, flow=1.0, center_weight=0.5, value=1.0, dabs=dabs)]))
+    gradient = pb.Mask(linear_gradient=pb.LinearGradient(
+        zero=pb.Point(x=0.5, y=0.85), full=pb.Point(x=0.5, y=0.95)))
+    masks = [
+        _left_ellipse(1.0),
+        pb.MaskedAdjustment(name="stroke", forms=[pb.MaskForm(components=[brush])],
+                            adjustments=pb.LocalAdjustmentSet(exposure=1.0)),
+        pb.MaskedAdjustment(name="bottom", forms=[pb.MaskForm(components=[gradient])],
+                            adjustments=pb.LocalAdjustmentSet(exposure=-1.0)),
+    ]
+    side = write_darktable_sidecar(photo, {}, is_raw=False, masks=masks)
     edited = _render(shared_photos / JPEG, side, tmp_path)
     ratio = _luminance(edited) / np.maximum(_luminance(jpeg_base), 1e-6)
     h, w = ratio.shape
-    inside = ratio[int(0.4 * h):int(0.6 * h), int(0.17 * w):int(0.33 * w)]
-    outside = ratio[:, int(0.55 * w):]
-    assert np.median(inside) == pytest.approx(2.0, abs=0.1)
+
+    def region(x0: float, x1: float, y0: float, y1: float) -> np.ndarray:
+        return ratio[int(y0 * h):int(y1 * h), int(x0 * w):int(x1 * w)]
+
+    assert np.median(region(0.17, 0.33, 0.4, 0.6)) == pytest.approx(2.0, abs=0.1)  # ellipse
+    assert np.median(region(0.72, 0.78, 0.1, 0.2)) == pytest.approx(2.0, abs=0.1)  # brush
+    assert np.median(region(0.0, 1.0, 0.96, 1.0)) == pytest.approx(0.5, abs=0.05)  # gradient
+    assert np.median(region(0.0, 1.0, 0.89, 0.91)) == pytest.approx(0.75, abs=0.1)  # ramp
+    outside = region(0.55, 1.0, 0.35, 0.8)
     assert np.percentile(np.abs(outside - 1), 99) < 0.01
 
 
@@ -441,3 +468,36 @@ def test_raw_mask_lands_in_the_displayed_frame(
     outside = ratio[int(0.4 * h):, int(0.55 * w):]
     assert np.median(inside) > 1.6  # +1 EV before filmic's tone curve
     assert np.percentile(np.abs(outside - 1), 99) < 0.01
+
+
+def test_brush_strokes_become_brush_and_circle_forms() -> None:
+    from xmp.darktable_masks import (
+        STATE_DIFFERENCE,
+        STATE_UNION,
+        TYPE_BRUSH,
+        TYPE_CIRCLE,
+        forms_for_mask,
+    )
+
+    run = [pb.Point(x=0.2 + 0.01 * i, y=0.5) for i in range(5)]  # overlapping dabs
+    lone = [pb.Point(x=0.8, y=0.2)]  # far away: its own circle
+    stroke = pb.BrushStroke(radius=0.05, flow=0.5, center_weight=0.25, value=1.0,
+                            dabs=run + lone)
+    erase = pb.BrushStroke(radius=0.02, flow=1.0, center_weight=1.0, value=0.0,
+                           dabs=[pb.Point(x=0.22, y=0.5), pb.Point(x=0.23, y=0.5)])
+    masked = pb.MaskedAdjustment(name="b", forms=[pb.MaskForm(components=[pb.Mask(
+        brush=pb.BrushMask(strokes=[stroke, erase]))])])
+    members = forms_for_mask(masked, (3000, 2000))  # landscape: long/short = 1.5
+    assert [(f.type, f.nb) for f, _, _ in members] == [(TYPE_BRUSH, 5), (TYPE_CIRCLE, 1),
+                                                       (TYPE_BRUSH, 2)]
+    (brush, _, opacity), (circle, circle_state, _), (_, erase_state, _) = members
+    assert opacity == 0.5  # flow → group opacity
+    first = unpack_points(TYPE_BRUSH, brush.points)[0]
+    assert first[:2] == pytest.approx((0.2, 0.5))
+    assert first[6:10] == pytest.approx((0.075, 0.075, 1.0, 0.25))  # border, density, hardness
+    cx, cy, radius, border = unpack_points(TYPE_CIRCLE, circle.points)[0]
+    assert (cx, cy, radius, border) == pytest.approx((0.8, 0.2, 0.075 * 0.25, 0.075 * 0.75))
+    assert circle_state & STATE_UNION and erase_state & STATE_DIFFERENCE
+    ids = [f.formid for f, _, _ in members]
+    assert len(set(ids)) == 3 and ids == [f.formid for f, _, _ in forms_for_mask(
+        masked, (3000, 2000))]  # content-derived ids: reruns are byte-identical

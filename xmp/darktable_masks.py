@@ -49,6 +49,12 @@ from xmp.lightroom_masks import MaskWriteError, mask_to_stored
 
 __all__ = [
     "MASKS_VERSION",
+    "STATE_DIFFERENCE",
+    "STATE_INTERSECTION",
+    "STATE_INVERSE",
+    "STATE_SHOW",
+    "STATE_UNION",
+    "STATE_USE",
     "TYPE_BRUSH",
     "TYPE_CIRCLE",
     "TYPE_ELLIPSE",
