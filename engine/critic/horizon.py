@@ -2,10 +2,13 @@
 
 Edge pixels (local gradient maxima) vote for lines within `MAX_TILT` degrees of horizontal
 or vertical, each only for angles within `ANGLE_TOLERANCE` of its own gradient direction
-(a gradient-constrained Hough transform, so texture does not flood the accumulator).  For
-each candidate angle the votes are binned by distance ρ; the sum of squared bin counts
-rewards long collinear runs over scattered pixels.  The best angle (refined to a fraction
-of a step by a parabola) is the tilt.  numpy/scipy only.
+(a gradient-constrained Hough transform, so texture does not flood the accumulator).  The
+luma is resampled to `WORK_SIDE` px first so every parameter is scale-free.  For each
+candidate angle the votes are binned by distance ρ; bins with at least `MIN_RUN` of the
+long side are lines, and the sum of their squared counts rewards long collinear runs.
+The best angle (refined to a fraction of a step by a parabola) is the tilt; the
+confidence is the share of all line evidence that agrees with it, times the length of
+its longest line.  numpy/scipy only.
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ STEP = 0.1  # degrees, Hough angle resolution
 ANGLE_TOLERANCE = 4.0  # degrees, how far a pixel's gradient may be from a line it votes for
 RHO_BIN = 1.5  # px
 VERTICAL_WEIGHT = 0.7  # verticals converge under perspective: trusted a little less
+AGREE = 1.0  # degrees either side of the winning angle counted as agreeing evidence
+WORK_SIDE = 512  # px, long side the lines are found at (scale-independent parameters)
+MIN_RUN = 0.04  # a ρ bin counts as a line only with votes ≥ this share of the long side
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,8 @@ class HorizonMeasurement:
         tilt: angle of the dominant near-level lines, degrees, −`MAX_TILT`..+`MAX_TILT`,
             positive = counter-clockwise as displayed (the right end of a horizon is
             higher); the straighten angle that fixes it is −tilt.
-        confidence: 0..1, how clearly one angle wins (0 = no straight lines).
+        confidence: 0..1, how clearly one angle wins (0 = no straight lines): the share
+            of line evidence within ±`AGREE`° of it (÷ 0.5) times its longest line (÷ 25 %).
         line_length: longest supporting line, fraction 0..1 of the frame side it runs along.
         kind: "horizontal" or "vertical": which lines decided.
     """
@@ -48,7 +55,7 @@ class HorizonMeasurement:
 
 def _scores(
     x: NDArray[np.float32], y: NDArray[np.float32], own: NDArray[np.float32],
-    thetas: NDArray[np.float64], vertical: bool,
+    thetas: NDArray[np.float64], vertical: bool, min_run: float,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Per-angle Σ count² over ρ bins, and the longest bin, for one family of lines."""
     scores = np.zeros(len(thetas))
@@ -62,8 +69,8 @@ def _scores(
             rho = x[sel] * np.cos(r) - y[sel] * np.sin(r)
         else:  # ρ = x sin θ + y cos θ: horizontal line turned θ CCW
             rho = x[sel] * np.sin(r) + y[sel] * np.cos(r)
-        counts = np.bincount(((rho - rho.min()) / RHO_BIN).astype(np.int64))
-        scores[i] = float(np.sum(counts.astype(np.float64) ** 2))
+        counts = np.bincount(((rho - rho.min()) / RHO_BIN).astype(np.int64)).astype(np.float64)
+        scores[i] = float(np.sum(counts[counts >= min_run] ** 2))
         longest[i] = float(counts.max())
     return scores, longest
 
@@ -71,7 +78,11 @@ def _scores(
 def measure_horizon(rgb: Linear) -> HorizonMeasurement:
     """Measure the tilt of validated linear sRGB pixels (see `_image.prepare`)."""
     luma = encoded(luminance(rgb)[..., None])[..., 0]
+    scale = WORK_SIDE / max(luma.shape)
+    if abs(scale - 1) > 0.05:
+        luma = ndimage.zoom(luma, scale, order=1)
     h, w = luma.shape
+    min_run = MIN_RUN * max(h, w)
     gy = ndimage.gaussian_filter(luma, 1.0, order=(1, 0))
     gx = ndimage.gaussian_filter(luma, 1.0, order=(0, 1))
     g = np.hypot(gx, gy)
@@ -85,8 +96,8 @@ def measure_horizon(rgb: Linear) -> HorizonMeasurement:
     # A line turned θ CCW has its gradient at 90° + θ (horizontal family) or θ (vertical).
     own_h = (phi - 90.0).astype(np.float32)
     own_v = ((phi + 90.0) % 180.0 - 90.0).astype(np.float32)
-    s_h, long_h = _scores(x, y, own_h, thetas, vertical=False)
-    s_v, long_v = _scores(x, y, own_v, thetas, vertical=True)
+    s_h, long_h = _scores(x, y, own_h, thetas, vertical=False, min_run=min_run)
+    s_v, long_v = _scores(x, y, own_v, thetas, vertical=True, min_run=min_run)
     total = s_h + VERTICAL_WEIGHT * s_v
     if not total.any():
         return HorizonMeasurement(0.0, 0.0, 0.0, "horizontal")
@@ -100,10 +111,12 @@ def measure_horizon(rgb: Linear) -> HorizonMeasurement:
     tilt = float(thetas[i] + offset * STEP)
     horizontal = s_h[i] >= VERTICAL_WEIGHT * s_v[i]
     length = (long_h[i] / w) if horizontal else (long_v[i] / h)
-    # Peakiness: how far the winner stands above the typical angle, and how long its line.
-    median = float(np.median(total)) or 1e-9
-    peak = float(np.clip((total[i] / median - 1.0) / 3.0, 0.0, 1.0))
-    confidence = peak * float(np.clip(length / 0.25, 0.0, 1.0))
+    # Agreement: the share of all line evidence within ±AGREE° of the winner (a horizon
+    # or a building agrees with itself; sails, limbs and branches spread over angles),
+    # times how long the winning line is.
+    near = round(AGREE / STEP)
+    agreement = float(total[max(0, i - near) : i + near + 1].sum() / total.sum())
+    confidence = float(np.clip(agreement / 0.5, 0.0, 1.0) * np.clip(length / 0.25, 0.0, 1.0))
     return HorizonMeasurement(
         tilt=tilt,
         confidence=confidence,
