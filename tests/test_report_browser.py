@@ -79,3 +79,34 @@ def test_report_shows_every_photo_with_before_and_after(
     with Image.open(shot) as im:
         colours = im.convert("RGB").resize((140, 90)).getcolors(140 * 90)
     assert colours is not None and len(colours) > 200, "photos, not a blank page"
+
+
+def test_report_of_a_real_run_with_masks_and_critique(tmp_path: Path) -> None:
+    import json
+    import sys
+
+    repo = Path(__file__).resolve().parents[1]
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    for name in ("pond_sky.jpg", "portrait_red_hat.jpg", "flower.jpg"):
+        shutil.copy(repo / "samples" / name, photos / name)
+    (photos / "broken.jpg").write_bytes((photos / "flower.jpg").read_bytes()[:5000])
+    page = tmp_path / "review.html"
+    run = subprocess.run(
+        [sys.executable, "-m", "bridge.cli", "enhance", str(photos), "--masks", "auto",
+         "--critique", "--json", "--report", str(page)],
+        cwd=repo, capture_output=True, text=True, timeout=300,
+        env={"ATELIER_STATE_DIR": str(tmp_path / "state"), "PATH": "/usr/bin:/bin"})
+    doc = json.loads(run.stdout)
+    masks = sum(len(p.get("masks", [])) for p in doc["photos"])
+    assert masks >= 1, "the sample set has a sky or a subject"
+    dom = _chromium(tmp_path, "--dump-dom", page.as_uri())
+    assert len(re.findall(r"<section class=\"card ", dom.stdout)) == 4
+    assert dom.stdout.count("class=\"card failed\"") == 1
+    decoded = re.search(r'data-decoded-images="(\d+)"', dom.stdout)
+    # before + after for each of the 3 photos, and one overlay per mask
+    assert decoded and int(decoded.group(1)) == 2 * 3 + masks
+    scores = [float(s) for s in re.findall(r'data-score="([\d.]+)"', dom.stdout)]
+    assert len(scores) == 3 and all(0 < s <= 100 for s in scores)
+    console = [ln for ln in dom.stderr.splitlines() if "CONSOLE" in ln or "Uncaught" in ln]
+    assert not console, console

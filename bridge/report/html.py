@@ -35,6 +35,7 @@ class ReportEntry:
         error: why the photo failed or was skipped.
         score: critique score 0..100, when critiqued.
         critique: critique text, when critiqued.
+        mask_overlays: mask name → JPEG of the after preview with the mask tinted.
     """
 
     path: str
@@ -47,6 +48,7 @@ class ReportEntry:
     error: str = ""
     score: float | None = None
     critique: str = ""
+    mask_overlays: Mapping[str, bytes] = field(default_factory=dict)
 
 
 _CSS = """
@@ -74,6 +76,7 @@ td{border-top:1px solid #3a3c3f;padding:3px 4px;vertical-align:top}
 td.k{white-space:nowrap;color:#9cc3ff}td.v{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 td.r{color:#bbb}
 .error{color:#ff8a80}.score{float:right;font-weight:bold}
+.mask{overflow:hidden}.overlay{float:right;width:140px;margin:0 0 4px 8px;border-radius:3px}
 """
 
 _SCRIPT = """
@@ -139,8 +142,11 @@ def _card(entry: ReportEntry) -> str:
     for mask in entry.masks:
         local = cast(Mapping[str, float], mask.get("settings") or {})
         values = ", ".join(f"{k} {_format(v)}" for k, v in local.items())
+        overlay = entry.mask_overlays.get(str(mask.get("name", "")))
+        picture = (f"<img class=overlay alt='mask {esc(str(mask.get('name', '')))}' "
+                   f"src='{_data_uri(overlay)}'>" if overlay else "")
         parts.append(
-            f"<p><b>Mask {esc(str(mask.get('name', '')))}</b>: {esc(values)} "
+            f"<p class=mask>{picture}<b>Mask {esc(str(mask.get('name', '')))}</b>: {esc(values)} "
             f"<span class=r>{esc(str(mask.get('reason', '')))}</span></p>"
         )
     if entry.critique:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import grpc
+from PIL import Image
 
 from atelier.v1 import engine_pb2 as pb
 from bridge.client import EngineClient
 from bridge.report.html import ReportEntry
 
-__all__ = ["PREVIEW_LONG_SIDE", "report_entry"]
+__all__ = ["PREVIEW_LONG_SIDE", "mask_overlay", "report_entry"]
 
 #: Long side of report previews, px (sharp on a laptop screen, ~100 kB per JPEG).
 PREVIEW_LONG_SIDE = 720
@@ -26,6 +28,25 @@ def _render(
                                masks=masks, long_side=long_side, jpeg_quality=85,
                                format=pb.IMAGE_FORMAT_JPEG, color_space=pb.COLOR_SPACE_SRGB)
     return client.render(request).image
+
+
+def mask_overlay(after_jpeg: bytes, masked: pb.MaskedAdjustment,
+                 long_side: int = 280) -> bytes | None:
+    """The after preview with the mask's raster form tinted orange-red, as a small JPEG;
+    None when the mask has no raster form."""
+    rasters = [c.raster for f in masked.forms for c in f.components if c.HasField("raster")]
+    if not rasters:
+        return None
+    with Image.open(io.BytesIO(after_jpeg)) as im:
+        picture = im.convert("RGB")
+    with Image.open(io.BytesIO(rasters[0].png)) as m:
+        weight = m.convert("L").resize(picture.size, Image.Resampling.BILINEAR)
+    tinted = Image.blend(picture, Image.new("RGB", picture.size, (255, 70, 30)), 0.55)
+    mixed = Image.composite(tinted, picture, weight)
+    mixed.thumbnail((long_side, long_side))
+    out = io.BytesIO()
+    mixed.save(out, "JPEG", quality=80)
+    return out.getvalue()
 
 
 def report_entry(
@@ -52,6 +73,9 @@ def report_entry(
     except grpc.RpcError as exc:
         entry.before_jpeg = entry.after_jpeg = None
         entry.error = f"preview not rendered: {exc.details()}"
+    if entry.after_jpeg:
+        entry.mask_overlays = {m.name: overlay for m in analysis.masks
+                               if (overlay := mask_overlay(entry.after_jpeg, m)) is not None}
     if analysis.HasField("critique"):
         entry.score = analysis.critique.score
         entry.critique = analysis.critique.reasoning
