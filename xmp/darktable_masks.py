@@ -23,8 +23,9 @@ and brush radii as fractions of the long side.
 Mapping (each component of the chosen `pb.MaskForm`):
 
 * radial gradient → ellipse, full effect inside ``1 − feather/100`` of the box radius,
-  fading to 0 at the box (proportional border, at most 1 = feather 50); ``flipped``
-  false → inverse (effect outside); ``roundness`` is not representable (ellipse only);
+  fading to 0 at the box (proportional border; checked by rendering at feather 20, 50,
+  90); ``flipped`` false → inverse (effect outside); ``angle`` counter-clockwise as seen;
+  ``roundness`` is not representable (ellipse only);
 * linear gradient → linear gradient, 0 at the ``zero`` line, 1 at the ``full`` line;
 * brush → per stroke, runs of overlapping dabs become brush forms (radius, hardness =
   ``center_weight``, density = ``flow``); an isolated dab becomes a circle;
@@ -95,8 +96,9 @@ _POINT_FMT = {
 _ELLIPSE_PROPORTIONAL = 1
 _GRADIENT_LINEAR = 1
 _BRUSH_POINT_NORMAL = 1  # darktable computes smooth control points itself
-#: Largest proportional ellipse border written (darktable's GUI limit).
-MAX_ELLIPSE_BORDER = 1.0
+#: Smallest inner (full-effect) radius, as a fraction of the box: feather 100 would
+#: need an infinite proportional border.
+MIN_ELLIPSE_INNER = 0.01
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,7 @@ def _ellipse(b: _Builder, g: pb.RadialGradient, state: int, size: tuple[int, int
     if rx <= 0 or ry <= 0:
         raise MaskWriteError("a radial gradient's box is empty")
     soft = min(max(g.feather, 0.0), 100.0) / 100
-    inner = max(1.0 - soft, 1.0 / (1.0 + MAX_ELLIPSE_BORDER))
+    inner = max(1.0 - soft, MIN_ELLIPSE_INNER)
     border = 1.0 / inner - 1.0
     # darktable's radii are those of the inner (full-effect) ellipse.
     point = struct.pack(
