@@ -43,7 +43,9 @@ __all__ = [
     "Degradation",
     "apply_suggestions",
     "degrade",
+    "examples",
     "main",
+    "merged",
     "photo_paths",
     "rotate_crop",
 ]
@@ -78,12 +80,12 @@ class Degradation:
 
     ``apply(rgb, seed)`` returns (reference, degraded) linear pixels; ``right(settings,
     geometry)`` says whether the critic's merged suggestion points back toward the
-    reference.
+    reference (None: the vocabulary has no slider for it, the answer is in words).
     """
 
     attribute: str
     apply: Callable[[Linear, int], tuple[Linear, Linear]]
-    right: Callable[[dict[str, float], float | None], bool]
+    right: Callable[[dict[str, float], float | None], bool] | None
 
 
 DEGRADATIONS: dict[str, Degradation] = {
@@ -103,8 +105,7 @@ DEGRADATIONS: dict[str, Degradation] = {
         "sharpness", lambda x, s: (x, ndimage.gaussian_filter(x, (2.0, 2.0, 0))),
         lambda st, g: st.get("Texture", 0.0) > 0),
     "noise σ 8 levels": Degradation(  # no develop slider denoises: the answer is words
-        "noise", lambda x, s: (x, _noise(x, s)),
-        lambda st, g: not st or st.get("Texture", 0.0) < 0),
+        "noise", lambda x, s: (x, _noise(x, s)), None),
     "rotate 4°": Degradation(
         "composition", lambda x, s: (rotate_crop(x, 0.0), rotate_crop(x, ROTATION)),
         lambda st, g: g is not None and abs(g + ROTATION) <= 1.5),
@@ -187,6 +188,24 @@ def _has_issue(c: pb.Critique, attribute: str) -> bool:
     return any(i.attribute == attribute and i.severity >= 1 for i in c.issues)
 
 
+def examples(paths: list[Path], size: int, name: str) -> None:
+    """Print each photo's critique (score, reasoning, issues, suggestions) as markdown."""
+    from engine.critic import get_critic
+
+    critic = get_critic(name)
+    for path in paths:
+        c = critic.critique(decode_photo(path, long_side=size))
+        subs = ", ".join(f"{k} {v:.0f}" for k, v in sorted(c.sub_scores.items()))
+        print(f"### {path.name} — {c.score:.0f}/100\n\n*{subs}*\n")
+        print("\n\n".join(f"> {p}" for p in c.reasoning.split("\n\n")) + "\n")
+        for issue in c.issues:
+            print(f"- **{pb.Severity.Name(issue.severity)[9:].lower()}** "
+                  f"{issue.attribute}: {issue.description}")
+        for s in c.suggestions:
+            print(f"- *suggests* {s.text}")
+        print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=Path, default=PHOTOS)
@@ -194,7 +213,12 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="first N photos only")
     parser.add_argument("--critic", default="technical")
     parser.add_argument("--only", default="", help="comma-separated degradation names")
+    parser.add_argument("--examples", action="store_true",
+                        help="print each original's critique as markdown instead")
     args = parser.parse_args()
+    if args.examples:
+        examples(photo_paths(args.photos)[: args.limit or None], args.size, args.critic)
+        return
 
     from engine.critic import get_critic
     from engine.metrics import delta_e_2000, psnr
@@ -225,7 +249,7 @@ def main() -> None:
             t.sub_drop.append(base.sub_scores[d.attribute] - worse.sub_scores[d.attribute])
             t.drop.append(base.score - worse.score)
             settings, angle = merged(worse.suggestions, d.attribute)
-            t.direction += d.right(settings, angle)
+            t.direction += d.right(settings, angle) if d.right is not None else 0
             if kind.startswith("rotate"):
                 from engine.critic._image import prepare
                 from engine.critic.horizon import measure_horizon
@@ -256,7 +280,9 @@ def main() -> None:
         db, da = np.mean([p[0] for p in t.de]), np.mean([p[1] for p in t.de])
         print(f"| {kind} | {DEGRADATIONS[kind].attribute} | {t.detected}/{t.n} | "
               f"{t.on_original}/{t.n} | {t.ranked}/{t.n} | {np.mean(t.sub_drop):+.1f} | "
-              f"{np.mean(t.drop):+.1f} | {t.direction}/{t.n} | {pb_:.1f} → {pa:.1f} | "
+              f"{np.mean(t.drop):+.1f} | "
+              f"{f'{t.direction}/{t.n}' if DEGRADATIONS[kind].right else 'n/a'} | "
+              f"{pb_:.1f} → {pa:.1f} | "
               f"{db:.2f} → {da:.2f} | {t.improved}/{t.n} |")
         for name in ("n", "detected", "on_original", "ranked", "direction", "improved"):
             setattr(total, name, getattr(total, name) + getattr(t, name))
@@ -265,10 +291,12 @@ def main() -> None:
             print(f"\n{kind}: straighten angle within ±1.5° of −(4° + the original's own "
                   f"measured tilt) in {t.relative}/{t.n} photos")
     n = max(total.n, 1)
+    answered = max(1, sum(t.n for k, t in tallies.items() if DEGRADATIONS[k].right))
     print(f"\nAll pairs: detected {total.detected / n:.0%}, false alarms on originals "
           f"{total.on_original / n:.0%}, original ranked higher {total.ranked / n:.0%}, "
-          f"suggestion direction right {total.direction / n:.0%}, "
-          f"suggestions improve ΔE {total.improved / n:.0%}  "
+          f"suggestion direction right {total.direction / answered:.0%} (of the "
+          f"{answered} with a develop answer), suggestions improve ΔE "
+          f"{total.improved / answered:.0%}  "
           f"({time.perf_counter() - start:.0f} s)")
 
 

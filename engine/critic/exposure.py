@@ -21,10 +21,13 @@ from engine.predictors.analytic import (
     KEY_WEIGHT,
 )
 
-__all__ = ["CLIP_LEVEL", "CRUSH_LEVEL", "ExposureMeasurement", "measure_exposure"]
+__all__ = ["BRIGHT_LEVEL", "CLIP_LEVEL", "CRUSH_LEVEL", "ExposureMeasurement", "measure_exposure"]
 
 #: Encoded value at or above which a channel counts as clipped (254/255).
 CLIP_LEVEL = 254 / 255
+#: Encoded luma above which a pixel with a clipped channel is a blown highlight (darker
+#: pixels with one channel at 255 are saturated colours: see `saturation`).
+BRIGHT_LEVEL = 0.9
 #: Encoded luma (sRGB) at or below which a pixel counts as crushed to black (3/255).
 CRUSH_LEVEL = 3 / 255
 
@@ -42,7 +45,8 @@ class ExposureMeasurement:
             0..1 (1 = white).
         error_ev: combined exposure error, EV, −4..+4; < 0 under-exposed (the analytic
             predictor's ``Exposure2012`` is about −error_ev).
-        clipped: fraction 0..1 of pixels with a channel at or above `CLIP_LEVEL`.
+        clipped: fraction 0..1 of blown highlights: a channel at or above `CLIP_LEVEL`
+            and encoded luma at or above `BRIGHT_LEVEL`.
         crushed: fraction 0..1 of pixels at or below `CRUSH_LEVEL`.
         range_used: encoded-luma span between the 0.5th and 99.5th percentiles, 0..1.
         clipped_where: where in the frame the clipped pixels gather ("" if none).
@@ -87,8 +91,8 @@ def measure_exposure(rgb: Linear) -> ExposureMeasurement:
     error = min(max(blend, highlight_ev - HIGHLIGHT_HEADROOM_EV), highlight_ev + DARKEN_LIMIT_EV)
     error = max(-4.0, min(4.0, error))
     enc = encoded(rgb)
-    clip_mask = enc.max(axis=-1) >= CLIP_LEVEL
     luma_enc = encoded(y[..., None])[..., 0]
+    clip_mask = (enc.max(axis=-1) >= CLIP_LEVEL) & (luma_enc >= BRIGHT_LEVEL)
     crush_mask = luma_enc <= CRUSH_LEVEL
     lo, hi = np.percentile(luma_enc, [0.5, 99.5])
     return ExposureMeasurement(

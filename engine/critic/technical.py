@@ -46,6 +46,9 @@ WB_RAW = ("Temperature", "Tint")
 #: Tilts beyond this (degrees) are taken as deliberate diagonals, not a crooked horizon.
 MAX_CORRECTABLE_TILT = 8.0
 MIN_TILT_CONFIDENCE = 0.3
+#: Near-neutrals farther than this from grey (ΔE*ab) mean a frame filled by one colour
+#: (a red door, a sunset), not coloured light: no white-balance advice.
+SCENE_COLOUR_DE = 30.0
 
 
 @dataclass(frozen=True)
@@ -161,9 +164,10 @@ def _exposure(m: ExposureMeasurement, pred: Prediction) -> tuple[str, list[Findi
     findings: list[Finding] = []
     err = m.error_ev
     side = "below" if m.key_ev < 0 else "above"
-    key = (f"the mid-tones sit {abs(m.key_ev):.1f} EV {side} a normal key (median luminance "
-           f"{m.median_luminance:.3f}) and the brightest 0.5 % reach {m.highlight_level:.0%} "
-           "of white")
+    sit = (f"sit {abs(m.key_ev):.1f} EV {side} a normal key" if abs(m.key_ev) >= 0.1
+           else "sit right at a normal key")
+    key = (f"the mid-tones {sit} (median luminance {m.median_luminance:.3f}) and the "
+           f"brightest 0.5 % reach {m.highlight_level:.0%} of white")
     penalty = scoring.ramp(abs(err), 0.45, 30.0, 70.0)
     word = "under-exposed" if err < 0 else "over-exposed"
     if scoring.severity_of(penalty) > 0:
@@ -185,7 +189,7 @@ def _exposure(m: ExposureMeasurement, pred: Prediction) -> tuple[str, list[Findi
         paragraph = f"Exposure is sound: {key}."
 
     clip_pct = m.clipped * 100
-    clip_pen = scoring.ramp(clip_pct, 0.5, 5.0, 35.0)
+    clip_pen = scoring.ramp(clip_pct, 1.0, 4.0, 35.0)
     if clip_pen > 0:
         where = f", mostly in the {m.clipped_where}" if m.clipped_where else ""
         desc = (f"{clip_pct:.1f} % of the pixels clip in the highlights{where}: "
@@ -242,7 +246,13 @@ def _colour(
     hue = cast_name(m.neutral_a, m.neutral_b)
     light = f"the light reads about {m.cct:.0f} K"
     penalty = scoring.ramp(m.neutral_delta_e, 8.0, 1.6, 50.0)
-    if 0 < penalty < scoring.MINOR:
+    article = "an" if hue[0] in "aeiou" else "a"
+    if m.neutral_delta_e > SCENE_COLOUR_DE:
+        penalty = 0.0
+        paragraph = (f"Colour: even the least colourful parts of the frame are strongly {hue} "
+                     f"(ΔE {m.neutral_delta_e:.0f} from grey; {light}) — a scene filled by one "
+                     "colour rather than a cast, so the white balance is left alone.")
+    elif 0 < penalty < scoring.MINOR:
         paragraph = (f"Colour: the greys lean slightly {hue} (ΔE {m.neutral_delta_e:.1f}; "
                      f"{light}), within what reads as the mood of the light.")
     elif penalty > 0:
@@ -255,7 +265,7 @@ def _colour(
             suggestion = _suggest("colour", f"Neutralise the {hue} cast: {_describe(fix)}",
                                   fix, pred.reasons)
         findings.append(Finding("colour", penalty, desc, suggestion))
-        paragraph = (f"Colour: the greys carry a {hue} cast of ΔE {m.neutral_delta_e:.1f} "
+        paragraph = (f"Colour: the greys carry {article} {hue} cast of ΔE {m.neutral_delta_e:.1f} "
                      f"— {light}.")
     else:
         paragraph = (f"Colour: the near-neutrals are within ΔE {m.neutral_delta_e:.1f} of grey "
@@ -268,13 +278,13 @@ def _colour(
              f"{s.vivid_chroma:.0f}"
     if muted > 0:
         vib = max(15.0, pred.settings.get("Vibrance", 0.0))
-        findings.append(Finding("colour", muted, f"muted colour ({chroma})", _suggest(
+        findings.append(Finding("colour", muted, f"muted colour: {chroma}", _suggest(
             "colour", f"Bring the colour to life: Vibrance {_signed(vib)}", {"Vibrance": vib},
             pred.reasons)))
         paragraph += f" The colour is muted ({chroma})."
     elif loud > 0:
         sat = -min(40.0, 10.0 + (s.mean_chroma - 45.0))
-        findings.append(Finding("colour", loud, f"over-saturated colour ({chroma})", _suggest(
+        findings.append(Finding("colour", loud, f"over-saturated colour: {chroma}", _suggest(
             "colour", f"Calm the colour: Saturation {_signed(sat)}", {"Saturation": sat})))
         paragraph += f" The colour is loud ({chroma})."
     else:
@@ -426,8 +436,12 @@ def review(photo: DecodedPhoto, prediction: Prediction | None = None) -> Review:
     reported = [f for f in out.findings if f.severity > 0]
     if reported:
         worst = reported[0]
-        verdict = (f"Overall {out.score:.0f}/100. The main problem is {worst.attribute}"
-                   f" ({worst.description.split(':')[0]}); fix it first.")
+        what = f"{worst.attribute} ({worst.description.split(':')[0]})"
+        if worst.severity == 1:
+            verdict = (f"Overall {out.score:.0f}/100: technically strong; the one thing worth "
+                       f"a look is {what}.")
+        else:
+            verdict = f"Overall {out.score:.0f}/100. The main problem is {what}; fix it first."
     else:
         best = max(out.sub_scores, key=lambda k: out.sub_scores[k])
         verdict = (f"Overall {out.score:.0f}/100: technically clean — no measurement is "
