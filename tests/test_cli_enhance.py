@@ -138,3 +138,14 @@ def test_status_names_failures_and_retry_redoes_them(folder: Path, tmp_path: Pat
     assert [Path(p["path"]).name for p in doc["photos"]] == ["broken.jpg"]
     assert doc["summary"]["ok"] == 1
     assert atelier("status", state=tmp_path).returncode == 0  # the retry job is clean
+
+
+def test_report_command_rebuilds_the_page_from_the_journal(folder: Path, tmp_path: Path) -> None:
+    atelier("enhance", folder, state=tmp_path)
+    page = tmp_path / "again.html"
+    result = atelier("report", "-o", page, state=tmp_path)
+    assert result.returncode == 0, result.stderr
+    html = page.read_text()
+    assert html.count("<section class='card ") == 4
+    assert html.count("data:image/jpeg;base64,") == 2 * 3  # before/after of each ok photo
+    assert "truncated" in html  # the failure and its reason
