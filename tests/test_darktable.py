@@ -501,3 +501,42 @@ def test_brush_strokes_become_brush_and_circle_forms() -> None:
     ids = [f.formid for f, _, _ in members]
     assert len(set(ids)) == 3 and ids == [f.formid for f, _, _ in forms_for_mask(
         masked, (3000, 2000))]  # content-derived ids: reruns are byte-identical
+
+
+def test_raw_white_balance_follows_the_sidecars_workflow(
+    tmp_path: Path, shared_photos: Path
+) -> None:
+    from engine.color.white_balance import duv_to_tint, xy_to_cct_duv
+
+    photo = tmp_path / Path(DNG).name
+    photo.symlink_to(shared_photos / DNG)
+    colour = read_raw_colour(photo)
+    assert colour is not None
+    k, duv = xy_to_cct_duv(np.asarray(colour.as_shot_xy))
+    shot = {"Temperature": k, "Tint": duv_to_tint(duv)}
+    # Fresh sidecar: camera multipliers, and colour calibration's CAT switched off.
+    write_darktable_sidecar(photo, shot, is_raw=True, raw_colour=colour)
+    side = darktable_sidecar_path(photo)
+    history = read_history(Packet.parse(side.read_bytes()))
+    assert [(e.operation, e.multi_priority, e.enabled) for e in history] == [
+        ("temperature", 0, True), ("channelmixerrgb", 0, False)]
+    mult = TEMPERATURE.decode(decode_blob(history[0].params))
+    assert (mult["red"], mult["green"], mult["blue"]) == pytest.approx(
+        colour.as_shot_multipliers, rel=1e-4)
+    # A sidecar doing darktable's "modern" WB (colour calibration CAT): its illuminant moves.
+    cat = CHANNELMIXERRGB.encode({"illuminant": 7, "x": 0.4067, "y": 0.4184})
+    side.write_text(DARKTABLE_JPEG_SIDECAR.replace(
+        'darktable:operation="gamma" darktable:enabled="1"\n      darktable:modversion="1" '
+        'darktable:params="0000000000000000"',
+        'darktable:operation="channelmixerrgb" darktable:enabled="1"\n      '
+        f'darktable:modversion="3" darktable:params="{encode_blob(cat)}"'))
+    write_darktable_sidecar(photo, shot, is_raw=True, raw_colour=colour)
+    (entry,) = read_history(Packet.parse(side.read_bytes()))[4:]
+    assert (entry.operation, entry.multi_priority) == ("channelmixerrgb", 0)
+    moved = CHANNELMIXERRGB.decode(decode_blob(entry.params))
+    assert (moved["x"], moved["y"]) == pytest.approx((0.4067, 0.4184), abs=1e-5)  # as shot
+    write_darktable_sidecar(photo, {**shot, "Temperature": 1.3 * k}, is_raw=True,
+                            raw_colour=colour)
+    warmer = CHANNELMIXERRGB.decode(decode_blob(read_history(Packet.parse(
+        side.read_bytes()))[-1].params))
+    assert warmer["x"] < 0.4067 - 0.01  # a bluer light to neutralise: a warmer picture

@@ -10,9 +10,13 @@ What Atelier writes (darktable 4.2 module versions):
 
 * ``Exposure2012`` → an ``exposure`` instance named ``atelier`` (EV on top of darktable's
   own default exposure, which stays);
-* raw ``Temperature``/``Tint`` → the ``temperature`` module (camera multipliers);
-  rendered ``IncrementalTemperature``/``IncrementalTint`` → a ``channelmixerrgb``
-  (colour calibration) instance ``atelier`` with a custom illuminant (`xmp.darktable_wb`);
+* raw ``Temperature``/``Tint`` → the ``temperature`` module (camera multipliers; a fresh
+  sidecar also switches colour calibration's CAT off so a darktable set to "modern"
+  chromatic adaptation does not adapt twice), or, when the sidecar already does
+  darktable's modern white balance, its colour-calibration illuminant moved by the
+  change from the as-shot light; rendered ``IncrementalTemperature``/``IncrementalTint``
+  → a ``channelmixerrgb`` (colour calibration) instance ``atelier`` with a custom
+  illuminant (`xmp.darktable_wb`);
 * ``Contrast2012``, ``Vibrance``, ``Saturation`` → a ``colorbalancergb`` instance
   ``atelier`` (contrast, global vibrance, global chroma: slider/100);
 * each `pb.MaskedAdjustment` → instances ``atelier <n>: <name>`` of exposure
@@ -65,7 +69,14 @@ from xmp.darktable_params import (
     decode_blob,
     encode_blob,
 )
-from xmp.darktable_wb import raw_multipliers, raw_size, read_raw_colour, shift_illuminant
+from xmp.darktable_wb import (
+    light_pipeline_xy,
+    raw_multipliers,
+    raw_size,
+    read_raw_colour,
+    rebalance_pipeline_xy,
+    shift_illuminant,
+)
 from xmp.lightroom import Provenance
 from xmp.packet import Packet, XmpError, qname
 from xmp.vocabulary import validate_settings
@@ -149,6 +160,8 @@ class _Instance:
     params: bytes
     members: tuple[tuple[Form, int, float], ...] = ()
     opacity: float = 100.0
+    priority: int | None = None  # a given instance (None: Atelier's own, by name)
+    enabled: bool = True
 
 
 # -- reading ----------------------------------------------------------------------------
@@ -224,26 +237,15 @@ def read_history(packet: Packet) -> list[HistoryEntry]:
 
 
 def _global_instances(
-    settings: Mapping[str, float], is_raw: bool, photo: Path, raw_colour: RawColour | None
+    settings: Mapping[str, float], is_raw: bool, photo: Path, raw_colour: RawColour | None,
+    live: Sequence[HistoryEntry], fresh: bool,
 ) -> list[_Instance]:
     out: list[_Instance] = []
     if "Exposure2012" in settings:
         params = EXPOSURE.encode({"exposure": float(settings["Exposure2012"])})
         out.append(_Instance(EXPOSURE, INSTANCE_PREFIX, params))
     if is_raw and ("Temperature" in settings or "Tint" in settings):
-        colour = raw_colour or read_raw_colour(photo)
-        if colour is None:
-            log.warning("%s: no camera colour model (LibRaw cannot read it); white balance "
-                        "skipped for darktable", photo.name)
-        else:
-            from engine.color.white_balance import duv_to_tint, xy_to_cct_duv
-
-            cct, duv = xy_to_cct_duv(np.asarray(colour.as_shot_xy))
-            temperature = float(settings.get("Temperature", cct))
-            tint = float(settings.get("Tint", duv_to_tint(duv)))
-            r, g, b = raw_multipliers(temperature, tint, colour)
-            params = TEMPERATURE.encode({"red": r, "green": g, "blue": b})
-            out.append(_Instance(TEMPERATURE, "", params))
+        out += _raw_white_balance(settings, photo, raw_colour, live, fresh)
     if not is_raw and ("IncrementalTemperature" in settings or "IncrementalTint" in settings):
         out.append(_wb_instance(INSTANCE_PREFIX, settings.get("IncrementalTemperature", 0.0),
                                 settings.get("IncrementalTint", 0.0)))
@@ -257,6 +259,64 @@ def _global_instances(
     skipped = [k for k in settings if k in _IGNORED or k == "ToneCurvePV2012"]
     if skipped:
         log.warning("%s: no darktable module written for %s", photo.name, ", ".join(skipped))
+    return out
+
+
+def _cat_in_use(live: Sequence[HistoryEntry]) -> HistoryEntry | None:
+    """The user's colour-calibration instance doing chromatic adaptation, if any
+    (darktable's "modern" white balance: ``temperature`` at D65 reference + CAT)."""
+    last = None
+    for e in live:
+        if e.operation == "channelmixerrgb" and e.multi_priority == 0:
+            last = e
+    if last is None or not last.enabled or last.modversion != CHANNELMIXERRGB.version:
+        return None
+    params = CHANNELMIXERRGB.decode(decode_blob(last.params))
+    if params["illuminant"] == 0 or params["adaptation"] not in (0, 1, 2):
+        return None  # pipeline illuminant or no CAT: a plain channel mixer
+    return last
+
+
+def _raw_white_balance(
+    settings: Mapping[str, float], photo: Path, raw_colour: RawColour | None,
+    live: Sequence[HistoryEntry], fresh: bool,
+) -> list[_Instance]:
+    """Raw ``Temperature``/``Tint`` in whichever white balance the sidecar uses.
+
+    * The user's sidecar does "modern" WB (colour calibration CAT): its illuminant moves
+      by the change from the as-shot light to the target (`rebalance_pipeline_xy`).
+    * Otherwise the ``temperature`` module gets the camera multipliers; a fresh sidecar
+      also switches colour calibration's first instance off, so a darktable configured
+      for modern chromatic adaptation does not adapt a second time.
+    """
+    colour = raw_colour or read_raw_colour(photo)
+    if colour is None:
+        log.warning("%s: no camera colour model (LibRaw cannot read it); white balance "
+                    "skipped for darktable", photo.name)
+        return []
+    from engine.color.white_balance import duv_to_tint, xy_to_cct_duv
+
+    cct, duv = xy_to_cct_duv(np.asarray(colour.as_shot_xy))
+    shot = (cct, duv_to_tint(duv))
+    temperature = float(settings.get("Temperature", shot[0]))
+    tint = float(settings.get("Tint", shot[1]))
+    cat = _cat_in_use(live)
+    if cat is not None:
+        params = CHANNELMIXERRGB.decode(decode_blob(cat.params))
+        current = (float(params["x"]), float(params["y"]))  # type: ignore[arg-type]
+        if params["illuminant"] not in (7, 10):  # a named illuminant: start from ours
+            current = light_pipeline_xy(*shot)
+        x, y = rebalance_pipeline_xy(current, light_pipeline_xy(*shot),
+                                     light_pipeline_xy(temperature, tint))
+        params.update({"illuminant": 7, "x": x, "y": y, "temperature": temperature})
+        return [_Instance(CHANNELMIXERRGB, cat.multi_name, CHANNELMIXERRGB.encode(params),
+                          priority=0)]
+    r, g, b = raw_multipliers(temperature, tint, colour)
+    out = [_Instance(TEMPERATURE, "", TEMPERATURE.encode({"red": r, "green": g, "blue": b}),
+                     priority=0)]
+    if fresh:
+        out.append(_Instance(CHANNELMIXERRGB, "", CHANNELMIXERRGB.encode(), priority=0,
+                             enabled=False))
     return out
 
 
@@ -343,6 +403,11 @@ def _photo_size(photo: Path, is_raw: bool) -> tuple[int, int]:
         return img.size
 
 
+def _history_end(packet: Packet, count: int) -> int:
+    """``darktable:history_end`` clamped to 0..count (missing = all entries)."""
+    return min(max(_int(packet.get("darktable", "history_end"), count), 0), count)
+
+
 def _is_ours(li: ET.Element) -> bool:
     name = _value(li, "mask_name") or ""
     return name.startswith((INSTANCE_PREFIX, "grp " + INSTANCE_PREFIX))
@@ -366,8 +431,8 @@ def _resolve(
     placed: list[tuple[str, int]] = []
     for inst in wanted:
         op = inst.spec.operation
-        if op == "temperature":
-            prio = 0  # a single-instance module: Atelier's values replace the user's
+        if inst.priority is not None:
+            prio = inst.priority  # a given instance, e.g. the single white balance module
         elif (op, inst.name) in priorities:
             prio = priorities[(op, inst.name)]
         else:
@@ -383,7 +448,8 @@ def _resolve(
             forms.extend(f for f, _, _ in inst.members)
             forms.append(group)
         blend = blend_params(mask_id, opacity=inst.opacity)
-        entries.append((HistoryEntry(0, op, True, inst.spec.version, encode_blob(inst.params),
+        entries.append((HistoryEntry(0, op, inst.enabled, inst.spec.version,
+                                     encode_blob(inst.params),
                                      inst.name, prio, BLEND_VERSION, encode_blob(blend)),
                         bool(inst.members)))
     return entries, forms, placed
@@ -397,7 +463,7 @@ def _merge(
     assert history_seq is not None
     lis = history_seq.findall(qname("rdf", "li"))
     entries = [_entry(li, i) for i, li in enumerate(lis)]
-    end = min(max(_int(packet.get("darktable", "history_end"), len(entries)), 0), len(entries))
+    end = _history_end(packet, len(entries))
     live = entries[:end]
     current = {(e.operation, e.multi_priority): e for e in live}  # last entry wins
 
@@ -537,7 +603,10 @@ def write_darktable_sidecar(
     packet = Packet.parse(target.read_bytes()) if before else Packet.empty()
     # Ids of Atelier's own earlier forms are free again: a rerun gets the same ids.
     taken = {_int(_value(li, "mask_id")) for li in _all_mask_lis(packet) if not _is_ours(li)}
-    wanted = _global_instances(settings, is_raw, photo, raw_colour)
+    history = read_history(packet)
+    end = _history_end(packet, len(history))
+    wanted = _global_instances(settings, is_raw, photo, raw_colour, history[:end],
+                               fresh=before is None)
     if masks:
         frame = size or _photo_size(photo, is_raw)
         wanted += _local_instances(masks, frame, orientation, taken)

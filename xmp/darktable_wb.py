@@ -27,9 +27,11 @@ from engine.decode.types import RawColour
 
 __all__ = [
     "D50_XY",
+    "light_pipeline_xy",
     "raw_multipliers",
     "raw_size",
     "read_raw_colour",
+    "rebalance_pipeline_xy",
     "shift_illuminant",
 ]
 
@@ -85,6 +87,31 @@ def _bradford_to_d50(xy: tuple[float, float]) -> tuple[float, float]:
     lms = _BRADFORD @ _xyz(xy)
     gain = (_BRADFORD @ _xyz(D50_XY)) / (_BRADFORD @ _xyz(_D65_XY))
     xyz = np.linalg.solve(_BRADFORD, lms * gain)
+    total = float(xyz.sum())
+    return float(xyz[0] / total), float(xyz[1] / total)
+
+
+def light_pipeline_xy(temperature: float, tint: float) -> tuple[float, float]:
+    """The light ``temperature`` K / ``tint`` (Lightroom raw units) as a colour-calibration
+    illuminant in darktable's pipeline frame (Bradford D65 → D50, as darktable carries
+    camera whites there)."""
+    from engine.color.white_balance import tint_to_duv
+
+    return _bradford_to_d50(_light_xy(temperature, tint_to_duv(tint)))
+
+
+def rebalance_pipeline_xy(
+    current: tuple[float, float], shot: tuple[float, float], target: tuple[float, float]
+) -> tuple[float, float]:
+    """Move a colour-calibration illuminant by the change from light ``shot`` to ``target``.
+
+    darktable derives its as-shot illuminant from its own camera matrix, which need not
+    agree with Atelier's; moving the illuminant the user's module already holds by the
+    von Kries ratio (Bradford cones) of Atelier's target to Atelier's as-shot light keeps
+    "Temperature = as shot" a no-op.  All three are xy in the pipeline frame.
+    """
+    lms = (_BRADFORD @ _xyz(current)) * (_BRADFORD @ _xyz(target)) / (_BRADFORD @ _xyz(shot))
+    xyz = np.linalg.solve(_BRADFORD, lms)
     total = float(xyz.sum())
     return float(xyz[0] / total), float(xyz[1] / total)
 
