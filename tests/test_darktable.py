@@ -539,4 +539,5 @@ def test_raw_white_balance_follows_the_sidecars_workflow(
                             raw_colour=colour)
     warmer = CHANNELMIXERRGB.decode(decode_blob(read_history(Packet.parse(
         side.read_bytes()))[-1].params))
-    assert warmer["x"] < 0.4067 - 0.01  # a bluer light to neutralise: a warmer picture
+    # a bluer light to neutralise: a warmer picture
+    assert float(warmer["x"]) < 0.4067 - 0.01  # type: ignore[arg-type]
