@@ -24,6 +24,7 @@ from bridge.journal import Journal, PhotoState
 from bridge.output import critique_record, lightroom_settings, mask_records
 from bridge.writers import WriterPool
 from xmp.critique import apply_critique
+from xmp.darktable import write_darktable_sidecar
 from xmp.exiftool import ExifToolSession
 from xmp.lightroom import Provenance, apply_develop_settings, set_mask_group
 from xmp.packet import Packet, XmpError
@@ -48,6 +49,7 @@ class BatchOptions:
             stores the critique (``critique``).
         rating / describe: with a critique, also set ``xmp:Rating`` / add to
             ``dc:description`` (see `xmp.critique`).
+        darktable: also write a native darktable sidecar ``<file>.<ext>.xmp``.
     """
 
     analyze: pb.AnalyzeOptions
@@ -57,6 +59,7 @@ class BatchOptions:
     write_settings: bool = True
     rating: bool = False
     describe: bool = False
+    darktable: bool = False
 
 
 @dataclass
@@ -124,6 +127,18 @@ def _write(
         return record_for_failure(photo.path, f"could not write XMP: {type(exc).__name__}: {exc}")
     if not options.dry_run:
         record["xmp"] = {"path": str(result.path), "mode": result.mode}
+    if options.darktable and options.write_settings:
+        try:
+            side = write_darktable_sidecar(
+                photo.path, settings, is_raw=analysis.info.is_raw, masks=list(analysis.masks),
+                provenance=provenance, orientation=analysis.info.orientation or 1,
+                dry_run=options.dry_run)
+        except (XmpError, SliderRangeError, OSError) as exc:
+            # the Lightroom settings are written: report, but keep the photo ok
+            record["darktable_error"] = str(exc)
+        else:
+            if not options.dry_run:
+                record["darktable"] = str(side)
     return record
 
 

@@ -49,6 +49,7 @@ class EnhanceRun:
             "predictor": options.predictor, "style": options.style_profile,
             "masks": args.masks, "sidecar": args.sidecar, "critique": options.critique,
             "rating": args.write_rating, "describe": args.describe,
+            "darktable": getattr(args, "darktable", False),
         }
         self.records: dict[Path, dict[str, Any]] = {}
         self.outcomes: list[PhotoOutcome] = []
@@ -95,7 +96,8 @@ class EnhanceRun:
         batch = BatchOptions(self.options, sidecar=self.args.sidecar,
                              dry_run=self.args.dry_run, in_flight=self.args.in_flight,
                              write_settings=self.command == "enhance",
-                             rating=self.args.write_rating, describe=self.args.describe)
+                             rating=self.args.write_rating, describe=self.args.describe,
+                             darktable=self.job_options["darktable"] is True)
         try:
             with WriterPool() as writers, connect(self.args, quiet=self.args.json) as engine:
                 remaining = photos

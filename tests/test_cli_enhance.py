@@ -149,3 +149,16 @@ def test_report_command_rebuilds_the_page_from_the_journal(folder: Path, tmp_pat
     assert html.count("<section class='card ") == 4
     assert html.count("data:image/jpeg;base64,") == 2 * 3  # before/after of each ok photo
     assert "truncated" in html  # the failure and its reason
+
+
+def test_darktable_sidecar_written_and_reverted(folder: Path, tmp_path: Path) -> None:
+    photo = folder / "flower.jpg"
+    result = atelier("enhance", photo, "--darktable", "--json", state=tmp_path)
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)["photos"][0]
+    side = folder / "flower.jpg.xmp"
+    assert record["darktable"] == str(side)
+    assert "darktable:history" in side.read_text()
+    revert = json.loads(atelier("revert", photo, "--json", state=tmp_path).stdout)
+    assert {r["mode"] for r in revert["photos"][0]["reverted"]} == {"embedded", "darktable"}
+    assert not side.exists()  # Atelier created it, so reverting removes it

@@ -47,6 +47,8 @@ def register(sub: Any) -> None:
     parser.add_argument("--sidecar", action="store_true",
                         help="write <name>.xmp sidecars instead of embedding in "
                              "JPEG/TIFF/PNG/DNG")
+    parser.add_argument("--darktable", action="store_true",
+                        help="also write native darktable sidecars (<file>.<ext>.xmp)")
     parser.add_argument("--dry-run", action="store_true", help="analyse only; write nothing")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON document on stdout (see docs/json.md)")

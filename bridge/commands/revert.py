@@ -30,13 +30,17 @@ def register(sub: Any) -> None:
 
 
 def _revert_one(path: Path, args: argparse.Namespace, et: Any, journal: Any) -> dict[str, Any]:
+    from xmp.darktable import darktable_sidecar_path, revert_darktable
     from xmp.packet import XmpError
     from xmp.revert import revert_photo
     from xmp.write import FileChangedError
 
     record: dict[str, Any] = {"path": str(path)}
     try:
-        results = revert_photo(path, exiftool=et, dry_run=args.dry_run)
+        results = [{"path": str(r.path), "mode": r.mode}
+                   for r in revert_photo(path, exiftool=et, dry_run=args.dry_run)]
+        if revert_darktable(path, dry_run=args.dry_run):
+            results.append({"path": str(darktable_sidecar_path(path)), "mode": "darktable"})
     except FileChangedError as exc:
         return {**record, "status": "skipped", "reason": str(exc)}
     except (XmpError, OSError) as exc:
@@ -45,8 +49,7 @@ def _revert_one(path: Path, args: argparse.Namespace, et: Any, journal: Any) -> 
         return {**record, "status": "skipped", "reason": "Atelier has not written to this photo"}
     if journal is not None:
         journal.forget(path)
-    return {**record, "status": "ok",
-            "reverted": [{"path": str(r.path), "mode": r.mode} for r in results]}
+    return {**record, "status": "ok", "reverted": results}
 
 
 def run(args: argparse.Namespace) -> int:
