@@ -236,3 +236,11 @@ def test_suggestions_are_in_the_develop_vocabulary(originals: list[pb.Critique])
             if s.HasField("geometry") and s.geometry.HasField("crop"):
                 box = s.geometry.crop
                 assert 0 <= box.left < box.right <= 1 and 0 <= box.top < box.bottom <= 1
+
+
+def test_checked_suggestions_carry_their_measured_gain(photos: list[DecodedPhoto]) -> None:
+    _, bad = degrade("darken 1.5 EV", photos[1])
+    c = critique(replace(bad, linear=np.ascontiguousarray(bad.linear[::2, ::2])), check=True)
+    exposure = [s for s in c.suggestions if s.attribute == "exposure"]
+    assert exposure and exposure[0].expected_gain > 5, c.suggestions
+    assert all(s.expected_gain > 0 for s in c.suggestions if s.adjustments.ListFields())
