@@ -86,6 +86,12 @@ class Degradation:
     attribute: str
     apply: Callable[[Linear, int], tuple[Linear, Linear]]
     right: Callable[[dict[str, float], float | None], bool] | None
+    issue: str = ""  # the issue/suggestion attribute when more specific than the sub-score
+
+    @property
+    def named(self) -> str:
+        """The issue attribute the critic must raise."""
+        return self.issue or self.attribute
 
 
 DEGRADATIONS: dict[str, Degradation] = {
@@ -108,7 +114,7 @@ DEGRADATIONS: dict[str, Degradation] = {
         "noise", lambda x, s: (x, _noise(x, s)), None),
     "rotate 4°": Degradation(
         "composition", lambda x, s: (rotate_crop(x, 0.0), rotate_crop(x, ROTATION)),
-        lambda st, g: g is not None and abs(g + ROTATION) <= 1.5),
+        lambda st, g: g is not None and abs(g + ROTATION) <= 1.5, "horizon"),
 }
 
 
@@ -171,6 +177,8 @@ class Tally:
     ranked: int = 0
     direction: int = 0
     relative: int = 0  # rotation: straighten within ±1.5° of −(4° + the original's own tilt)
+    level: int = 0  # rotation: originals measured level (|tilt| < 1°, confidence ≥ 0.3)
+    level_right: int = 0  # … of which the straighten angle is within ±1.5° of −4°
     improved: int = 0
     sub_drop: list[float] = field(default_factory=list)
     drop: list[float] = field(default_factory=list)
@@ -243,19 +251,22 @@ def main() -> None:
             worse = critic.critique(bad)
             t = tallies[kind]
             t.n += 1
-            t.detected += _has_issue(worse, d.attribute)
-            t.on_original += _has_issue(base, d.attribute)
+            t.detected += _has_issue(worse, d.named)
+            t.on_original += _has_issue(base, d.named)
             t.ranked += base.score > worse.score
             t.sub_drop.append(base.sub_scores[d.attribute] - worse.sub_scores[d.attribute])
             t.drop.append(base.score - worse.score)
-            settings, angle = merged(worse.suggestions, d.attribute)
+            settings, angle = merged(worse.suggestions, d.named)
             t.direction += d.right(settings, angle) if d.right is not None else 0
             if kind.startswith("rotate"):
                 from engine.critic._image import prepare
                 from engine.critic.horizon import measure_horizon
 
-                own = measure_horizon(prepare(ref.linear)).tilt
-                t.relative += angle is not None and abs(angle + ROTATION + own) <= 1.5
+                own = measure_horizon(prepare(ref.linear))
+                t.relative += angle is not None and abs(angle + ROTATION + own.tilt) <= 1.5
+                if abs(own.tilt) < 1.0 and own.confidence >= 0.3:
+                    t.level += 1
+                    t.level_right += d.right is not None and d.right(settings, angle)
             fixed = apply_suggestions(bad.linear, settings, angle)
             crop = 0.75 if angle else 1.0
             r, b, f = (_view(_centre(x, crop)) for x in (ref.linear, bad.linear, fixed))
@@ -270,7 +281,7 @@ def main() -> None:
     print(f"{len(paths)} photos at {args.size} px, critic {args.critic}; "
           f"original scores: median {np.median(originals):.1f}, "
           f"range {min(originals):.1f}–{max(originals):.1f}\n")
-    print("| degradation | attribute | detected | on original | ranked | sub-score drop | "
+    print("| degradation | issue | detected | on original | ranked | sub-score drop | "
           "score drop | direction | PSNR dB before → after | ΔE2000 before → after | "
           "improved |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
@@ -278,7 +289,7 @@ def main() -> None:
     for kind, t in tallies.items():
         pb_, pa = np.median([p[0] for p in t.psnr]), np.median([p[1] for p in t.psnr])
         db, da = np.mean([p[0] for p in t.de]), np.mean([p[1] for p in t.de])
-        print(f"| {kind} | {DEGRADATIONS[kind].attribute} | {t.detected}/{t.n} | "
+        print(f"| {kind} | {DEGRADATIONS[kind].named} | {t.detected}/{t.n} | "
               f"{t.on_original}/{t.n} | {t.ranked}/{t.n} | {np.mean(t.sub_drop):+.1f} | "
               f"{np.mean(t.drop):+.1f} | "
               f"{f'{t.direction}/{t.n}' if DEGRADATIONS[kind].right else 'n/a'} | "
@@ -289,7 +300,9 @@ def main() -> None:
     for kind, t in tallies.items():
         if kind.startswith("rotate"):
             print(f"\n{kind}: straighten angle within ±1.5° of −(4° + the original's own "
-                  f"measured tilt) in {t.relative}/{t.n} photos")
+                  f"measured tilt) in {t.relative}/{t.n} photos; on the {t.level} photos "
+                  f"whose original measures level (|tilt| < 1°, confidence ≥ 0.3), within "
+                  f"±1.5° of −4° in {t.level_right}/{t.level}")
     n = max(total.n, 1)
     answered = max(1, sum(t.n for k, t in tallies.items() if DEGRADATIONS[k].right))
     print(f"\nAll pairs: detected {total.detected / n:.0%}, false alarms on originals "

@@ -142,9 +142,9 @@ def test_rotation_is_straightened_by_the_opposite_angle(
     for name in LEVEL:
         photo = decode_photo(shared_photos / name, long_side=SIZE)
         c = critique(replace(photo, linear=rotate_crop(photo.linear, degrees)))
-        _, angle = merged(c.suggestions, "composition")
+        _, angle = merged(c.suggestions, "horizon")
         assert angle is not None and abs(angle + degrees) <= 1.5, (photo.info, angle)
-        assert _issue(c, "composition") is not None
+        assert _issue(c, "horizon") is not None
 
 
 def test_registry_defaults_to_the_technical_critic(photos: list[DecodedPhoto]) -> None:
@@ -230,7 +230,7 @@ def test_suggestions_are_in_the_develop_vocabulary(originals: list[pb.Critique])
 
     for c in originals:
         for s in c.suggestions:
-            assert s.text and s.attribute in SUBS
+            assert s.text and s.attribute in SUBS | {"horizon", "saturation"}
             settings = settings_from_adjustments(s.adjustments)
             validate_settings(settings, is_raw=False)
             if s.HasField("geometry") and s.geometry.HasField("crop"):

@@ -66,12 +66,23 @@ class Measurements:
 
 @dataclass
 class Finding:
-    """One fault: the sub-score it counts against, its penalty (points) and the answer."""
+    """One fault: the sub-score it counts against, its penalty (points) and the answer.
+
+    ``issue`` names the fault more precisely than the sub-score when it has its own
+    measurement ("horizon" under composition, "saturation" under colour); it is the
+    ``attribute`` of the reported issue and suggestion.
+    """
 
     attribute: str
     penalty: float
     description: str
     suggestion: pb.Suggestion | None = None
+    issue: str = ""
+
+    @property
+    def name(self) -> str:
+        """The issue's attribute as reported."""
+        return self.issue or self.attribute
 
     @property
     def severity(self) -> int:
@@ -279,13 +290,14 @@ def _colour(
     if muted > 0:
         vib = max(15.0, pred.settings.get("Vibrance", 0.0))
         findings.append(Finding("colour", muted, f"muted colour: {chroma}", _suggest(
-            "colour", f"Bring the colour to life: Vibrance {_signed(vib)}", {"Vibrance": vib},
-            pred.reasons)))
+            "saturation", f"Bring the colour to life: Vibrance {_signed(vib)}",
+            {"Vibrance": vib}, pred.reasons), "saturation"))
         paragraph += f" The colour is muted ({chroma})."
     elif loud > 0:
         sat = -min(40.0, 10.0 + (s.mean_chroma - 45.0))
         findings.append(Finding("colour", loud, f"over-saturated colour: {chroma}", _suggest(
-            "colour", f"Calm the colour: Saturation {_signed(sat)}", {"Saturation": sat})))
+            "saturation", f"Calm the colour: Saturation {_signed(sat)}", {"Saturation": sat}),
+            "saturation"))
         paragraph += f" The colour is loud ({chroma})."
     else:
         paragraph += f" Saturation is natural ({chroma})."
@@ -294,7 +306,8 @@ def _colour(
         desc = (f"{s.gamut_clipped:.1%} of the pixels are saturated colours clipped at the "
                 f"edge of sRGB{where}, where gradations turn flat")
         findings.append(Finding("colour", gamut, desc, _suggest(
-            "colour", "Pull the clipped colours back: Saturation −15", {"Saturation": -15.0})))
+            "saturation", "Pull the clipped colours back: Saturation −15",
+            {"Saturation": -15.0}), "saturation"))
         paragraph += f" {s.gamut_clipped:.1%} of pixels are clipped colours{where}."
     return paragraph, findings
 
@@ -367,10 +380,10 @@ def _composition(c: CompositionMeasurement, h: HorizonMeasurement) -> tuple[str,
         desc = (f"the {h.kind} lines lean {tilt:.1f}° {way} (longest line "
                 f"{h.line_length:.0%} of the frame)")
         suggestion = pb.Suggestion(
-            text=f"Straighten: rotate {tilt:.1f}° {fix_way}", attribute="composition",
+            text=f"Straighten: rotate {tilt:.1f}° {fix_way}", attribute="horizon",
             geometry=pb.Geometry(straighten_angle=round(-h.tilt, 2)),
         )
-        findings.append(Finding("composition", penalty, desc, suggestion))
+        findings.append(Finding("composition", penalty, desc, suggestion, "horizon"))
         parts.append(f"the {h.kind} lines lean {tilt:.1f}° {way}")
     elif h.confidence >= MIN_TILT_CONFIDENCE and tilt < 0.6:
         parts.append(f"the {h.kind} lines are level (within {max(tilt, 0.1):.1f}°)")
@@ -436,7 +449,7 @@ def review(photo: DecodedPhoto, prediction: Prediction | None = None) -> Review:
     reported = [f for f in out.findings if f.severity > 0]
     if reported:
         worst = reported[0]
-        what = f"{worst.attribute} ({worst.description.split(':')[0]})"
+        what = f"{worst.name} ({worst.description.split(':')[0]})"
         if worst.severity == 1:
             verdict = (f"Overall {out.score:.0f}/100: technically strong; the one thing worth "
                        f"a look is {what}.")
@@ -510,6 +523,7 @@ def critique(
     Raises:
         engine.critic._image.UncritiquablePhoto: non-finite pixels, a side < 32 px.
     """
+    prepare(photo.linear)  # fail on broken pixels before any predictor sees them
     if prediction is None:
         from engine.predictors import get_predictor
 
@@ -522,7 +536,7 @@ def critique(
     for f in r.findings:
         if f.severity == 0:
             continue
-        msg.issues.add(attribute=f.attribute, severity=f.severity, description=f.description)
+        msg.issues.add(attribute=f.name, severity=f.severity, description=f.description)
         if f.suggestion is not None:
             msg.suggestions.append(f.suggestion)
     for k, v in r.sub_scores.items():
