@@ -67,21 +67,25 @@ def _scenes(paths: list[Path], per_photo: int, size: int, use_cache: bool
     return scenes, examples
 
 
-def _markdown(rows: list[tuple[str, int, str, float, float]], command: str, seconds: float,
-              n_scenes: int, n_photos: int) -> str:
+Row = tuple[str, int, str, float, float, float]
+
+
+def _markdown(rows: list[Row], command: str, seconds: float, n_scenes: int,
+              n_photos: int) -> str:
     lines = [
         _START,
         f"Measured with `{command}` ({n_scenes} scenes from {n_photos} photos, "
         f"{seconds / 60:.1f} min on this machine's CPU).",
         "",
-        "| photographer | examples | slider | style MAE | average-settings MAE | ratio |",
-        "|---|---:|---|---:|---:|---:|",
+        "| photographer | examples | slider | style MAE | average-settings MAE | ratio "
+        "| noise floor (ratio) |",
+        "|---|---:|---|---:|---:|---:|---:|",
     ]
-    for who, n, slider, model, baseline in rows:
+    for who, n, slider, model, baseline, oracle in rows:
         digits = 2 if slider == "Exposure2012" else 1
         ratio = model / baseline if baseline > 0 else float("nan")
         lines.append(f"| {who} | {n} | {slider} | {model:.{digits}f} | {baseline:.{digits}f} "
-                     f"| {ratio:.2f} |")
+                     f"| **{ratio:.2f}** | {oracle:.{digits}f} ({oracle / baseline:.2f}) |")
     lines.append(_END)
     return "\n".join(lines)
 
@@ -102,7 +106,7 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[5, 20, 100])
     parser.add_argument("--per-photo", type=int, default=4, help="scenes per photo")
     parser.add_argument("--size", type=int, default=256, help="thumbnail long side, px")
-    parser.add_argument("--repeats", type=int, nargs="+", default=[40, 8, 1],
+    parser.add_argument("--repeats", type=int, nargs="+", default=[100, 20, 3],
                         help="draws per profile size (pooled), one per --sizes entry")
     parser.add_argument("--markdown", type=Path, help="write the table into this file")
     parser.add_argument("--no-cache", action="store_true")
@@ -116,17 +120,18 @@ def main() -> int:
     print(f"{len(scenes)} scenes from {len(paths)} photos "
           f"({time.perf_counter() - start:.0f} s)", file=sys.stderr)
     base = get_predictor("analytic")
-    rows: list[tuple[str, int, str, float, float]] = []
+    rows: list[Row] = []
     worst: dict[int, float] = {}
     for who in PHOTOGRAPHERS:
         for n in args.sizes:
             t = time.perf_counter()
             result = evaluate(scenes, who, n, base, repeats=repeats[n], examples=examples)
             for slider, r in sorted(result.items()):
-                rows.append((who.name, n, slider, r["model"], r["baseline"]))
+                rows.append((who.name, n, slider, r["model"], r["baseline"], r["oracle"]))
                 worst[n] = max(worst.get(n, 0.0), r["model"] / max(r["baseline"], 1e-9))
                 print(f"{who.name:12s} n={n:3d} {slider:24s} style {r['model']:7.3f}  "
-                      f"average {r['baseline']:7.3f}  ratio {r['model'] / r['baseline']:.2f}",
+                      f"average {r['baseline']:7.3f}  ratio {r['model'] / r['baseline']:.2f}  "
+                      f"(floor {r['oracle'] / r['baseline']:.2f})",
                       flush=True)
             print(f"  ({time.perf_counter() - t:.0f} s)", file=sys.stderr, flush=True)
     seconds = time.perf_counter() - start

@@ -38,7 +38,14 @@ from engine.color.transfer import linear_to_srgb
 from engine.color.white_balance import estimate_illuminant
 from engine.decode.types import DecodedPhoto
 
-__all__ = ["FEATURE_NAMES", "FEATURE_SCALES", "camera_of", "photo_features"]
+__all__ = [
+    "FEATURE_GROUPS",
+    "FEATURE_NAMES",
+    "FEATURE_SCALES",
+    "camera_of",
+    "feature_weights",
+    "photo_features",
+]
 
 _PERCENTILES = (1, 5, 25, 50, 75, 95, 99)
 _SRGB_PERCENTILES = (5, 25, 50, 75, 95)
@@ -80,6 +87,23 @@ FEATURE_SCALES: dict[str, float] = {
     "log2_iso": 1.0, "log2_exposure_time": 2.0, "log2_f_number": 0.5,
     "log2_focal_length": 0.6, "flash": 0.5, "is_raw": 0.5,
 }
+#: What each feature tells about the photo.  The style model weights every feature by
+#: 1/√(size of its group), so each group has the same say a priori: brightness, described
+#: by many correlated numbers, would otherwise drown contrast or colour, described by few.
+FEATURE_GROUPS: dict[str, tuple[str, ...]] = {
+    "brightness": ("log2y_p25", "log2y_p50", "log2y_p75", "log2y_mean", "srgb_luma_p25",
+                   "srgb_luma_p50", "srgb_luma_p75"),
+    "extremes": ("log2y_p1", "log2y_p5", "log2y_p95", "log2y_p99", "clipped_fraction",
+                 "dark_fraction", "srgb_luma_p5", "srgb_luma_p95", "srgb_luma_bin0",
+                 "srgb_luma_bin7"),
+    "contrast": ("log2y_std", "srgb_luma_std"),
+    "tonal distribution": tuple(f"srgb_luma_bin{i}" for i in range(1, 7)),
+    "colourfulness": ("midtone_chroma", "srgb_chroma", "srgb_chroma_p50", "srgb_chroma_p90"),
+    "light colour": ("illuminant_blue_amber", "illuminant_green_magenta",
+                     "grey_world_blue_amber", "grey_world_green_magenta"),
+    "capture": ("log2_iso", "log2_exposure_time", "log2_f_number", "log2_focal_length",
+                "flash", "is_raw"),
+}
 _LUMA = np.array([0.2126, 0.7152, 0.0722])
 _MAX_SIDE = 256
 
@@ -92,6 +116,12 @@ def _opponent(rgb: NDArray[np.float64]) -> tuple[float, float]:
     """(blue–amber, green–magenta) log-ratios of a positive RGB colour."""
     r, g, b = (math.log(float(v)) for v in rgb)
     return b - r, g - (r + b) / 2
+
+
+def feature_weights() -> NDArray[np.float64]:
+    """(D,) prior weight of each feature, 1/√(size of its group) (`FEATURE_GROUPS`)."""
+    size = {f: len(group) for group in FEATURE_GROUPS.values() for f in group}
+    return np.array([1.0 / math.sqrt(size[f]) for f in FEATURE_NAMES])
 
 
 def camera_of(photo: DecodedPhoto) -> str:

@@ -47,7 +47,7 @@ _MAX_SPARSE = 3
 _MIN_SPARSE = 8
 #: Distance (× the typical nearest-example distance) beyond which predictions shrink.
 FAR = 2.0
-_N_CANDIDATES = 5
+_N_CANDIDATES = 6
 
 
 def _simplex(step: float) -> list[tuple[float, ...]]:
@@ -57,7 +57,7 @@ def _simplex(step: float) -> list[tuple[float, ...]]:
 
 
 _GRID_FINE = _simplex(0.25)
-_GRID_COARSE = _simplex(0.5)
+_GRID_COARSE = [(0.5, 0.0, 0.0, 0.0, 0.0, 0.5)]
 
 F64 = NDArray[np.float64]
 
@@ -72,10 +72,13 @@ class TargetFit:
     a_scale: float  # typical spread of the target (its analytic input is divided by it)
     coef: F64  # (D + 1,) ridge weights on [z, a / a_scale]
     intercept: float
+    resid_coef: F64  # (D + 1,) ridge weights for target − analytic
+    resid_intercept: float
     sparse: NDArray[np.int64]  # columns of [z, a / a_scale] the sparse fit uses
     sparse_coef: F64
     sparse_intercept: float
-    weights: tuple[float, ...]  # blend of (ridge, sparse, neighbours, offset, mean)
+    weights: tuple[float, ...]  # blend of (ridge, sparse, neighbours, offset, mean,
+    #                             analytic + residual ridge)
     lo: float  # guardrail range
     hi: float
     typical_distance: float  # median nearest-example distance among the examples
@@ -224,18 +227,22 @@ class StyleModel:
         lo, hi = float(y.min() - 0.25 * span), float(y.max() + 0.25 * span)
         empty = np.zeros(0, dtype=np.int64)
         if span < 1e-9:  # always the same value (often: a slider you never touch)
-            return TargetFit(rows, y, a, a_scale, np.zeros(x.shape[1]), float(y[0]), empty,
-                             np.zeros(0), float(y[0]), (0, 0, 0, 0, 1), lo, hi, typical, 0.0)
+            zeros = np.zeros(x.shape[1])
+            return TargetFit(rows, y, a, a_scale, zeros, float(y[0]), zeros, 0.0, empty,
+                             np.zeros(0), float(y[0]), (0, 0, 0, 0, 1, 0), lo, hi, typical, 0.0)
         coef, intercept, loo_ridge = _ridge(x, y, _ALPHAS)
+        r_coef, r_intercept, loo_resid = _ridge(x, y - a, _ALPHAS)
         cols, s_coef, s_icpt, loo_sparse = _sparse(x, y)
         resid = y - a
         loo_nn = a + _neighbours(dist, resid, _K)
         loo_off = a + _loo_mean(resid)
-        cands = np.column_stack([loo_ridge, loo_sparse, loo_nn, loo_off, _loo_mean(y)])
+        cands = np.column_stack([loo_ridge, loo_sparse, loo_nn, loo_off, _loo_mean(y),
+                                 a + loo_resid])
         grid = _GRID_FINE if n >= _MIN_SPARSE else _GRID_COARSE
         errs = [float(np.abs(cands @ np.array(w) - y).mean()) for w in grid]
         best = int(np.argmin(errs))
-        return TargetFit(rows, y, a, a_scale, coef, intercept, cols, s_coef, s_icpt,
+        return TargetFit(rows, y, a, a_scale, coef, intercept, r_coef, r_intercept,
+                         cols, s_coef, s_icpt,
                          grid[best], lo, hi, typical, errs[best])
 
     def predict(
@@ -269,6 +276,7 @@ class StyleModel:
                 a + float(_neighbours(dist, resid, _K)[0]),
                 offset,
                 float(fit.y.mean()),
+                a + float(x @ fit.resid_coef + fit.resid_intercept),
             ])
             value = float(cands @ np.array(fit.weights))
             far = float(dist.min()) / max(fit.typical_distance, 1e-6)

@@ -19,7 +19,13 @@ import numpy as np
 
 from engine.decode.types import DecodedPhoto
 from engine.predictors.base import Predictor
-from engine.style.features import FEATURE_NAMES, FEATURE_SCALES, camera_of, photo_features
+from engine.style.features import (
+    FEATURE_NAMES,
+    FEATURE_SCALES,
+    camera_of,
+    feature_weights,
+    photo_features,
+)
 from engine.style.model import StyleModel
 from engine.style.targets import (
     RAW_WB_TARGETS,
@@ -129,7 +135,7 @@ class StyleProfile:
             np.array([e.features for e in keep], dtype=np.float64).reshape(len(keep), -1),
             analytic, table("targets"), TARGET_NAMES,
             [e.camera for e in keep], [e.name for e in keep],
-            np.array([FEATURE_SCALES[f] for f in FEATURE_NAMES]),
+            np.array([FEATURE_SCALES[f] for f in FEATURE_NAMES]) / feature_weights(),
             np.array([TARGET_SCALES[t] for t in TARGET_NAMES]),
         )
 

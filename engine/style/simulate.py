@@ -256,8 +256,9 @@ def evaluate(
             analytic values are used), to avoid re-measuring across photographers.
 
     Returns:
-        ``{slider: {"model": MAE, "baseline": MAE, "count": predictions}}`` in slider
-        units, for every slider the photographer sets.
+        ``{slider: {"model": MAE, "baseline": MAE, "oracle": MAE, "count": predictions}}``
+        in slider units, for every slider the photographer sets; ``oracle`` knows the
+        style function exactly and errs only by the photographer's noise (the floor).
     """
     if n > len(scenes):
         raise ValueError(f"{n} examples asked for, only {len(scenes)} scenes")
@@ -284,12 +285,14 @@ def evaluate(
             values, _ = profile.model(exclude=out).predict(
                 np.asarray(ex.features, dtype=np.float64),
                 np.array([ex.analytic.get(t, 0.0) for t in TARGET_NAMES]), ex.camera)
+            clean = photographer.style(scenes[i].looks)
             for s in sliders:
                 key = target_key(s)
                 truth = ex.targets[key]
                 others = [profile.examples[k].targets[key] for k in range(n) if k not in out]
-                e = errors.setdefault(s, {"model": [], "baseline": []})
+                e = errors.setdefault(s, {"model": [], "baseline": [], "oracle": []})
                 e["model"].append(abs(values[key] - truth))
                 e["baseline"].append(abs(float(np.mean(others)) - truth))
-    return {s: {"model": float(np.mean(e["model"])), "baseline": float(np.mean(e["baseline"])),
-                "count": float(len(e["model"]))} for s, e in errors.items()}
+                e["oracle"].append(abs(global_slider(s).clamp(clean[s]) - truth))
+    return {s: {**{k: float(np.mean(v)) for k, v in e.items()}, "count": float(len(e["model"]))}
+            for s, e in errors.items()}
