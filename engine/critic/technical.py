@@ -292,13 +292,14 @@ def _colour(
         findings.append(Finding("colour", muted, f"muted colour: {chroma}", _suggest(
             "saturation", f"Bring the colour to life: Vibrance {_signed(vib)}",
             {"Vibrance": vib}, pred.reasons), "saturation"))
-        paragraph += f" The colour is muted ({chroma})."
+        muted_word = "muted" if muted >= scoring.MINOR else "restrained"
+        paragraph += f" The colour is {muted_word} ({chroma})."
     elif loud > 0:
         sat = -min(40.0, 10.0 + (s.mean_chroma - 45.0))
         findings.append(Finding("colour", loud, f"over-saturated colour: {chroma}", _suggest(
             "saturation", f"Calm the colour: Saturation {_signed(sat)}", {"Saturation": sat}),
             "saturation"))
-        paragraph += f" The colour is loud ({chroma})."
+        paragraph += f" The colour is {'loud' if loud >= scoring.MINOR else 'rich'} ({chroma})."
     else:
         paragraph += f" Saturation is natural ({chroma})."
     if gamut > 0:
@@ -449,7 +450,7 @@ def review(photo: DecodedPhoto, prediction: Prediction | None = None) -> Review:
     reported = [f for f in out.findings if f.severity > 0]
     if reported:
         worst = reported[0]
-        what = f"{worst.name} ({worst.description.split(':')[0]})"
+        what = f"{worst.name} ({worst.description.split(':')[0].split(' (')[0]})"
         if worst.severity == 1:
             verdict = (f"Overall {out.score:.0f}/100: technically strong; the one thing worth "
                        f"a look is {what}.")
