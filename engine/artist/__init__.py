@@ -1,5 +1,87 @@
-"""The Artist: new pixels for what sliders cannot fix, only ever as derived files."""
+"""The Artist: new pixels for what sliders cannot fix, only ever as derived files.
 
+A registry like the critics': ``get_artist(name)`` builds a backend, each with
+``generate(job, progress, cancelled) -> Generated`` (see `engine.artist.base`).
+``classical`` (weight-free: denoise, sharpen, low light, dehaze; the default) is always
+available; ``diffusion`` (an instruction-driven image-editing pipeline loaded from a local
+directory) needs ``model=DIR``.  `engine.artist.plan` turns an instruction or the
+Critic's issues into the operations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol, runtime_checkable
+
+from engine.artist.base import Cancelled, Generated, Job, Progress
 from engine.artist.classical import OPERATIONS, Restoration, restore
 
-__all__ = ["OPERATIONS", "Restoration", "restore"]
+__all__ = [
+    "ARTISTS",
+    "DEFAULT_ARTIST",
+    "OPERATIONS",
+    "Artist",
+    "Restoration",
+    "available_artists",
+    "get_artist",
+    "register_artist",
+    "restore",
+]
+
+DEFAULT_ARTIST = "classical"
+
+
+@runtime_checkable
+class Artist(Protocol):
+    """An Artist backend."""
+
+    name: str
+    version: str
+
+    def generate(self, job: Job, progress: Progress, cancelled: Cancelled) -> Generated:
+        """Develop ``job.photo`` with ``job.settings`` and apply ``job.plan``."""
+        ...
+
+
+#: name → factory(**options) returning an Artist.
+ARTISTS: dict[str, Callable[..., Artist]] = {}
+
+
+def register_artist(name: str, factory: Callable[..., Artist]) -> None:
+    """Make ``factory`` available as ``get_artist(name)``."""
+    ARTISTS[name] = factory
+
+
+def available_artists() -> list[str]:
+    """Registered artist names, sorted."""
+    return sorted(ARTISTS)
+
+
+def get_artist(name: str = DEFAULT_ARTIST, **options: Any) -> Artist:
+    """The artist called ``name`` ("" = default), built with ``options``.
+
+    Raises:
+        ValueError: unknown name (the message lists the known ones), or options the
+            backend rejects (e.g. a diffusion model directory that is not one).
+    """
+    name = name or DEFAULT_ARTIST
+    if name not in ARTISTS:
+        raise ValueError(f"unknown artist backend {name!r}; available: "
+                         f"{', '.join(available_artists())}")
+    return ARTISTS[name](**options)
+
+
+def _classical(**options: Any) -> Artist:
+    from engine.artist.classical_artist import ClassicalArtist
+
+    return ClassicalArtist(**options)
+
+
+def _diffusion(**options: Any) -> Artist:
+    from engine.artist.diffusion import DiffusionArtist  # diffusers is imported only here
+
+    return DiffusionArtist(**options)
+
+
+register_artist("classical", _classical)
+register_artist("diffusion", _diffusion)
