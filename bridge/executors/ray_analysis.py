@@ -30,13 +30,13 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from atelier.v1 import engine_pb2 as pb
 
-__all__ = ["AnalyzeActor", "analyze_with_ray"]
+__all__ = ["AnalyzeActor", "analyze_with_ray", "connect_ray"]
 
 #: object store of a private local instance, bytes: only paths and responses live there.
 LOCAL_OBJECT_STORE_BYTES = 256 * 1024 * 1024
@@ -85,7 +85,7 @@ def analyze_with_ray(
     address: str | None = None,
     workers: int | None = None,
     batch_size: int = 8,
-) -> Iterator[tuple[Path, pb.AnalyzeResponse]]:
+) -> Generator[tuple[Path, pb.AnalyzeResponse], None, None]:
     """Analyse ``paths`` with Ray Data; yields ``(path, response)`` as batches finish.
 
     Args:
@@ -106,16 +106,23 @@ def analyze_with_ray(
         return
     import ray
 
-    started = _connect(ray, address, workers)
+    started = connect_ray(address, workers)
     try:
-        yield from _run(ray, paths, options, workers, batch_size)
+        yield from _run(paths, options, workers, batch_size)
     finally:
         if started:
             ray.shutdown()
 
 
-def _connect(ray: Any, address: str | None, workers: int | None) -> bool:
-    """Join ``address`` or start a local instance; True if this call started Ray."""
+def connect_ray(address: str | None = None, workers: int | None = None) -> bool:
+    """Join ``address`` or start a private local instance; True if this call started Ray.
+
+    A local instance gets ``max(cores, workers)`` CPUs, listens on 127.0.0.1 only, has
+    no dashboard and a 256 MiB object store. Nothing happens if Ray is already running
+    in this process (the caller then owns it and its shutdown).
+    """
+    import ray
+
     if ray.is_initialized():
         return False  # the caller manages Ray (e.g. a test fixture, a notebook)
     if address is not None:
@@ -130,9 +137,9 @@ def _connect(ray: Any, address: str | None, workers: int | None) -> bool:
 
 
 def _run(
-    ray: Any, paths: Sequence[Path], options: pb.AnalyzeOptions, workers: int | None,
-    batch_size: int,
+    paths: Sequence[Path], options: pb.AnalyzeOptions, workers: int | None, batch_size: int,
 ) -> Iterator[tuple[Path, pb.AnalyzeResponse]]:
+    import ray
     import ray.data
 
     context = ray.data.DataContext.get_current()
