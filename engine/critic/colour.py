@@ -2,9 +2,10 @@
 photo's near-neutral surfaces are (ΔE*ab).
 
 The near-neutrals are the pixels least chromatic *after* dividing by the illuminant
-estimate (what should be grey under that light); their mean CIELAB a*, b* in the photo as
-it is gives the visible cast, so the two measurements agree on direction by construction
-and the ΔE is what a viewer sees on the greys.
+estimate (what should be grey under that light); their mean colour in the photo as it is,
+brought to middle grey (Y = 0.18, L* ≈ 50) so the figure does not shrink when the photo
+is darker, gives the visible cast as CIELAB a*, b*.  The two measurements agree on
+direction by construction, and the ΔE is what a viewer sees on a mid-grey surface.
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ from engine.color.white_balance import (
 )
 from engine.critic._image import Linear, lab, luminance
 
-__all__ = ["NEUTRAL_SHARE", "ColourMeasurement", "cast_name", "measure_colour"]
+__all__ = ["MID_GREY", "NEUTRAL_SHARE", "ColourMeasurement", "cast_name", "measure_colour"]
 
 #: Share of the well-exposed pixels taken as the photo's near-neutrals.
 NEUTRAL_SHARE = 0.15
+#: Linear luminance the near-neutrals' colour is judged at (L* ≈ 50).
+MID_GREY = 0.18
 
 
 @dataclass(frozen=True)
@@ -38,9 +41,10 @@ class ColourMeasurement:
         temperature_fix: ``IncrementalTemperature`` that would neutralise the light,
             unclamped slider units (> 0: the picture needs warming).
         tint_fix: ``IncrementalTint`` that would neutralise it (> 0: needs magenta).
-        neutral_a: mean CIELAB a* of the near-neutrals (> 0 magenta/red, < 0 green).
-        neutral_b: mean b* of the near-neutrals (> 0 yellow/warm, < 0 blue/cool).
-        neutral_delta_e: ΔE*ab of the near-neutrals from grey, ≥ 0.
+        neutral_a: CIELAB a* of the near-neutrals' mean colour at middle grey (> 0
+            magenta/red, < 0 green).
+        neutral_b: its b* (> 0 yellow/warm, < 0 blue/cool).
+        neutral_delta_e: ΔE*ab of that colour from grey, ≥ 0.
         neutral_share: fraction 0..1 of the frame the near-neutrals cover.
     """
 
@@ -79,9 +83,10 @@ def measure_colour(rgb: Linear) -> ColourMeasurement:
     peak = np.maximum(balanced.max(axis=-1), 1e-6)
     chroma = (peak - balanced.min(axis=-1)) / peak
     neutral = chroma <= np.percentile(chroma, NEUTRAL_SHARE * 100)
-    # The mean of a*, b* of the greys as they are (not balanced): the visible cast.
-    grey = lab(sel[neutral])
-    a, b = float(grey[:, 1].mean()), float(grey[:, 2].mean())
+    # The greys as they are (not balanced), at middle grey: the visible cast.
+    grey = sel[neutral].mean(axis=0)
+    grey = grey * np.float32(MID_GREY / max(float(luminance(grey[None])[0]), 1e-6))
+    _, a, b = (float(v) for v in lab(grey[None].astype(np.float32))[0])
     return ColourMeasurement(
         cct=cct,
         duv=duv,
