@@ -94,7 +94,8 @@ def _local_adjustments() -> list[Any]:
     )
     subject = pb.MaskedAdjustment(
         forms=[pb.MaskForm(components=[pb.Mask(radial_gradient=pb.RadialGradient(
-            top=0.35, bottom=0.85, left=0.25, right=0.75, angle=10, feather=50))])],
+            top=0.35, bottom=0.85, left=0.25, right=0.75, angle=10, feather=50,
+            flipped=True))])],
         adjustments=pb.LocalAdjustmentSet(exposure=0.3, clarity=20, temperature=8),
         amount=0.8,
     )

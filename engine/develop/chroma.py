@@ -12,30 +12,81 @@ from torch import Tensor
 
 from engine.develop.tone import Amount, as_amount, luminance
 
-__all__ = ["SKIN_RGB", "saturation", "skin_weight", "vibrance"]
+__all__ = ["SKIN_RGB", "saturation", "scale_chroma", "skin_weight", "vibrance"]
 
 #: A typical skin tone, linear sRGB (only its chroma direction matters).
 SKIN_RGB = (0.56, 0.33, 0.24)
 #: How much of the vibrance change skin keeps out of (1 = fully protected).
 SKIN_PROTECTION = 0.7
 _EPS = 1e-6
+_RGB_TO_Y = (0.2126, 0.7152, 0.0722)
 
 
 def saturation(image: Tensor, amount: Amount) -> Tensor:
     """``Saturation``: ``k = 1 + amount / 100`` (−100 = monochrome, +100 = twice the chroma)."""
-    k = 1 + as_amount(amount, image) / 100
-    y = luminance(image)
-    return y + k * (image - y)
+    return scale_chroma(image, None, amount)
+
+
+def _skin_direction(like: Tensor) -> Tensor:
+    skin = torch.tensor(SKIN_RGB, dtype=like.dtype, device=like.device)
+    return skin - (skin * torch.tensor(_RGB_TO_Y, dtype=like.dtype, device=like.device)).sum()
+
+
+def _skin_weight(chroma: Tensor) -> Tensor:
+    """Skin-likeness from a pixel's chroma vector ``rgb − Y``, (B, 1, H, W)."""
+    skin = _skin_direction(chroma)
+    cos = torch.einsum("c,bchw->bhw", skin, chroma).unsqueeze(1)
+    norm = (chroma * chroma).sum(1, keepdim=True).add_(_EPS**2).sqrt_() * float(skin.norm())
+    w = (cos / norm).clamp(min=0)
+    w = w * w
+    return w * w
 
 
 def skin_weight(image: Tensor) -> Tensor:
     """How skin-like each pixel's hue is, (B, 1, H, W) in [0, 1] (cosine⁴ to `SKIN_RGB`)."""
-    skin = torch.tensor(SKIN_RGB, dtype=image.dtype, device=image.device)
-    skin = skin - (skin * torch.tensor((0.2126, 0.7152, 0.0722), dtype=image.dtype)).sum()
-    chroma = image - luminance(image)
-    cos = torch.einsum("c,bchw->bhw", skin, chroma).unsqueeze(1)
-    cos = cos / (skin.norm() * (chroma.square().sum(1, keepdim=True) + _EPS**2).sqrt())
-    return cos.clamp(min=0) ** 4
+    return _skin_weight(image - luminance(image))
+
+
+def _vibrance_factor(image: Tensor, chroma: Tensor, amount: Amount) -> Tensor:
+    """``k = 1 + v (1 − s)² (1 − 0.7 skin)`` of `vibrance`, (B, 1, H, W)."""
+    v = as_amount(amount, image) / 100
+    hi = image.amax(dim=1, keepdim=True)
+    lo = image.amin(dim=1, keepdim=True)
+    s = ((hi - lo) / (hi.abs() + _EPS)).clamp(0, 1)
+    muted = (1 - s) * (1 - s)
+    return muted * (1 - SKIN_PROTECTION * _skin_weight(chroma)) * v + 1
+
+
+def scale_chroma(
+    image: Tensor,
+    vibrance: Amount | None,
+    saturation: Amount | None,
+    y: Tensor | None = None,
+    out: Tensor | None = None,
+) -> Tensor:
+    """`vibrance` then `saturation` in one step (None leaves a slider out).
+
+    Both scale chroma around the same luminance (vibrance leaves ``Y`` unchanged), so
+    ``rgb' = Y + k_sat · k_vib · (rgb − Y)``.
+
+    Args:
+        image: (B, 3, H, W) linear RGB.
+        y: its luminance (B, 1, H, W), computed when None.
+        out: a tensor of ``image``'s shape to write the result into (no autograd).
+    """
+    y = luminance(image) if y is None else y
+    chroma = image - y
+    k: Tensor | None = None
+    if vibrance is not None:
+        k = _vibrance_factor(image, chroma, vibrance)
+    if saturation is not None:
+        ks = 1 + as_amount(saturation, image) / 100
+        k = ks if k is None else k * ks
+    if k is None:
+        return image
+    if out is not None:
+        return torch.addcmul(y, k, chroma, out=out)
+    return torch.addcmul(y, k, chroma)
 
 
 def vibrance(image: Tensor, amount: Amount) -> Tensor:
@@ -44,10 +95,4 @@ def vibrance(image: Tensor, amount: Amount) -> Tensor:
     ``s = (max − min) / max`` is the pixel's saturation in 0..1, so grey and muted
     colours get the whole change and fully saturated ones none.
     """
-    v = as_amount(amount, image) / 100
-    hi = image.amax(dim=1, keepdim=True)
-    lo = image.amin(dim=1, keepdim=True)
-    s = ((hi - lo) / (hi.abs() + _EPS)).clamp(0, 1)
-    k = 1 + v * (1 - s) ** 2 * (1 - SKIN_PROTECTION * skin_weight(image))
-    y = luminance(image)
-    return y + k * (image - y)
+    return scale_chroma(image, amount, None)

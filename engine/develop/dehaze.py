@@ -8,13 +8,12 @@ transmission weakened by the slider, negative Dehaze adds airlight.
 
 from __future__ import annotations
 
-import torch
 from torch import Tensor
 
 from engine.develop.filters import min_filter
 from engine.develop.tone import Amount, as_amount
 
-__all__ = ["OMEGA", "airlight", "dark_channel_transmission", "dehaze"]
+__all__ = ["OMEGA", "airlight", "dark_channel_transmission", "dehaze", "dehaze_coefficients"]
 
 #: Fraction of haze the dark-channel prior removes at most (He et al. keep a little).
 OMEGA = 0.95
@@ -48,6 +47,28 @@ def dark_channel_transmission(image: Tensor, a: Tensor, radius: int) -> Tensor:
     return (1 - OMEGA * dark).clamp(0.05, 1)
 
 
+def dehaze_coefficients(amount: Amount, transmission: Tensor) -> tuple[Tensor, Tensor]:
+    """`dehaze` as an affine map per pixel: ``J = I · scale + A · offset``.
+
+    Args:
+        amount: −100..+100 (float, (B,) or (B, 1, H, W)).
+        transmission: (B, 1, H, W) refined transmission in (0, 1].
+
+    Returns:
+        (scale, offset), each broadcastable to (B, 1, H, W).
+    """
+    if isinstance(amount, (int, float)) and amount >= 0:  # the common case: no added haze
+        r = 1 / (1 - (1 - transmission) * (float(amount) / 100)).clamp(min=T_MIN)
+        return r, 1 - r
+    d = as_amount(amount, transmission) / 100
+    if not d.requires_grad and not bool((d < 0).any()):  # a map without added haze
+        r = 1 / (1 - d * (1 - transmission)).clamp(min=T_MIN)
+        return r, 1 - r
+    pos, q = d.clamp(min=0), (-d).clamp(min=0) * HAZE_ADD
+    r = 1 / (1 - pos * (1 - transmission)).clamp(min=T_MIN)
+    return r * (1 - q), (1 - r) * (1 - q) + q
+
+
 def dehaze(image: Tensor, amount: Amount, transmission: Tensor, a: Tensor) -> Tensor:
     """Apply ``Dehaze``.
 
@@ -60,8 +81,5 @@ def dehaze(image: Tensor, amount: Amount, transmission: Tensor, a: Tensor) -> Te
         transmission: (B, 1, H, W) refined transmission in (0, 1].
         a: (B, 3, 1, 1) airlight.
     """
-    d = as_amount(amount, image) / 100
-    pos, neg = d.clamp(min=0), (-d).clamp(min=0)
-    t = (1 - pos * (1 - transmission)).clamp(min=T_MIN)
-    clear = (image - a) / t + a
-    return torch.lerp(clear, a.expand_as(clear), HAZE_ADD * neg)
+    scale, offset = dehaze_coefficients(amount, transmission)
+    return image * scale + a * offset

@@ -15,9 +15,9 @@ import math
 import torch
 from torch import Tensor
 
-from engine.develop.tone import MIDDLE_GREY, Amount, apply_gain, as_amount
+from engine.develop.tone import MIDDLE_GREY, Amount, apply_gain, as_amount, tanh
 
-__all__ = ["DETAIL_LIMIT", "local_contrast"]
+__all__ = ["DETAIL_LIMIT", "local_contrast", "local_contrast_delta"]
 
 #: Soft limit on the detail layer, stops.
 DETAIL_LIMIT = 3.0
@@ -26,7 +26,30 @@ CLARITY_MIDTONES = 2.5
 
 
 def _soft(d: Tensor) -> Tensor:
-    return DETAIL_LIMIT * torch.tanh(d / DETAIL_LIMIT)
+    return DETAIL_LIMIT * tanh(d * (1 / DETAIL_LIMIT))
+
+
+def _amount(value: Amount, like: Tensor) -> Tensor | float:
+    return float(value) / 100 if isinstance(value, (int, float)) else as_amount(value, like) / 100
+
+
+def local_contrast_delta(
+    log_y: Tensor,
+    texture: Amount | None,
+    clarity: Amount | None,
+    texture_base: Tensor | None,
+    clarity_base: Tensor | None,
+) -> Tensor:
+    """Stops `local_contrast` adds, (B, 1, H, W); a slider given as None is left out."""
+    delta: Tensor | None = None
+    if texture is not None and texture_base is not None:
+        delta = _soft(log_y - texture_base) * _amount(texture, log_y)
+    if clarity is not None and clarity_base is not None:
+        g = clarity_base - math.log2(MIDDLE_GREY)
+        mid = torch.exp(g * g * (-1 / (2 * CLARITY_MIDTONES**2)))
+        c = mid * _soft(log_y - clarity_base) * _amount(clarity, log_y)
+        delta = c if delta is None else delta + c
+    return torch.zeros_like(log_y) if delta is None else delta
 
 
 def local_contrast(
@@ -50,8 +73,5 @@ def local_contrast(
         texture_base: (B, 1, H, W) fine-scale base layer of ``log_y``.
         clarity_base: (B, 1, H, W) coarse edge-aware base layer of ``log_y``.
     """
-    t = as_amount(texture, image) / 100
-    c = as_amount(clarity, image) / 100
-    mid = torch.exp(-((clarity_base - math.log2(MIDDLE_GREY)) ** 2) / (2 * CLARITY_MIDTONES**2))
-    delta = t * _soft(log_y - texture_base) + c * mid * _soft(log_y - clarity_base)
+    delta = local_contrast_delta(log_y, texture, clarity, texture_base, clarity_base)
     return apply_gain(image, delta)

@@ -13,6 +13,7 @@ from torch import Tensor
 
 __all__ = [
     "area_downsample",
+    "area_downsample_strips",
     "box_filter",
     "guided_filter_coefficients",
     "min_filter",
@@ -24,11 +25,18 @@ def _box_1d(x: Tensor, r: int, dim: int) -> Tensor:
     """Windowed sum along ``dim`` with radius ``r`` (window clipped at the borders)."""
     n = x.shape[dim]
     c = torch.cumsum(x, dim=dim)
-    c = torch.cat([torch.zeros_like(c.narrow(dim, 0, 1)), c], dim=dim)
-    idx = torch.arange(n, device=x.device)
-    hi = (idx + r + 1).clamp(max=n)
-    lo = (idx - r).clamp(min=0)
-    return c.index_select(dim, hi) - c.index_select(dim, lo)
+    c = torch.cat([torch.zeros_like(c.narrow(dim, 0, 1)), c], dim=dim)  # c[k] = sum x[:k]
+    if r + 1 >= n:
+        idx = torch.arange(n, device=x.device)
+        hi = (idx + r + 1).clamp(max=n)
+        lo = (idx - r).clamp(min=0)
+        return c.index_select(dim, hi) - c.index_select(dim, lo)
+    # sum x[i−r .. i+r] = c[min(i+r+1, n)] − c[max(i−r, 0)], written with slices (no gathers)
+    last = c.narrow(dim, n, 1)
+    hi = torch.cat([c.narrow(dim, r + 1, n - r), last.expand_as(c.narrow(dim, 0, r))], dim=dim)
+    first = c.narrow(dim, 0, 1)
+    lo = torch.cat([first.expand_as(c.narrow(dim, 0, r)), c.narrow(dim, 0, n - r)], dim=dim)
+    return hi - lo
 
 
 def box_filter(x: Tensor, r: int) -> Tensor:
@@ -76,13 +84,31 @@ def guided_filter_coefficients(
     return box_filter(a, r), box_filter(b, r)
 
 
+def _min_1d(x: Tensor, r: int, dim: int) -> Tensor:
+    """Minimum over ``[i − r, i + r]`` along ``dim`` (borders ignored), in O(log r) passes.
+
+    Minima over windows of 1, 2, 4, … samples are built by doubling; the window of
+    ``2r + 1`` is the minimum of two overlapping power-of-two windows.
+    """
+    n = x.shape[dim]
+    k = 2 * r + 1
+    pad = [0, 0] * (x.dim() - 1 - dim % x.dim()) + [r, r]
+    big = torch.finfo(x.dtype).max
+    m = F.pad(x, pad, value=big) if x.dim() >= 2 else x  # (…, n + 2r, …)
+    span = 1
+    while 2 * span <= k:
+        n_m = m.shape[dim] - span
+        m = torch.minimum(m.narrow(dim, 0, n_m), m.narrow(dim, span, n_m))
+        span *= 2
+    # m[j] = min of the padded samples j .. j + span − 1; cover j .. j + k − 1 with two spans
+    return torch.minimum(m.narrow(dim, 0, n), m.narrow(dim, k - span, n))
+
+
 def min_filter(x: Tensor, r: int) -> Tensor:
     """Minimum over a (2r+1)² window (separable), borders ignored.  x: (B, C, H, W)."""
     if r <= 0:
         return x
-    k = 2 * r + 1
-    y = -F.max_pool2d(-x, (1, k), stride=1, padding=(0, r))
-    return -F.max_pool2d(-y, (k, 1), stride=1, padding=(r, 0))
+    return _min_1d(_min_1d(x, r, -1), r, -2)
 
 
 def area_downsample(x: Tensor, factor: int) -> Tensor:
@@ -98,6 +124,24 @@ def area_downsample(x: Tensor, factor: int) -> Tensor:
     if factor == 1:
         return x
     return F.avg_pool2d(x, factor, stride=factor, ceil_mode=True, count_include_pad=False)
+
+
+def area_downsample_strips(x: Tensor, factor: int, strip_pixels: int) -> Tensor:
+    """`area_downsample` of a large image, read in strips of about ``strip_pixels``.
+
+    Same values (the strips hold whole blocks), but a strided input, e.g. an (H, W, 3)
+    array seen as (3, H, W), is made contiguous a strip at a time instead of whole.
+    """
+    H, W = x.shape[-2:]
+    rows = max(1, strip_pixels // (W * factor)) * factor
+    if factor == 1 or rows >= H or torch.is_grad_enabled():
+        return area_downsample(x, factor)
+    out = torch.empty((*x.shape[:-2], -(-H // factor), -(-W // factor)), dtype=x.dtype,
+                      device=x.device)
+    for top in range(0, H, rows):
+        piece = area_downsample(x[..., top : top + rows, :].contiguous(), factor)
+        out[..., top // factor : top // factor + piece.shape[-2], :] = piece
+    return out
 
 
 def _axis_weights(
@@ -136,5 +180,22 @@ def resample_window(
         return low[..., top : top + th, left : left + tw]
     y0, y1, wy = _axis_weights(H, h, top, th, low.device, low.dtype)
     x0, x1, wx = _axis_weights(W, w, left, tw, low.device, low.dtype)
-    rows = torch.lerp(low.index_select(-2, y0), low.index_select(-2, y1), wy[:, None])
-    return torch.lerp(rows.index_select(-1, x0), rows.index_select(-1, x1), wx)
+    # columns first, on the few low rows the window reads ...
+    r0, r1 = int(y0.min()), int(y1.max()) + 1
+    sub = low[..., r0:r1, :]
+    cols = torch.lerp(sub.index_select(-1, x0), sub.index_select(-1, x1), wx)
+    # ... then rows: full rows sharing a pair of low rows are one broadcast lerp each
+    runs: list[tuple[int, int, int, int]] = []  # (first row, end row, low row 0, low row 1)
+    for r, (a, b) in enumerate(zip((y0 - r0).tolist(), (y1 - r0).tolist(), strict=True)):
+        if runs and runs[-1][2:] == (a, b):
+            runs[-1] = (runs[-1][0], r + 1, a, b)
+        else:
+            runs.append((r, r + 1, a, b))
+    wy = wy[:, None]
+    if torch.is_grad_enabled() and (low.requires_grad or wy.requires_grad):
+        return torch.cat([torch.lerp(cols[..., a : a + 1, :], cols[..., b : b + 1, :], wy[s:e])
+                          for s, e, a, b in runs], dim=-2)
+    out = torch.empty((*cols.shape[:-2], th, tw), dtype=cols.dtype, device=cols.device)
+    for s, e, a, b in runs:
+        torch.lerp(cols[..., a : a + 1, :], cols[..., b : b + 1, :], wy[s:e], out=out[..., s:e, :])
+    return out

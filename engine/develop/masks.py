@@ -140,7 +140,10 @@ def radial_gradient(g: pb.RadialGradient, grid: Grid) -> Tensor:
     u = (x - cx) * math.cos(th) - (y - cy) * math.sin(th)
     v = (x - cx) * math.sin(th) + (y - cy) * math.cos(th)
     p = 2.0 ** (1 + max(-100.0, min(100.0, g.roundness)) / 100)
-    r = ((u / ax).abs() ** p + (v / ay).abs() ** p) ** (1 / p)
+    if p == 2.0:  # an ellipse, the usual case: no general powers (5× faster)
+        r = torch.hypot(u * (1 / ax), v * (1 / ay))
+    else:
+        r = ((u / ax).abs() ** p + (v / ay).abs() ** p) ** (1 / p)
     soft = max(min(g.feather, 100.0), 0.0) / 100
     inner = 1 - soft
     inside = 1 - _smoothstep((r - inner) / max(soft, 1e-6))
@@ -231,26 +234,38 @@ class PreparedMask:
     components: Sequence[pb.Mask]
     raster: dict[int, tuple[Tensor, Tensor]] = field(default_factory=dict)
 
-    def render(self, grid: Grid, lum: Tensor) -> Tensor:
-        """The combined mask on ``grid``, (B, 1, rows, cols).
+    @property
+    def needs_luminance(self) -> bool:
+        """Whether `render` reads the photo's luminance (raster or luminance-range parts)."""
+        return any(c.WhichOneof("kind") in ("raster", "luminance_range") for c in self.components)
+
+    def render(self, grid: Grid, lum: Tensor | None) -> Tensor:
+        """The combined mask on ``grid``: (B, 1, rows, cols), or (rows, cols) for pure geometry.
 
         Args:
             grid: the window to render.
-            lum: (B, 1, rows, cols) sRGB-encoded luminance of the photo on that window.
+            lum: (B, 1, rows, cols) sRGB-encoded luminance of the photo on that window;
+                needed when `needs_luminance` (geometry alone renders without it).
         """
         out: Tensor | None = None
         for i, comp in enumerate(self.components):
             kind = comp.WhichOneof("kind")
+            if kind in ("raster", "luminance_range") and lum is None:
+                raise MaskError(f"internal: a {kind} mask needs the photo's luminance")
             if kind == "raster":
+                assert lum is not None
                 a, b = self.raster[i]
                 full = (grid.height, grid.width)
                 m = resample_window(a, full, grid.window) * lum
                 m = (m + resample_window(b, full, grid.window)).clamp(0, 1)
             elif kind == "luminance_range":
+                assert lum is not None
                 m = luminance_range(comp.luminance_range, lum)
             else:
-                m = _GEOMETRY[str(kind)](getattr(comp, str(kind)), grid).to(lum.dtype)
-                m = m.expand_as(lum)
+                # (rows, cols): broadcasting against (B, 1, rows, cols) maps is free
+                m = _GEOMETRY[str(kind)](getattr(comp, str(kind)), grid)
+                if lum is not None:
+                    m = m.to(lum.dtype).expand_as(lum)
             if comp.inverted:
                 m = 1 - m
             out = m if out is None else combine(out, m, comp.blend)

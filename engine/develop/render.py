@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import torch
 from torch import Tensor
@@ -27,10 +28,11 @@ from torch import Tensor
 from atelier.settings import local_settings_from_adjustments
 from atelier.v1 import engine_pb2 as pb
 from engine.develop import chroma, detail, tone
-from engine.develop.dehaze import airlight, dark_channel_transmission, dehaze
+from engine.develop.dehaze import airlight, dark_channel_transmission, dehaze_coefficients
 from engine.develop.encode import srgb_encode
 from engine.develop.filters import (
     area_downsample,
+    area_downsample_strips,
     box_filter,
     guided_filter_coefficients,
     resample_window,
@@ -44,10 +46,9 @@ from engine.develop.params import (
     white_balance_gains,
 )
 from engine.develop.white_balance import (
-    adaptation_gains,
-    apply_cone_gains,
-    incremental_to_uv,
-    uv_to_xy,
+    cone_gain_matrix,
+    incremental_cone_gains,
+    rgb_to_lms,
 )
 
 __all__ = [
@@ -59,6 +60,10 @@ __all__ = [
 
 #: Long side of the context grid the local operators are computed on, px.
 CONTEXT_LONG_SIDE = 1024
+#: Pixels per strip of a full-resolution render (per image): ~1 MB per float32 plane,
+#: so a strip's dozen working planes stay in cache while PyTorch's per-call overhead
+#: (~10 µs) stays small next to each operation.
+STRIP_PIXELS = 1 << 18
 
 # Spatial scales as fractions of the long side, and guided-filter eps in stops².
 _HS_RADIUS, _HS_EPS = 0.05, 0.5
@@ -125,26 +130,36 @@ class _Plan:
 
     def render(self, grid: Grid, lum: Tensor | None, low: bool) -> Tensor:
         if self.prepared is not None:
-            if lum is None:
-                raise MaskError("internal: luminance guide missing")
             m = self.prepared.render(grid, lum)
         else:
             src = self.low_mask if low else self.adjustment.mask
             assert isinstance(src, Tensor)
             m = src[..., grid.top : grid.top + grid.rows, grid.left : grid.left + grid.cols]
-        return m * self.adjustment.amount
+        if m.dim() == 2:  # pure geometry: (rows, cols), the same for every image
+            m = m[None, None]
+        return m if self.adjustment.amount == 1 else m * self.adjustment.amount
 
 
 @dataclass
 class _Context:
-    """Everything a window needs besides its own pixels."""
+    """Everything a window needs besides its own pixels.
+
+    ``layers`` stacks the context layers of the active local operators, (B, C, h, w),
+    ``channels`` names each channel, so a window samples them all in one pass.
+    """
 
     size: tuple[int, int]
     params: dict[str, Tensor]
     wb_gains: Tensor | None
     plans: list[_Plan]
     active: set[str]
-    layers: dict[str, Tensor] = field(default_factory=dict)
+    layers: Tensor | None = None
+    channels: dict[str, int] = field(default_factory=dict)
+    airlight: Tensor | None = None
+    #: Largest |local temperature| any pixel can get (sizes the locus table).
+    local_wb_bound: float = 0.0
+    #: Sliders whose global + local sum can leave −100..100 (their maps are clamped).
+    clamp: set[str] = field(default_factory=set)
 
 
 def _luma(image: Tensor) -> Tensor:
@@ -155,31 +170,90 @@ def _luma(image: Tensor) -> Tensor:
 def _maps(ctx: _Context, grid: Grid, image: Tensor, low: bool) -> dict[str, Tensor]:
     """Per-slider amounts on ``grid``: (B,1,1,1) globals plus masked local additions."""
     maps: dict[str, Tensor] = {k: v.view(-1, 1, 1, 1) for k, v in ctx.params.items()}
-    lum = _luma(image) if any(p.prepared is not None for p in ctx.plans) else None
+    needs_lum = any(p.prepared is not None and p.prepared.needs_luminance for p in ctx.plans)
+    lum = _luma(image) if needs_lum else None
     for plan in ctx.plans:
-        m = plan.render(grid, lum, low)
+        m = plan.render(grid, lum, low).to(image.dtype)
         for name, value in plan.adjustment.settings.items():
+            if value == 0:  # adds nothing (local values are plain floats: no gradient lost)
+                continue
             key = LOCAL_TO_GLOBAL[name]
             prev = maps.get(key)
-            maps[key] = m * value if prev is None else prev + m * value
-    for key, v in maps.items():
-        if key not in ("Exposure2012", "Temperature", "Tint") and v.dim() == 4:
+            maps[key] = m * value if prev is None else torch.add(prev, m, alpha=value)
+    for key in ctx.clamp:
+        v = maps.get(key)
+        if v is not None and v.shape[-2:] != (1, 1):
             maps[key] = v.clamp(-100, 100)
     return maps
 
 
+def _nonzero_box(
+    maps: Sequence[Tensor], height: int, width: int
+) -> tuple[int, int, int, int] | None:
+    """(top, bottom, left, right) bounding the pixels where any map is non-zero, or None.
+
+    Args:
+        maps: (B, 1, height, width) or (B, 1, 1, 1) amounts.
+    """
+    nz: Tensor | None = None
+    for v in maps:
+        if v.dim() == 4 and v.shape[-2:] != (1, 1):
+            z = v if v.dtype == torch.bool else v != 0
+            nz = z if nz is None else nz | z
+        elif bool((v != 0).any()):
+            return 0, height, 0, width  # a non-zero global value: everywhere
+    if nz is None:
+        return None
+    rows = nz.any(dim=-1).flatten(0, -2).any(dim=0).nonzero()
+    if rows.numel() == 0:
+        return None
+    cols = nz.any(dim=-2).flatten(0, -2).any(dim=0).nonzero()
+    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+
+
+def _white_balance(
+    x: Tensor, ctx: _Context, maps: Mapping[str, Tensor], fresh: bool = False
+) -> Tensor:
+    """Global white balance (one 3 × 3 pass) and local white balance where it is non-zero.
+
+    Args:
+        fresh: ``x`` is a temporary the caller does not need (it may be written in place).
+    """
+    to_lms = rgb_to_lms(x.dtype, x.device)
+    out = x
+    if ctx.wb_gains is not None:
+        out = torch.einsum("bij,bjhw->bihw", cone_gain_matrix(ctx.wb_gains), x)
+        fresh = True
+    t, n = maps.get("LocalTemperature"), maps.get("LocalTint")
+    box = _nonzero_box([v for v in (t, n) if v is not None], *x.shape[-2:])
+    if box is None:
+        return out
+    top, bottom, left, right = box
+    sub = x[..., top:bottom, left:right]
+    zero = torch.zeros((), dtype=x.dtype, device=x.device)
+    t, n = (zero if v is None else v for v in (t, n))
+    t, n = torch.broadcast_tensors(t, n)
+    if t.shape[-2:] == (1, 1):
+        t, n = (v.expand(-1, -1, *sub.shape[-2:]) for v in (t, n))
+    else:
+        t, n = t[..., top:bottom, left:right], n[..., top:bottom, left:right]
+    gains = incremental_cone_gains(t, n, ctx.local_wb_bound)
+    if ctx.wb_gains is not None:  # global and local gains multiply in cone space
+        lms = torch.einsum("bij,bjhw->bihw", ctx.wb_gains[:, :, None] * to_lms, sub)
+    else:
+        lms = torch.einsum("ij,bjhw->bihw", to_lms, sub)
+    local = torch.einsum("ij,bjhw->bihw", torch.linalg.inv(to_lms), lms * gains)
+    if (top, left) == (0, 0) and local.shape[-2:] == x.shape[-2:]:
+        return local
+    if not fresh:
+        out = out.clone()
+    out[..., top:bottom, left:right] = local
+    return out
+
+
 def _first_stage(x: Tensor, ctx: _Context, maps: Mapping[str, Tensor]) -> Tensor:
     """Pointwise white balance and exposure gain (no roll-off yet)."""
-    if ctx.wb_gains is not None:
-        x = apply_cone_gains(x, ctx.wb_gains)
-    if "LocalTemperature" in maps or "LocalTint" in maps:
-        zero = torch.zeros((), dtype=x.dtype)
-        t = maps.get("LocalTemperature", zero)
-        n = maps.get("LocalTint", zero)
-        t, n = torch.broadcast_tensors(t, n)
-        uv = incremental_to_uv(t[:, 0], n[:, 0])  # (B, H, W, 2)
-        gains = adaptation_gains(uv, uv_to_xy(incremental_to_uv(zero, zero)))
-        x = apply_cone_gains(x, gains.permute(0, 3, 1, 2))
+    x = _white_balance(x, ctx, maps)
     if "Exposure2012" in maps:
         x = x * torch.exp2(maps["Exposure2012"])
     return x
@@ -193,62 +267,169 @@ def _build_layers(ctx: _Context, low: Tensor) -> None:
     def px(frac: float) -> int:
         return max(1, round(frac * long))
 
-    grid = Grid(h, w)
-    proxy = _first_stage(low, ctx, _maps(ctx, grid, low, low=True))
+    proxy = _first_stage(low, ctx, _maps(ctx, Grid(h, w), low, low=True))
     log_y = tone.log_luminance(proxy)
-    L = ctx.layers
-    if "Highlights2012" in ctx.active or "Shadows2012" in ctx.active:
-        L["hs_a"], L["hs_b"] = guided_filter_coefficients(log_y, log_y, px(_HS_RADIUS), _HS_EPS)
+    layers: dict[str, Tensor] = {}
+    if {"Highlights2012", "Shadows2012"} & ctx.active:
+        layers["hs_a"], layers["hs_b"] = guided_filter_coefficients(
+            log_y, log_y, px(_HS_RADIUS), _HS_EPS
+        )
     if "Clarity2012" in ctx.active:
-        L["cl_a"], L["cl_b"] = guided_filter_coefficients(
+        layers["cl_a"], layers["cl_b"] = guided_filter_coefficients(
             log_y, log_y, px(_CLARITY_RADIUS), _CLARITY_EPS
         )
     if "Texture" in ctx.active:
-        r = max(1, round(_TEXTURE_RADIUS * long))
-        L["tex"] = box_filter(box_filter(log_y, r), r)
+        r = px(_TEXTURE_RADIUS)
+        layers["tex"] = box_filter(box_filter(log_y, r), r)
     if "Dehaze" in ctx.active:
-        a = airlight(proxy, px(_DARK_RADIUS))
-        t = dark_channel_transmission(proxy, a, px(_DARK_RADIUS))
-        L["airlight"] = a
-        L["haze_a"], L["haze_b"] = guided_filter_coefficients(log_y, t, px(_HAZE_RADIUS), _HAZE_EPS)
+        ctx.airlight = airlight(proxy, px(_DARK_RADIUS))
+        t = dark_channel_transmission(proxy, ctx.airlight, px(_DARK_RADIUS))
+        layers["haze_a"], layers["haze_b"] = guided_filter_coefficients(
+            log_y, t, px(_HAZE_RADIUS), _HAZE_EPS
+        )
+    if layers:
+        ctx.channels = {name: i for i, name in enumerate(layers)}
+        ctx.layers = torch.cat(list(layers.values()), dim=1)
 
 
-def _sample(ctx: _Context, name: str, grid: Grid) -> Tensor:
-    return resample_window(ctx.layers[name], ctx.size, grid.window)
+def _log2_plus(y: Tensor, stops: Tensor | None) -> Tensor:
+    """``log2(y · 2^stops + LOG_OFFSET)``: log-luminance after a gain, y ≥ 0."""
+    if stops is not None:
+        y = y * torch.exp2(stops)
+    return torch.log2(y + tone.LOG_OFFSET)
 
 
-def _render_window(image: Tensor, grid: Grid, ctx: _Context) -> Tensor:
+def _render_window(
+    image: Tensor, grid: Grid, ctx: _Context, out: Tensor | None = None
+) -> Tensor:
+    """Develop one window of the frame.
+
+    Every luminance operator is a gain ``2^Δ`` on RGB, so the stops are added up on one
+    channel and RGB is touched once: luminance is tracked alongside (it is linear in
+    RGB: ``Y(x · s) = s · Y(x)``, and dehaze is affine per pixel) instead of being
+    recomputed from RGB after each operator.
+
+    Args:
+        out: where the result may be written (without autograd); the returned tensor
+            is ``out`` when it was.
+    """
     maps = _maps(ctx, grid, image, low=False)
-    x = _first_stage(image, ctx, maps)
     active = ctx.active
-    zero = torch.zeros((), dtype=x.dtype, device=x.device)
-    log_y = tone.log_luminance(x)
-    if "Dehaze" in active:
-        t = _sample(ctx, "haze_a", grid) * log_y + _sample(ctx, "haze_b", grid)
-        x = dehaze(x, maps["Dehaze"], t.clamp(0.05, 1), ctx.layers["airlight"])
-    if "Highlights2012" in active or "Shadows2012" in active:
-        base = _sample(ctx, "hs_a", grid) * log_y + _sample(ctx, "hs_b", grid)
-        x = tone.highlights_shadows(
-            x, maps.get("Highlights2012", zero), maps.get("Shadows2012", zero), base
+    if not image.is_contiguous():  # e.g. a strip of an (H, W, 3) array: one cheap copy here
+        image = image.contiguous()
+    x = _white_balance(image, ctx, maps)
+    y = tone.luminance(x)
+    ev = maps.get("Exposure2012")
+    scale: Tensor | None = torch.exp2(ev) if ev is not None else None  # RGB multiplier
+    y_exp = y if scale is None else y * scale
+    guide = torch.log2(y_exp.clamp(min=0) + tone.LOG_OFFSET)  # log-Y the context layers fit
+    layers: dict[str, Tensor] = {}
+    if ctx.layers is not None:
+        sampled = resample_window(ctx.layers, ctx.size, grid.window)
+        layers = {name: sampled[:, i : i + 1] for name, i in ctx.channels.items()}
+    offset: Tensor | None = None  # airlight weight: x' = x · scale + A · offset
+    y_cur = y_exp
+    if "Dehaze" in active and ctx.airlight is not None:
+        t = torch.addcmul(layers["haze_b"], layers["haze_a"], guide).clamp(0.05, 1)
+        r, offset = dehaze_coefficients(_scalar(maps, "Dehaze"), t)
+        scale = r if scale is None else scale * r
+        y_air = tone.luminance(ctx.airlight)
+        y_cur = torch.addcmul(y_exp * r, y_air, offset)
+    y_pos = y_cur.clamp(min=0)
+    delta: Tensor | None = None
+    if {"Highlights2012", "Shadows2012"} & active:
+        base = torch.addcmul(layers["hs_b"], layers["hs_a"], guide)
+        delta = tone.highlights_shadows_delta(
+            base, _scalar(maps, "Highlights2012"), _scalar(maps, "Shadows2012")
         )
-    if "Texture" in active or "Clarity2012" in active:
-        tex = _sample(ctx, "tex", grid) if "Texture" in active else log_y
-        cla = (_sample(ctx, "cl_a", grid) * log_y + _sample(ctx, "cl_b", grid)
-               if "Clarity2012" in active else log_y)
-        x = detail.local_contrast(
-            x, log_y, maps.get("Texture", zero), maps.get("Clarity2012", zero), tex, cla
+    if {"Texture", "Clarity2012"} & active:
+        cla = (torch.addcmul(layers["cl_b"], layers["cl_a"], guide)
+               if "cl_a" in layers else None)
+        dt = detail.local_contrast_delta(
+            guide, _scalar(maps, "Texture", None), _scalar(maps, "Clarity2012", None),
+            layers.get("tex"), cla,
         )
+        delta = dt if delta is None else delta + dt
     if "Contrast2012" in active:
-        x = tone.contrast(x, maps["Contrast2012"])
-    if "Whites2012" in active or "Blacks2012" in active:
-        x = tone.whites_blacks(x, maps.get("Whites2012", zero), maps.get("Blacks2012", zero))
-    if "Exposure2012" in active:
-        x = tone.highlight_rolloff(x, maps["Exposure2012"])
-    if "Vibrance" in active:
-        x = chroma.vibrance(x, maps["Vibrance"])
-    if "Saturation" in active:
-        x = chroma.saturation(x, maps["Saturation"])
+        log_y = guide if delta is None and y_cur is y_exp else _log2_plus(y_pos, delta)
+        dc = tone.contrast_delta(log_y, _scalar(maps, "Contrast2012"))
+        delta = dc if delta is None else delta + dc
+    if {"Whites2012", "Blacks2012"} & active:
+        log_y = guide if delta is None and y_cur is y_exp else _log2_plus(y_pos, delta)
+        dw = tone.whites_blacks_delta(
+            log_y, _scalar(maps, "Whites2012"), _scalar(maps, "Blacks2012")
+        )
+        delta = dw if delta is None else delta + dw
+    if delta is not None:
+        gain = torch.exp2(delta)
+        scale = gain if scale is None else scale * gain
+        offset = None if offset is None else offset * gain
+    if scale is not None:
+        x = x * scale
+    if offset is not None and ctx.airlight is not None:
+        x = torch.addcmul(x, ctx.airlight, offset)
+    if ev is not None and _may_roll_off(ev):
+        x = _roll_off(x, ev)
+    if {"Vibrance", "Saturation"} & active:
+        grad = torch.is_grad_enabled() and (x.requires_grad or any(
+            v.requires_grad for k, v in maps.items() if k in ("Vibrance", "Saturation")))
+        x = chroma.scale_chroma(
+            x, _scalar(maps, "Vibrance", None), _scalar(maps, "Saturation", None),
+            out=None if grad else out,
+        )
     return x
+
+
+def _roll_off(x: Tensor, ev: Tensor) -> Tensor:
+    """`tone.highlight_rolloff`, computed only where some channel is above the knee."""
+    if torch.is_grad_enabled() and (x.requires_grad or ev.requires_grad):
+        return tone.highlight_rolloff(x, ev)
+    box = _nonzero_box([x.amax(dim=1, keepdim=True) > tone.ROLLOFF_KNEE], *x.shape[-2:])
+    if box is None:
+        return x  # the shoulder is the identity below the knee
+    top, bottom, left, right = box
+    if ev.shape[-2:] != (1, 1):
+        ev = ev[..., top:bottom, left:right]
+    x[..., top:bottom, left:right] = tone.highlight_rolloff(
+        x[..., top:bottom, left:right], ev
+    )
+    return x
+
+
+def _scalar(
+    maps: Mapping[str, Tensor], name: str, default: float | None = 0.0
+) -> Any:
+    """A slider amount: a float when it is one number without gradient, else the tensor."""
+    v = maps.get(name)
+    if v is None:
+        return default
+    if v.numel() == 1 and not v.requires_grad:
+        return float(v)
+    return v
+
+
+def _may_leave_range(params: Mapping[str, Tensor], local: Sequence[LocalAdjustment]) -> set[str]:
+    """Sliders whose global value plus masked local values can leave −100..100."""
+    reach: dict[str, float] = {}
+    for adj in local:
+        for name, value in adj.settings.items():
+            key = LOCAL_TO_GLOBAL[name]
+            reach[key] = reach.get(key, 0.0) + abs(value) * adj.amount
+    out = set()
+    for key, r in reach.items():
+        if key in ("Exposure2012", "LocalTemperature", "LocalTint"):
+            continue
+        g = params.get(key)
+        if r + (0.0 if g is None else float(g.detach().abs().max())) > 100:
+            out.add(key)
+    return out
+
+
+def _may_roll_off(ev: Tensor) -> bool:
+    """Whether the exposure shoulder can change anything (``α = max(0, 1 − 2^−EV)``)."""
+    if ev.requires_grad:
+        return True  # at EV = 0 the shoulder still has a one-sided gradient
+    return bool((ev > 0).any())
 
 
 def render(
@@ -270,8 +451,9 @@ def render(
             `local_adjustments_from_pb`).
         as_shot_xy: raw photos: CIE xy of the as-shot white the pixels are balanced for
             (enables ``Temperature``/``Tint``); None for rendered photos.
-        tile_rows: render in horizontal strips of this many rows to bound memory
-            (same result as untiled); None renders in one piece.
+        tile_rows: render in horizontal strips of at most this many rows (same result as
+            one piece).  On CPU strips of about `STRIP_PIXELS` pixels are always used (they
+            keep the working set in cache); None leaves the height to that rule.
 
     Returns:
         Developed linear sRGB, same shape and dtype as ``image`` (may leave 0..1).
@@ -297,7 +479,7 @@ def render(
         if isinstance(adj.mask, Tensor) and adj.mask.shape[-2:] != (H, W):
             raise MaskError(f"mask tensor is {tuple(adj.mask.shape[-2:])}, image is {(H, W)}")
     factor = max(1, math.ceil(max(H, W) / CONTEXT_LONG_SIDE))
-    low = area_downsample(x, factor)
+    low = area_downsample_strips(x, factor, STRIP_PIXELS * B)
     plans = []
     for adj in local:
         if isinstance(adj.mask, Tensor):
@@ -306,14 +488,30 @@ def render(
         else:
             plans.append(_Plan(adj, prepare_form(adj.mask, _luma(low))))
     ctx = _Context((H, W), params, gains, plans, active)
+    ctx.local_wb_bound = 1 + sum(abs(a.settings.get("LocalTemperature", 0.0)) * a.amount
+                                 for a in local)
+    ctx.clamp = _may_leave_range(params, local)
     _build_layers(ctx, low)
-    if tile_rows is None or tile_rows >= H:
+    # strips of about STRIP_PIXELS per image keep the working set in the CPU's caches;
+    # their height depends on the width only, so a batch renders like its single images
+    step = max(1, STRIP_PIXELS // W) if x.device.type == "cpu" else H
+    if tile_rows is not None:
+        step = min(step, max(1, tile_rows))
+    if step >= H:
         out = _render_window(x, Grid(H, W), ctx)
     else:
-        out = torch.empty_like(x)
-        for top in range(0, H, tile_rows):
-            rows = min(tile_rows, H - top)
-            out[:, :, top : top + rows] = _render_window(
-                x[:, :, top : top + rows], Grid(H, W, top, 0, rows, W), ctx
-            )
+        windows = [(top, min(step, H - top)) for top in range(0, H, step)]
+        if torch.is_grad_enabled():  # keep autograd simple: concatenate the strips
+            out = torch.cat([
+                _render_window(x[:, :, top : top + rows], Grid(H, W, top, 0, rows, W), ctx)
+                for top, rows in windows
+            ], dim=2)
+        else:
+            out = torch.empty(x.shape, dtype=x.dtype, device=x.device)
+            for top, rows in windows:
+                target = out[:, :, top : top + rows]
+                strip = _render_window(x[:, :, top : top + rows], Grid(H, W, top, 0, rows, W),
+                                       ctx, target)
+                if strip is not target:
+                    target.copy_(strip)
     return out[0] if squeeze else out

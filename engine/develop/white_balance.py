@@ -15,10 +15,12 @@ what the camera saw under ``xy_cur`` and then balanced for ``xy_src``.
 
 from __future__ import annotations
 
+import math
 from functools import cache
 
 import numpy as np
 import torch
+import torch.nn.functional as F  # noqa: N812 (the PyTorch convention)
 from torch import Tensor
 
 from engine.color.white_balance import MIRED_PER_UNIT, TINT_PER_DUV, cct_duv_to_xy, d65_cct_duv
@@ -27,9 +29,12 @@ __all__ = [
     "D65_XY",
     "adaptation_gains",
     "apply_cone_gains",
+    "cone_gain_matrix",
+    "incremental_cone_gains",
     "incremental_to_uv",
     "kelvin_tint_to_uv",
     "locus_uv",
+    "rgb_to_lms",
     "uv_to_xy",
     "xy_to_uv",
 ]
@@ -114,6 +119,57 @@ def incremental_to_uv(
     return locus_uv(mired, ref_duv + incremental_tint / TINT_PER_DUV)
 
 
+def incremental_cone_gains(temperature: Tensor, tint: Tensor, bound: float) -> Tensor:
+    """Cone gains of per-pixel incremental white balance, as `adaptation_gains` gives them.
+
+    Equals ``adaptation_gains(incremental_to_uv(t, n), uv_to_xy(incremental_to_uv(0, 0)))``
+    (the local ``LocalTemperature`` / ``LocalTint`` of a rendered photo) at a fraction of
+    its cost: the locus and its normal are piecewise linear in mired, so one bilinear
+    lookup (``grid_sample``) on a table with the same nodes reads them exactly; the
+    gains then follow in closed form from uv
+    (``XYZ ∝ (3u, 2v, 4 − u − 10v) / 2v``).
+
+    Args:
+        temperature: (B, 1, H, W) incremental temperature, |t| ≤ ``bound``.
+        tint: (B, 1, H, W) incremental tint (any value).
+        bound: the largest |temperature| the maps can hold (sizes the table).
+
+    Returns:
+        (B, 3, H, W) gains on the Bradford cone responses.
+    """
+    dtype, device = temperature.dtype, temperature.device
+    ref_cct, ref_duv = d65_cct_duv()
+    m0 = 1e6 / ref_cct
+    # table nodes on the mired grid of `locus_uv`, extended (linearly, as it extrapolates)
+    # to cover m0 ± bound · MIRED_PER_UNIT
+    k0 = math.floor((m0 - bound * MIRED_PER_UNIT - float(_MIRED[0])) / _MIRED_STEP) - 1
+    k1 = math.ceil((m0 + bound * MIRED_PER_UNIT - float(_MIRED[0])) / _MIRED_STEP) + 1
+    nodes = float(_MIRED[0]) + _MIRED_STEP * torch.arange(k0, k1 + 1, dtype=torch.float64)
+    zero = torch.zeros_like(nodes)
+    base = locus_uv(nodes, zero)
+    normal = locus_uv(nodes, torch.ones_like(nodes)) - base
+    table = torch.cat([base, normal], dim=1).T.reshape(1, 4, 1, -1).to(dtype=dtype, device=device)
+    # mired = m0 − t · MIRED_PER_UNIT → table position, then grid_sample's −1..1
+    pos = (m0 - float(_MIRED[0]) - _MIRED_STEP * k0) / _MIRED_STEP
+    scale = 2 / (k1 - k0)
+    gx = temperature[:, 0] * (-MIRED_PER_UNIT / _MIRED_STEP * scale) + (pos * scale - 1)
+    grid = torch.stack([gx, torch.zeros_like(gx)], dim=-1)
+    uvn = F.grid_sample(table.expand(gx.shape[0], -1, -1, -1), grid, mode="bilinear",
+                        padding_mode="border", align_corners=True)  # (B, 4, H, W)
+    duv = tint * (1 / TINT_PER_DUV) + ref_duv
+    u = torch.addcmul(uvn[:, 0:1], duv, uvn[:, 2:3])
+    v = torch.addcmul(uvn[:, 1:2], duv, uvn[:, 3:4])
+    ref = _xy_to_lms(uv_to_xy(incremental_to_uv(torch.zeros((), dtype=torch.float64),
+                                                 torch.zeros((), dtype=torch.float64))))
+    b = _BRADFORD
+    two_v = v * 2
+    gains = []
+    for c in range(3):  # lms_c of the light, times 2v: α u + β v + γ
+        den = u * (3 * b[c, 0] - b[c, 2]) + v * (2 * b[c, 1] - 10 * b[c, 2]) + 4 * b[c, 2]
+        gains.append(two_v * float(ref[c]) / den)
+    return torch.cat(gains, dim=1)
+
+
 def _xy_to_lms(xy: Tensor) -> Tensor:
     """xy (..., 2) → Bradford cone response of that white at Y = 1, (..., 3)."""
     x, y = xy[..., 0], xy[..., 1]
@@ -137,6 +193,17 @@ def adaptation_gains(uv_light: Tensor, xy_current: Tensor | None = None) -> Tens
     return _xy_to_lms(xy_current) / _xy_to_lms(uv_to_xy(uv_light))
 
 
+def rgb_to_lms(dtype: torch.dtype, device: torch.device | str = "cpu") -> Tensor:
+    """The 3 × 3 matrix from linear sRGB to Bradford cone responses."""
+    return torch.as_tensor(_RGB_TO_LMS, dtype=dtype, device=device)
+
+
+def cone_gain_matrix(gains: Tensor) -> Tensor:
+    """(B, 3) cone gains → (B, 3, 3) linear-sRGB matrices ``M⁻¹ diag(g) M``."""
+    to_lms = rgb_to_lms(gains.dtype, gains.device)
+    return torch.linalg.inv(to_lms) @ (gains[:, :, None] * to_lms)
+
+
 def apply_cone_gains(image: Tensor, gains: Tensor) -> Tensor:
     """Apply cone gains to linear sRGB pixels.
 
@@ -147,9 +214,8 @@ def apply_cone_gains(image: Tensor, gains: Tensor) -> Tensor:
     Returns:
         (B, 3, H, W) adapted linear sRGB.
     """
-    to_lms = torch.as_tensor(_RGB_TO_LMS, dtype=image.dtype, device=image.device)
     if gains.dim() == 2:  # one matrix per image: fold the three steps into one 3 × 3
-        m = torch.linalg.inv(to_lms) @ (gains[:, :, None] * to_lms)
-        return torch.einsum("bij,bjhw->bihw", m, image)
+        return torch.einsum("bij,bjhw->bihw", cone_gain_matrix(gains), image)
+    to_lms = rgb_to_lms(image.dtype, image.device)
     lms = torch.einsum("ij,bjhw->bihw", to_lms, image) * gains
     return torch.einsum("ij,bjhw->bihw", torch.linalg.inv(to_lms), lms)
