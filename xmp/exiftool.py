@@ -9,15 +9,47 @@ and leaves the image data byte-identical.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import exiftool
+import exiftool.exiftool as _pyexiftool
 
 from xmp.packet import XmpError
 
 __all__ = ["ExifToolSession"]
+
+_SETPRIV = shutil.which("setpriv")  # util-linux, on every Debian
+
+
+class _SpawnWithoutPreexec:
+    """The ``subprocess`` module as PyExifTool sees it, with ExifTool started safely.
+
+    PyExifTool passes a ``preexec_fn`` (``prctl(PR_SET_PDEATHSIG)`` via ctypes) so that
+    ExifTool dies with us; a ``preexec_fn`` makes Python ``fork()`` and run code in the
+    child, which deadlocks when gRPC threads are running (the bridge, the tests).  Here
+    the ``preexec_fn`` is dropped (Python then spawns with ``vfork``/``exec``) and the
+    same death signal is set by ``setpriv --pdeathsig TERM``: ExifTool is terminated
+    when the thread that started it ends — ``-stay_open`` alone would keep it running
+    after a ``kill -9`` of Atelier.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(subprocess, name)
+
+    @staticmethod
+    def Popen(args: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:  # noqa: N802
+        kwargs.pop("preexec_fn", None)
+        if _SETPRIV:
+            args = [_SETPRIV, "--pdeathsig", "TERM", "--", *args]
+        return subprocess.Popen(args, **kwargs)
+
+
+_pyexiftool.subprocess = _SpawnWithoutPreexec()
 
 
 class ExifToolSession:
