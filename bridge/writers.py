@@ -30,8 +30,8 @@ class WriterPool:
     """``with WriterPool(2) as pool: pool.submit(fn, …)`` — ``fn(exiftool, …)`` runs on a
     writer thread and gets that thread's own `ExifToolSession`.
 
-    Make the pool *before* opening any gRPC channel: PyExifTool starts ExifTool with a
-    ``preexec_fn``, which can deadlock the forked child while gRPC's threads run.
+    The sessions are started in the thread that makes the pool (ExifTool is tied to
+    that thread's life, see `xmp.exiftool`), so make the pool in the main thread.
     """
 
     def __init__(self, writers: int | None = None) -> None:
