@@ -74,8 +74,8 @@ def _markdown(rows: list[Row], command: str, seconds: float, n_scenes: int,
               n_photos: int) -> str:
     lines = [
         _START,
-        f"Measured with `{command}` ({n_scenes} scenes from {n_photos} photos, "
-        f"{seconds / 60:.1f} min on this machine's CPU).",
+        f"Measured with `{command}` ({n_scenes} scenes from {n_photos} photos; "
+        f"{seconds / 60:.1f} min wall clock, {time.process_time() / 60:.1f} min of CPU).",
         "",
         "| photographer | examples | slider | style MAE | average-settings MAE | ratio "
         "| noise floor (ratio) |",

@@ -53,11 +53,19 @@ def _progress(record: Any, done: int, total: int) -> None:
     print(f"atelier: {done}/{total} {record.path.name}: {what}", file=sys.stderr, flush=True)
 
 
+def _lightroom_number(name: str, value: float) -> float | int:
+    """A value rounded as Lightroom stores it (exposure 2 dp, the rest integers)."""
+    from xmp.vocabulary import format_xmp_value
+
+    text = format_xmp_value(name, value)
+    return float(text) if "." in text else int(text)
+
+
 def _photo(record: Any) -> dict[str, Any]:
     out: dict[str, Any] = {"path": str(record.path), "status": record.status}
     if record.status == "ok":
-        out["settings"] = {k: round(v, 2) for k, v in sorted(record.settings.items())}
-        out["xmp"] = record.source
+        out["settings"] = {k: _lightroom_number(k, v) for k, v in sorted(record.settings.items())}
+        out["xmp"] = {"mode": record.source}
     elif record.status == "skipped":
         out["reason"] = record.reason
     else:
