@@ -31,13 +31,16 @@ from typing import Any, Literal
 
 import numpy as np
 import torch
-from diffusers.models.autoencoders.autoencoder_kl import AutoencoderKL
-from diffusers.models.unets.unet_2d_condition import UNet2DConditionModel
-from diffusers.schedulers.scheduling_ddim import DDIMScheduler
 from numpy.typing import NDArray
-from transformers import CLIPTextModel, CLIPTokenizer
 
 from engine.masks.cocogold import processing as proc
+from engine.masks.cocogold._compat import diffusers_importable
+
+with diffusers_importable():
+    from diffusers.models.autoencoders.autoencoder_kl import AutoencoderKL
+    from diffusers.models.unets.unet_2d_condition import UNet2DConditionModel
+    from diffusers.schedulers.scheduling_ddim import DDIMScheduler
+    from transformers import CLIPTextModel, CLIPTokenizer
 
 __all__ = [
     "CONFIG_NAME",

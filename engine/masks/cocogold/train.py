@@ -156,10 +156,11 @@ def train_cocogold(
                         rng.shuffle(order)
                     batch.append(samples[order.pop()])
                 loss = denoising_loss(pipeline, batch, generator)
-                if not math.isfinite(float(loss)):
-                    raise FloatingPointError(f"loss became {float(loss)} at step {step}")
+                value = loss.item()
+                if not math.isfinite(value):
+                    raise FloatingPointError(f"loss became {value} at step {step}")
                 (loss / accumulation).backward()
-                total += float(loss) / accumulation
+                total += value / accumulation
             optimiser.step()
             schedule.step()
             losses.append(total)

@@ -10,7 +10,11 @@ fine-tuning starts from what the model already knows instead of from noise.
 from __future__ import annotations
 
 import torch
-from diffusers.models.unets.unet_2d_condition import UNet2DConditionModel
+
+from engine.masks.cocogold._compat import diffusers_importable
+
+with diffusers_importable():
+    from diffusers.models.unets.unet_2d_condition import UNet2DConditionModel
 
 __all__ = ["widen_conv_in"]
 

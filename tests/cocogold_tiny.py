@@ -1,0 +1,78 @@
+"""Tiny random CocoGold models for tests (built here, saved locally; never downloaded)."""
+
+from __future__ import annotations
+
+import json
+import string
+from pathlib import Path
+
+import numpy as np
+import torch
+from numpy.typing import NDArray
+
+from engine.masks.cocogold._compat import diffusers_importable
+from engine.masks.cocogold.pipeline import CocoGoldConfig, CocoGoldPipeline, default_scheduler
+from engine.masks.cocogold.widen import widen_conv_in
+
+with diffusers_importable():
+    from diffusers.models.autoencoders.autoencoder_kl import AutoencoderKL
+    from diffusers.models.unets.unet_2d_condition import UNet2DConditionModel
+    from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
+
+__all__ = ["dog_photo", "tiny_pipeline", "tiny_tokenizer", "tiny_unet"]
+
+
+def tiny_tokenizer(directory: Path) -> CLIPTokenizer:
+    """A CLIP BPE tokenizer over a–z (plus a few merges), written to ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    vocab = {"<|startoftext|>": 0, "<|endoftext|>": 1}
+    for c in string.ascii_lowercase:
+        vocab[c] = len(vocab)
+    for c in string.ascii_lowercase:
+        vocab[c + "</w>"] = len(vocab)
+    merges = ["t h", "th e</w>", "d o", "do g</w>", "s k", "sk y</w>"]
+    for merge in merges:
+        vocab["".join(merge.split())] = len(vocab)
+    (directory / "vocab.json").write_text(json.dumps(vocab))
+    (directory / "merges.txt").write_text("#version: 0.2\n" + "\n".join(merges) + "\n")
+    (directory / "tokenizer_config.json").write_text(json.dumps({"model_max_length": 8}))
+    return CLIPTokenizer.from_pretrained(directory, local_files_only=True)
+
+
+def tiny_unet(in_channels: int = 4) -> UNet2DConditionModel:
+    return UNet2DConditionModel(
+        sample_size=16, in_channels=in_channels, out_channels=4,
+        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
+        up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"), block_out_channels=(16, 32),
+        layers_per_block=1, cross_attention_dim=16, attention_head_dim=4, norm_num_groups=8)
+
+
+def tiny_pipeline(tokenizer_dir: Path, *, resolution: int = 32, seed: int = 0,
+                  **config: object) -> CocoGoldPipeline:
+    """Random tiny VAE (×2), CLIP text encoder and 8-channel UNet."""
+    torch.manual_seed(seed)
+    tok = tiny_tokenizer(tokenizer_dir)
+    text = CLIPTextModel(CLIPTextConfig(
+        vocab_size=len(tok), hidden_size=16, intermediate_size=32, num_hidden_layers=1,
+        num_attention_heads=2, max_position_embeddings=8, projection_dim=16,
+        bos_token_id=0, eos_token_id=1, pad_token_id=1))
+    vae = AutoencoderKL(
+        in_channels=3, out_channels=3, down_block_types=("DownEncoderBlock2D",) * 2,
+        up_block_types=("UpDecoderBlock2D",) * 2, block_out_channels=(8, 16),
+        layers_per_block=1, latent_channels=4, norm_num_groups=4, sample_size=resolution)
+    unet = widen_conv_in(tiny_unet())
+    return CocoGoldPipeline(vae, text, tok, unet, default_scheduler(),
+                            CocoGoldConfig(resolution=resolution, **config))  # type: ignore[arg-type]
+
+
+def dog_photo(width: int = 64, height: int = 48) -> tuple[NDArray[np.float32], NDArray[np.bool_]]:
+    """A synthetic photo: green grass, a brown "dog" ellipse right of centre; its mask."""
+    yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
+    rng = np.random.default_rng(1)
+    img = np.empty((height, width, 3), np.float32)
+    img[:] = (0.25, 0.55, 0.2)
+    img += rng.normal(0, 0.02, img.shape).astype(np.float32)
+    dx, dy = (xx - width * 0.6) / (width * 0.2), (yy - height * 0.55) / (height * 0.25)
+    dog = dx**2 + dy**2 < 1
+    img[dog] = (0.45, 0.28, 0.12)
+    return np.clip(img, 0, 1), dog
