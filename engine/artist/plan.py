@@ -8,11 +8,15 @@ Two sources, one result (`Plan`):
   ``noise`` issue → ``denoise``, ``sharpness`` → ``sharpen``, an under-exposed
   ``exposure`` issue → ``lowlight``, ``haze`` (or a measured veil) → ``dehaze``.
 
-Strengths are 0..1 (0.5 = the backend's calibrated default) and, when the critic's
-measurements are given, derived from them: the noise σ, the edge blur σ, the exposure
-error in EV, the dark channel.  Operations always run in `ORDER`: brightening first
-(it reveals noise), dehazing next (it amplifies noise), then denoising, and sharpening
-last on clean data.
+Strengths are 0..1, relative to each backend's calibrated amount (0.5 = as calibrated),
+and, when the critic's measurements are given, derived from them: the exposure error in
+EV, the edge blur σ (and whether it looks like motion), the dark channel, and the ratio
+of colour to luma noise.  The noise σ itself is measured again by the backend at the
+size it works at: a thumbnail's σ is not the full-size photo's (downscaling by k divides
+white noise by k), so it cannot set the thresholds — it is quoted as the reason.
+
+Operations always run in `ORDER`: brightening first (it reveals noise), dehazing next
+(it amplifies noise), then denoising, and sharpening last on clean data.
 """
 
 from __future__ import annotations
@@ -121,15 +125,18 @@ def _strengths(
     out = {name: (DEFAULT_STRENGTH, "asked for") for name in ORDER}
     if m is not None:
         n = m.noise
-        # σ in 8-bit levels at the thumbnail: ≈ 1 clean, ≥ 4 visible; denoise a bit harder
-        # when colour noise dominates (its thresholds are the blotchy part).
-        s = 0.35 + 0.05 * max(n.sigma_luma, 1.5 * n.sigma_chroma)
-        out["denoise"] = (_clip(min(0.8, s)),
+        # Colour noise well above luma noise is blotchy and detail-free: a bit harder.
+        ratio = n.sigma_chroma / max(n.sigma_luma, 0.1)
+        out["denoise"] = (_clip(0.5 + 0.1 * min(2.0, max(0.0, ratio - 1.0))),
                           f"noise σ {n.sigma_luma:.1f} levels (luma), "
                           f"{n.sigma_chroma:.1f} (colour)")
         sh = m.sharpness
-        out["sharpen"] = (_clip(0.5 + 0.25 * (sh.edge_sigma - 0.7)),
-                          f"edges spread over σ {sh.edge_sigma:.1f} px at {sh.long_side} px")
+        # Richardson–Lucy assumes a round (Gaussian) blur: go gently on motion blur,
+        # whose streaks it would ring on; harder on wider round blur.
+        motion = sh.motion_ratio >= 1.6 and sh.edge_sigma > 0.8
+        s = 0.3 if motion else 0.45 + 0.1 * min(3.0, max(0.0, sh.edge_sigma - 0.7))
+        out["sharpen"] = (_clip(s), f"edges spread over σ {sh.edge_sigma:.1f} px at "
+                          f"{sh.long_side} px" + (" (directional: motion blur)" if motion else ""))
         e = m.exposure
         out["lowlight"] = (_clip(0.5 - 0.15 * e.error_ev),
                            f"exposure {e.error_ev:+.1f} EV from a normal key "
