@@ -202,3 +202,15 @@ def test_critique_rpc_scores_and_explains(
     assert "EV" in critique.reasoning
     plain = engine[1].Analyze(_request(photos["a"]), timeout=60)
     assert not plain.analysis.HasField("critique")  # only when asked
+
+
+def test_unknown_predictor_and_missing_style_profile_are_named(
+    engine: tuple[str, engine_pb2_grpc.EngineStub], photos: dict[str, Path], tmp_path: Path,
+) -> None:
+    with pytest.raises(grpc.RpcError) as bogus:
+        engine[1].Analyze(_request(photos["a"], predictor="bogus"), timeout=30)
+    assert bogus.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "analytic" in (bogus.value.details() or "")  # lists the known ones
+    with pytest.raises(grpc.RpcError) as style:
+        engine[1].Analyze(_request(photos["a"], style_profile=str(tmp_path)), timeout=30)
+    assert "learn-style" in (style.value.details() or "")

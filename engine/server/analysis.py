@@ -20,7 +20,7 @@ _lock = threading.Lock()
 
 
 @cache
-def _predictor(name: str, style_profile: str) -> Predictor:
+def _predictor(name: str, style_profile: str, profile_stamp: int) -> Predictor:
     if style_profile:
         from engine.style.predictor import StylePredictor  # personal style wraps a base
 
@@ -29,9 +29,27 @@ def _predictor(name: str, style_profile: str) -> Predictor:
 
 
 def predictor_for(options: pb.AnalyzeOptions) -> Predictor:
-    """The (cached, shared) predictor a request asks for."""
-    with _lock:
-        return _predictor(options.predictor, options.style_profile)
+    """The (cached, shared) predictor a request asks for.
+
+    A style profile is cached by its path and modification time, so a profile learned
+    again at the same path is picked up by a running engine.
+
+    Raises:
+        PhotoError: unknown predictor, or a missing or unreadable style profile.
+    """
+    stamp = 0
+    if options.style_profile:
+        from engine.style.profile import PROFILE_NAME
+
+        try:
+            stamp = (Path(options.style_profile) / PROFILE_NAME).stat().st_mtime_ns
+        except OSError:
+            stamp = -1  # StylePredictor names what is missing
+    try:
+        with _lock:
+            return _predictor(options.predictor, options.style_profile, stamp)
+    except (ValueError, FileNotFoundError) as exc:
+        raise PhotoError(str(exc)) from None
 
 
 class PhotoAccess:
