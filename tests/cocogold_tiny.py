@@ -19,7 +19,9 @@ with diffusers_importable():
     from diffusers.models.unets.unet_2d_condition import UNet2DConditionModel
     from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
 
-__all__ = ["dog_photo", "tiny_pipeline", "tiny_tokenizer", "tiny_unet"]
+__all__ = [
+    "calibrated_model", "dog_photo", "save_jpeg", "tiny_pipeline", "tiny_tokenizer", "tiny_unet",
+]
 
 
 def tiny_tokenizer(directory: Path) -> CLIPTokenizer:
@@ -76,3 +78,37 @@ def dog_photo(width: int = 64, height: int = 48) -> tuple[NDArray[np.float32], N
     dog = dx**2 + dy**2 < 1
     img[dog] = (0.45, 0.28, 0.12)
     return np.clip(img, 0, 1), dog
+
+
+def save_jpeg(rgb: NDArray[np.float32], path: Path) -> Path:
+    """An sRGB 0..1 image as a high-quality JPEG."""
+    from PIL import Image
+
+    Image.fromarray((np.clip(rgb, 0, 1) * 255 + 0.5).astype(np.uint8)).save(path, quality=95)
+    return path
+
+
+def calibrated_model(root: Path, photo: Path, prompt: str, *, steps: int, seed: int,
+                     coverage: float = 0.35) -> Path:
+    """A tiny random model whose output threshold makes ``coverage`` of ``photo`` "white".
+
+    Random weights paint nothing near-white; lowering the threshold to the right quantile
+    of this photo's prediction gives a deterministic, non-trivial mask to carry through
+    the engine, the CLI and the XMP writers.
+    """
+    from engine.color.transfer import linear_to_srgb
+    from engine.decode import decode_photo
+    from engine.masks.cocogold import processing as proc
+
+    model = tiny_pipeline(root / "tok")
+    linear = decode_photo(photo, long_side=2048).linear
+    guide = np.clip(linear_to_srgb(np.clip(linear, 0, 1)), 0, 1).astype(np.float32)
+    prediction = model(guide, prompt, steps=steps, seed=seed).prediction
+    _, box = model.model_input(guide)
+    part = np.asarray(proc.unletterbox(prediction, box))
+    # The lowest threshold whose cleaned (3×3-opened) mask is within the coverage.
+    for white in np.quantile(part.min(axis=2), np.linspace(0.3, 0.99, 70)):
+        if (proc.postprocess(part, white=float(white)) > 0.5).mean() <= coverage:
+            break
+    model.config.output_white = float(white)
+    return model.save_pretrained(root / "model")

@@ -191,7 +191,8 @@ def _box(x: FloatImage, radius: int) -> FloatImage:
 
 
 def guided_upsample(
-    mask: NDArray[np.floating], guide: FloatImage, *, radius: int = 2, eps: float = 1e-3,
+    mask: NDArray[np.floating], guide: FloatImage, *, radius: int | None = None,
+    eps: float = 1e-4,
 ) -> FloatImage:
     """Edge-aware upsampling of a low-resolution mask to the guide's size.
 
@@ -203,7 +204,8 @@ def guided_upsample(
     Args:
         mask: (h, w) 0..1 at working resolution, same aspect as the guide.
         guide: (H, W, 3) sRGB 0..1 image, H ≥ h and W ≥ w.
-        radius: window radius at the working resolution, px (≥ 1).
+        radius: window radius at the working resolution, px (≥ 1); None = 1 px per
+            200 px of the mask's long side (3 px for a 512 px model).
         eps: regularisation (larger = smoother, closer to plain bilinear), > 0.
 
     Returns:
@@ -211,6 +213,7 @@ def guided_upsample(
     """
     h, w = mask.shape
     H, W = guide.shape[:2]
+    radius = radius or max(1, round(max(h, w) / 200))
     lum = (guide @ np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)).astype(np.float32)
     small = resize_mask(lum, w, h)
     p = np.asarray(mask, dtype=np.float32)
