@@ -122,15 +122,16 @@ def map_strips(
     margin: int,
     cancelled: Cancelled,
     on_strip: Callable[[float], None] | None = None,
-    rows: int = STRIP_ROWS,
-    max_pixels: int = STRIP_PIXELS,
+    rows: int | None = None,
+    max_pixels: int | None = None,
 ) -> Tensor:
     """Apply a local filter ``fn`` (3, h, W) → (3, h, W) in horizontal strips.
 
     Each strip is filtered with ``margin`` extra rows of context on either side, of
     which only the centre is kept, so a filter whose support is within ``margin`` px
     gives the same result as on the whole image.  Images of at most ``max_pixels``
-    go through in one piece.
+    (default `STRIP_PIXELS`) go through in one piece; strips have ``rows`` rows
+    (default `STRIP_ROWS`).
 
     Args:
         on_strip: told the fraction 0..1 of strips done after each one.
@@ -138,6 +139,8 @@ def map_strips(
     Raises:
         GenerationCancelled: ``cancelled()`` turned True between strips.
     """
+    rows = rows or STRIP_ROWS
+    max_pixels = STRIP_PIXELS if max_pixels is None else max_pixels
     _, h, w = image.shape
     if h * w <= max_pixels:
         if cancelled():
