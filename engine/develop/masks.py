@@ -96,8 +96,10 @@ class Grid:
 
 
 def _smoothstep(t: Tensor) -> Tensor:
+    """``3t² − 2t³`` on t clamped to 0..1."""
     t = t.clamp(0, 1)
-    return t * t * (3 - 2 * t)
+    t2 = t * t
+    return torch.addcmul(t2 * 3, t2, t, value=-2)
 
 
 def linear_gradient(g: pb.LinearGradient, grid: Grid) -> Tensor:
@@ -113,7 +115,7 @@ def linear_gradient(g: pb.LinearGradient, grid: Grid) -> Tensor:
     n2 = dx * dx + dy * dy
     if n2 < 1e-12:
         raise MaskError("linear gradient: zero and full points coincide")
-    return _smoothstep(((x - zx) * dx + (y - zy) * dy) / n2)
+    return _smoothstep((x - zx) * (dx / n2) + (y - zy) * (dy / n2))
 
 
 def radial_gradient(g: pb.RadialGradient, grid: Grid) -> Tensor:
@@ -136,17 +138,18 @@ def radial_gradient(g: pb.RadialGradient, grid: Grid) -> Tensor:
         raise MaskError(f"radial gradient: empty box {box}")
     cx, cy = (g.left + g.right) / 2 * sx, (g.top + g.bottom) / 2 * sy
     th = math.radians(g.angle)
-    # counter-clockwise on screen (y down) is clockwise in maths axes
-    u = (x - cx) * math.cos(th) - (y - cy) * math.sin(th)
-    v = (x - cx) * math.sin(th) + (y - cy) * math.cos(th)
+    c, s = math.cos(th), math.sin(th)
+    # counter-clockwise on screen (y down) is clockwise in maths axes; u/ax, v/ay are
+    # sums of a row and a column vector (one full-size operation each)
+    u = (x - cx) * (c / ax) - (y - cy) * (s / ax)
+    v = (x - cx) * (s / ay) + (y - cy) * (c / ay)
     p = 2.0 ** (1 + max(-100.0, min(100.0, g.roundness)) / 100)
-    if p == 2.0:  # an ellipse, the usual case: no general powers (5× faster)
-        r = torch.hypot(u * (1 / ax), v * (1 / ay))
-    else:
-        r = ((u / ax).abs() ** p + (v / ay).abs() ** p) ** (1 / p)
+    # an ellipse (p = 2, the usual case) needs no general powers (5× faster)
+    r = (u * u + v * v).sqrt() if p == 2.0 else (u.abs() ** p + v.abs() ** p) ** (1 / p)
     soft = max(min(g.feather, 100.0), 0.0) / 100
     inner = 1 - soft
-    inside = 1 - _smoothstep((r - inner) / max(soft, 1e-6))
+    k = 1 / max(soft, 1e-6)
+    inside = 1 - _smoothstep(r * k - inner * k)
     return inside if g.flipped else 1 - inside
 
 

