@@ -23,6 +23,7 @@ exit status: 0 all photos ok, 1 some failed, 2 bad usage."""
 
 def register(sub: Any) -> None:
     """Add ``critique`` to the CLI's subparsers."""
+    from bridge.arguments import add_journal_argument, add_photo_arguments, add_result_arguments
     from bridge.connect import add_engine_arguments
 
     parser = sub.add_parser(
@@ -31,23 +32,15 @@ def register(sub: Any) -> None:
         "and explain, like a photographer, what to fix and how.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH",
-                        help="photos or folders (searched recursively)")
+    add_photo_arguments(parser)
     parser.add_argument("--write-rating", action="store_true",
                         help="also set the star rating (xmp:Rating) from the score")
     parser.add_argument("--describe", action="store_true",
                         help="also add the critique to the photo's description (dc:description)")
-    parser.add_argument("--sidecar", action="store_true",
-                        help="store in <name>.xmp sidecars instead of embedding")
-    parser.add_argument("--dry-run", action="store_true", help="critique only; write nothing")
-    parser.add_argument("--json", action="store_true",
-                        help="print one JSON document on stdout (see docs/json.md)")
+    add_result_arguments(parser, dry_run="critique only; write nothing")
     parser.add_argument("--report", type=Path, metavar="FILE",
                         help="also write an HTML review page, sortable by score")
-    parser.add_argument("--force", action="store_true",
-                        help="redo photos an earlier run already critiqued")
-    parser.add_argument("--journal", type=Path, metavar="FILE",
-                        help="job journal database (default: $ATELIER_STATE_DIR/journal.sqlite)")
+    add_journal_argument(parser, force="redo photos an earlier run already critiqued")
     add_engine_arguments(parser)
     parser.set_defaults(func=run, masks="none", predictor="", style=None, in_flight=8,
                         critique=True)

@@ -27,6 +27,7 @@ exit status: 0 all photos ok, 1 some failed, 2 bad usage."""
 
 def register(sub: Any) -> None:
     """Add ``enhance`` to the CLI's subparsers."""
+    from bridge.arguments import add_journal_argument, add_photo_arguments, add_result_arguments
     from bridge.connect import add_engine_arguments
 
     parser = sub.add_parser(
@@ -35,8 +36,7 @@ def register(sub: Any) -> None:
         "would choose, as ordinary Lightroom / Camera Raw settings in XMP.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH",
-                        help="photos or folders (searched recursively)")
+    add_photo_arguments(parser)
     parser.add_argument("--predictor", default="",
                         help="analytic (default) or another installed predictor")
     parser.add_argument("--style", type=Path, metavar="PROFILE",
@@ -44,23 +44,15 @@ def register(sub: Any) -> None:
     parser.add_argument("--masks", default="none", metavar="auto|none|CLASS,…",
                         help="local adjustments: auto, none (default), or classes such as "
                              "sky,subject")
-    parser.add_argument("--sidecar", action="store_true",
-                        help="write <name>.xmp sidecars instead of embedding in "
-                             "JPEG/TIFF/PNG/DNG")
     parser.add_argument("--darktable", action="store_true",
                         help="also write native darktable sidecars (<file>.<ext>.xmp)")
-    parser.add_argument("--dry-run", action="store_true", help="analyse only; write nothing")
-    parser.add_argument("--json", action="store_true",
-                        help="print one JSON document on stdout (see docs/json.md)")
+    add_result_arguments(parser, dry_run="analyse only; write nothing")
     parser.add_argument("--report", type=Path, metavar="FILE",
                         help="also write a self-contained HTML review page")
     parser.add_argument("--critique", action="store_true",
                         help="also critique each photo (score and text stored in XMP, shown "
                              "in the summary and the report)")
-    parser.add_argument("--force", action="store_true",
-                        help="redo photos an earlier run already finished")
-    parser.add_argument("--journal", type=Path, metavar="FILE",
-                        help="job journal database (default: $ATELIER_STATE_DIR/journal.sqlite)")
+    add_journal_argument(parser, force="redo photos an earlier run already finished")
     parser.add_argument("--in-flight", type=int, default=8, metavar="N",
                         help="photos outstanding at the engine at once (default %(default)s)")
     add_engine_arguments(parser)

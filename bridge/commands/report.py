@@ -14,6 +14,7 @@ __all__ = ["analysis_from_record", "register", "run"]
 
 def register(sub: Any) -> None:
     """Add ``report`` to the CLI's subparsers."""
+    from bridge.arguments import add_journal_argument
     from bridge.connect import add_engine_arguments
 
     parser = sub.add_parser(
@@ -24,8 +25,7 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     parser.add_argument("--job", type=int, help="job id (default: the newest)")
-    parser.add_argument("--journal", type=Path, metavar="FILE",
-                        help="job journal database (default: $ATELIER_STATE_DIR/journal.sqlite)")
+    add_journal_argument(parser)
     add_engine_arguments(parser)
     parser.set_defaults(func=run)
 

@@ -14,6 +14,7 @@ __all__ = ["enhance_argv", "register", "run"]
 
 def register(sub: Any) -> None:
     """Add ``retry`` to the CLI's subparsers."""
+    from bridge.arguments import add_journal_argument
     from bridge.connect import add_engine_arguments
 
     parser = sub.add_parser("retry", help="run the failed photos of the last batch again",
@@ -22,8 +23,7 @@ def register(sub: Any) -> None:
     parser.add_argument("--job", type=int, help="job id (default: the newest enhance job)")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.add_argument("--report", type=Path, metavar="FILE", help="also write a review page")
-    parser.add_argument("--journal", type=Path, metavar="FILE",
-                        help="job journal database (default: $ATELIER_STATE_DIR/journal.sqlite)")
+    add_journal_argument(parser)
     add_engine_arguments(parser)
     parser.set_defaults(func=run)
 

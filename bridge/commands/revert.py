@@ -13,19 +13,17 @@ __all__ = ["register", "run"]
 
 def register(sub: Any) -> None:
     """Add ``revert`` to the CLI's subparsers."""
+    from bridge.arguments import add_journal_argument, add_photo_arguments, add_result_arguments
+
     parser = sub.add_parser(
         "revert", help="undo Atelier's last write to photos' XMP",
         description="Restore every develop setting Atelier changed to what it was before its "
         "last write, remove the keys and masks it added (your own masks stay) and its "
         "provenance.  Pixels are never touched.",
     )
-    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH",
-                        help="photos or folders (searched recursively)")
-    parser.add_argument("--dry-run", action="store_true", help="say what would be reverted")
-    parser.add_argument("--json", action="store_true",
-                        help="print one JSON document on stdout (see docs/json.md)")
-    parser.add_argument("--journal", type=Path, metavar="FILE",
-                        help="job journal database, so reverted photos are enhanced again")
+    add_photo_arguments(parser)
+    add_result_arguments(parser, dry_run="say what would be reverted", sidecar=False)
+    add_journal_argument(parser)
     parser.set_defaults(func=run)
 
 

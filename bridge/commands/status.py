@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from bridge.cli import EXIT_FAILED, EXIT_OK
@@ -15,13 +14,14 @@ __all__ = ["job_report", "register", "run"]
 
 def register(sub: Any) -> None:
     """Add ``status`` to the CLI's subparsers."""
+    from bridge.arguments import add_journal_argument
+
     parser = sub.add_parser("status", help="progress and failures of the last batch",
                             description="Show a job from the journal: how many photos are "
                             "done, failed, skipped or still pending, and why each failed.")
     parser.add_argument("--job", type=int, help="job id (default: the newest)")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
-    parser.add_argument("--journal", type=Path, metavar="FILE",
-                        help="job journal database (default: $ATELIER_STATE_DIR/journal.sqlite)")
+    add_journal_argument(parser)
     parser.set_defaults(func=run)
 
 
