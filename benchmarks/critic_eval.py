@@ -179,6 +179,7 @@ class Tally:
     relative: int = 0  # rotation: straighten within ±1.5° of −(4° + the original's own tilt)
     level: int = 0  # rotation: originals measured level (|tilt| < 1°, confidence ≥ 0.3)
     level_right: int = 0  # … of which the straighten angle is within ±1.5° of −4°
+    tracked: int = 0  # rotation: measured tilt changes by 4° ± 1.5° (suggestion or not)
     improved: int = 0
     sub_drop: list[float] = field(default_factory=list)
     drop: list[float] = field(default_factory=list)
@@ -263,6 +264,8 @@ def main() -> None:
                 from engine.critic.horizon import measure_horizon
 
                 own = measure_horizon(prepare(ref.linear))
+                turned = measure_horizon(prepare(bad.linear))
+                t.tracked += abs(turned.tilt - own.tilt - ROTATION) <= 1.5
                 t.relative += angle is not None and abs(angle + ROTATION + own.tilt) <= 1.5
                 if abs(own.tilt) < 1.0 and own.confidence >= 0.3:
                     t.level += 1
@@ -274,7 +277,8 @@ def main() -> None:
             t.psnr.append((before[0], after[0]))
             t.de.append((before[1], after[1]))
             t.improved += after[1] < before[1]
-        originals.append(base_cache[photo.linear.shape[0]].score)
+        whole = base_cache.get(photo.linear.shape[0]) or critic.critique(photo)
+        originals.append(whole.score)
         print(f"[{i + 1}/{len(paths)}] {path.name} ({time.perf_counter() - start:.0f} s)",
               file=sys.stderr)
 
@@ -299,7 +303,8 @@ def main() -> None:
             setattr(total, name, getattr(total, name) + getattr(t, name))
     for kind, t in tallies.items():
         if kind.startswith("rotate"):
-            print(f"\n{kind}: straighten angle within ±1.5° of −(4° + the original's own "
+            print(f"\n{kind}: measured tilt changes by 4° ± 1.5° in {t.tracked}/{t.n} photos; "
+                  f"straighten angle within ±1.5° of −(4° + the original's own "
                   f"measured tilt) in {t.relative}/{t.n} photos; on the {t.level} photos "
                   f"whose original measures level (|tilt| < 1°, confidence ≥ 0.3), within "
                   f"±1.5° of −4° in {t.level_right}/{t.level}")
