@@ -321,7 +321,7 @@ class CocoGoldPipeline:
             ensemble: predictions combined by median, 1..16.
             seed: noise seed (the same seed gives the same mask).
             schedule: ``"trailing"`` or ``"ddim"`` (see `make_scheduler`).
-            feather_px: feathering of the working-resolution mask, px of the model input.
+            feather_px: feathering radius, px of the model input (scaled to the output).
             guide: a larger version of ``image`` (same aspect): the mask is upsampled to
                 its size along its edges; None = the size of ``image``.
             batch_size: ensemble members denoised together (memory vs speed).
@@ -370,10 +370,15 @@ class CocoGoldPipeline:
     ) -> CocoGoldResult:
         c = self.config
         hard = proc.postprocess(median, white=c.output_white, opening=c.opening)
-        soft = proc.feather(hard, feather_px)
-        work = np.asarray(proc.unletterbox(soft, box), dtype=np.float32)
+        work = np.asarray(proc.unletterbox(hard, box), dtype=np.float32)
         target = guide if guide is not None else np.asarray(image, dtype=np.float32)
-        mask = proc.guided_upsample(work, target) if target.shape[:2] != work.shape else work
+        mask = work
+        if target.shape[:2] != work.shape:
+            # Edges placed along the photo's, then made crisp again: the thesis's masks
+            # are hard; softness comes only from the optional feathering.
+            mask = proc.harden(proc.guided_upsample(work, target))
+        scale = max(mask.shape) / max(work.shape)
+        mask = proc.feather(mask, feather_px * scale)
         inside = hard > 0.5
         confidence = 0.0
         if inside.any():

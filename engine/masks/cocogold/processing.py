@@ -34,6 +34,7 @@ __all__ = [
     "feather",
     "guard_near_white",
     "guided_upsample",
+    "harden",
     "letterbox",
     "near_white",
     "open3x3",
@@ -183,6 +184,13 @@ def resize_mask(mask: NDArray[np.floating], width: int, height: int) -> FloatIma
     down = width < mask.shape[1] and height < mask.shape[0]
     out = img.resize((width, height), Image.Resampling.BOX if down else Image.Resampling.BILINEAR)
     return np.clip(np.asarray(out), 0, 1).astype(np.float32)
+
+
+def harden(mask: NDArray[np.floating], width: float = 0.2) -> FloatImage:
+    """Re-sharpen an upsampled mask around its 0.5 contour (a linear ramp of ``width``
+    in mask value becomes 0..1), so a guided-filtered hard mask stays hard."""
+    m = np.asarray(mask, dtype=np.float32)
+    return np.clip((m - 0.5) / max(width, 1e-6) + 0.5, 0.0, 1.0).astype(np.float32)
 
 
 def _box(x: FloatImage, radius: int) -> FloatImage:

@@ -1,0 +1,265 @@
+"""``atelier mask "PROMPT" PHOTO...``: find what the words name; with --enhance, edit it."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import re
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+from atelier.v1 import engine_pb2 as pb
+from bridge.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+
+__all__ = ["mask_record", "register", "run"]
+
+_EPILOG = """\
+Without a CocoGold model (--model DIR, or $ATELIER_COCOGOLD on the engine) only what the
+weight-free masks find is understood: sky, subject (person, the main subject),
+background, shadows, highlights.  With --enhance the region's local adjustment
+(COCONET: predicted on the region's bounding box, or --coconet full on its own pixels)
+is written into the photo's XMP as a Lightroom mask — the semantic class when the prompt
+names one Lightroom recomputes (sky, hair, water, …), else brush dabs fitted to the mask.
+The photo's global settings and the user's own masks stay; an earlier Atelier mask with
+the same name is replaced.  `atelier revert` removes Atelier's masks.
+exit status: 0 all photos ok, 1 some failed, 2 bad usage."""
+
+
+def register(sub: Any) -> None:
+    """Add ``mask`` to the CLI's subparsers."""
+    from bridge.connect import add_engine_arguments
+
+    parser = sub.add_parser(
+        "mask", help="mask what a text prompt names (CocoGold); optionally edit it",
+        description='Find the region PROMPT names in each photo ("the sky", "the dog") and '
+        "print its size, place and confidence; with --enhance also write a local "
+        "adjustment for it into the photo's XMP.",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("prompt", metavar="PROMPT", help="what to find, 1..200 characters")
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PHOTO",
+                        help="photos or folders (searched recursively)")
+    parser.add_argument("--enhance", action="store_true",
+                        help="predict a local adjustment inside the mask and write it to XMP")
+    parser.add_argument("--model", type=Path, metavar="DIR",
+                        help="a CocoGold model directory (default: the engine's, if any)")
+    parser.add_argument("--steps", type=int, default=0, metavar="N",
+                        help="denoising steps 1..50 (default 4, trailing DDIM)")
+    parser.add_argument("--ensemble", type=int, default=0, metavar="N",
+                        help="predictions combined by median, 1..16 (default 1)")
+    parser.add_argument("--seed", type=int, default=0, help="noise seed (default 0)")
+    parser.add_argument("--coconet", choices=("bbox", "full"), default="bbox",
+                        help="predict the local edit on the bounding box or the region's "
+                             "own pixels (default %(default)s)")
+    parser.add_argument("--save-masks", type=Path, metavar="DIR",
+                        help="also write each mask as DIR/<photo>.<prompt>.png")
+    parser.add_argument("--sidecar", action="store_true",
+                        help="write <name>.xmp sidecars instead of embedding")
+    parser.add_argument("--dry-run", action="store_true", help="find and predict; write nothing")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON document on stdout (see docs/json.md)")
+    add_engine_arguments(parser)
+    parser.set_defaults(func=run)
+
+
+def _check(args: argparse.Namespace) -> str | None:
+    """A usage problem, or None."""
+    prompt = " ".join(args.prompt.split())
+    if not 1 <= len(prompt) <= 200:
+        return "PROMPT must have 1..200 characters"
+    if args.steps and not 1 <= args.steps <= 50:
+        return f"--steps {args.steps} is outside 1..50"
+    if args.ensemble and not 1 <= args.ensemble <= 16:
+        return f"--ensemble {args.ensemble} is outside 1..16"
+    if args.model is not None and not args.model.is_dir():
+        return f"--model {args.model}: no such directory"
+    if not -(2**63) <= args.seed < 2**63:
+        return "--seed must fit in 64 bits"
+    return None
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "mask"
+
+
+def _coverage(raster: pb.RasterMask) -> float:
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(io.BytesIO(raster.png)).convert("L"))
+    return float((pixels > 127).mean())
+
+
+def mask_record(reply: pb.SegmentResponse, prompt: str) -> dict[str, Any]:
+    """One ``masks[]`` entry (docs/json.md): name, kind, semantic_class, Local* settings,
+    reason — plus the segmentation's confidence, coverage 0..1, bbox [left, top, right,
+    bottom] (normalised) and backend."""
+    from bridge.output import mask_records
+
+    if reply.HasField("masked"):
+        record = mask_records([reply.masked])[0]
+    else:
+        record = {"name": prompt, "kind": "raster"}
+    box = reply.bbox
+    record.update(
+        confidence=round(reply.confidence, 3), coverage=round(_coverage(reply.mask), 4),
+        bbox=[round(v, 4) for v in (box.left, box.top, box.right, box.bottom)],
+        backend=reply.backend)
+    return record
+
+
+def _replace_same_name(packet: Any, masked: pb.MaskedAdjustment, orientation: int) -> bool:
+    """`set_mask_group` for one mask: Atelier's masks of other names stay, one of the same
+    name is replaced, the user's own are untouched."""
+    from xmp.lightroom import _corrections, _sync_id, atelier_correction_ids, set_mask_group
+    from xmp.packet import qname
+
+    before = packet.get("atelier", "MaskCorrections")
+    ours = atelier_correction_ids(packet)
+    group = packet.main_description().find(qname("crs", "MaskGroupBasedCorrections"))
+    same = {_sync_id(li) for li in _corrections(group) if _name(li) == masked.name}
+    others = [i for i in ours if i not in same]
+    # set_mask_group replaces every correction it believes is ours: show it only the
+    # same-named ones, then record all of ours again.
+    packet.set("atelier", "MaskCorrections", json.dumps([i for i in ours if i in same]))
+    if not set_mask_group(packet, [masked], orientation=orientation):
+        if before is None:
+            packet.remove("atelier", "MaskCorrections")
+        else:
+            packet.set("atelier", "MaskCorrections", before)
+        return False
+    packet.set("atelier", "MaskCorrections",
+               json.dumps(others + atelier_correction_ids(packet)))
+    # Lightroom reads Local*2012 values only under a process version: a photo that had
+    # no develop settings gets the header (no slider is set or changed).
+    for key, value in _header().items():
+        if packet.get("crs", key) is None:
+            packet.set("crs", key, value)
+    return True
+
+
+def _header() -> dict[str, str]:
+    from xmp.lightroom import CRS_VERSION, PROCESS_VERSION
+
+    return {"Version": CRS_VERSION, "ProcessVersion": PROCESS_VERSION, "HasSettings": "True"}
+
+
+def _name(li: Any) -> str:
+    """``crs:CorrectionName`` of an ``rdf:li`` correction (attribute or element form)."""
+    from xmp.packet import qname
+
+    key = qname("crs", "CorrectionName")
+    for node in (li, *li.iter(qname("rdf", "Description"))):
+        if key in node.attrib:
+            return str(node.attrib[key])
+        child = node.find(key)
+        if child is not None:
+            return child.text or ""
+    return ""
+
+
+def _one(
+    args: argparse.Namespace, engine: Any, photo: Path, prompt: str, exiftool: Any,
+) -> dict[str, Any]:
+    """Segment one photo (and write its mask); its JSON record."""
+    import grpc
+
+    from xmp.lightroom_masks import MaskWriteError
+    from xmp.packet import XmpError
+    from xmp.vocabulary import SliderRangeError
+    from xmp.write import FileChangedError, atomic_write, update_xmp
+
+    record: dict[str, Any] = {"path": str(photo)}
+    request = pb.SegmentRequest(
+        photo=pb.PhotoRef(path=str(photo.resolve())), prompt=prompt, steps=args.steps,
+        ensemble=args.ensemble, seed=args.seed, enhance=args.enhance,
+        model=str(args.model.resolve()) if args.model else "", coconet_mode=args.coconet)
+    try:
+        reply = engine.client.stub.Segment(request, timeout=3600,
+                                           metadata=engine.client.metadata)
+    except grpc.RpcError as exc:
+        return {**record, "status": "failed", "error": exc.details() or str(exc.code())}
+    record.update(format=reply.info.format, is_raw=reply.info.is_raw,
+                  masks=[mask_record(reply, prompt)])
+    if record["masks"][0]["coverage"] == 0:
+        return {**record, "status": "skipped",
+                "reason": f'nothing matching "{prompt}" was found'}
+    if args.save_masks:
+        args.save_masks.mkdir(parents=True, exist_ok=True)
+        target = args.save_masks / f"{photo.stem}.{_slug(prompt)}.png"
+        atomic_write(target, reply.mask.png)
+        record["masks"][0]["png"] = str(target)
+    if args.enhance:
+        orientation = reply.info.orientation or 1
+        try:
+            written = update_xmp(
+                photo, lambda p: _replace_same_name(p, reply.masked, orientation),
+                sidecar=args.sidecar, exiftool=exiftool, dry_run=args.dry_run)
+        except FileChangedError as exc:
+            return {**record, "status": "skipped", "reason": str(exc)}
+        except (XmpError, MaskWriteError, SliderRangeError) as exc:
+            return {**record, "status": "failed", "error": str(exc)}
+        if not args.dry_run:
+            record["xmp"] = {"path": str(written.path), "mode": written.mode}
+    return {**record, "status": "ok"}
+
+
+def _print_line(record: dict[str, Any]) -> None:
+    name = Path(record["path"]).name
+    if record["status"] != "ok":
+        print(f"{name}: {record['status'].upper()}: {record.get('error') or record['reason']}")
+        return
+    m = record["masks"][0]
+    left, top, right, bottom = m["bbox"]
+    settings = ", ".join(f"{k} {v:+g}" for k, v in m.get("settings", {}).items())
+    where = f" → {record['xmp']['path']}" if "xmp" in record else ""
+    print(f"{name}: {m['coverage']:.0%} of the frame, confidence {m['confidence']:.2f}, "
+          f"box {left:.2f},{top:.2f}–{right:.2f},{bottom:.2f} [{m['backend']}]"
+          + (f"; {m.get('kind')}: {settings or m.get('reason', 'no change')}"
+             if "settings" in m or "xmp" in record else "") + where)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Mask; see ``--help``."""
+    from bridge.connect import connect
+    from bridge.discover import find_photos
+    from bridge.engine_process import EngineStartError
+    from bridge.output import write_json
+    from engine import __version__
+    from xmp.exiftool import ExifToolSession
+
+    if problem := _check(args):
+        print(f"atelier mask: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    prompt = " ".join(args.prompt.split())
+    photos, problems = find_photos(args.paths)
+    records: list[dict[str, Any]] = [
+        {"path": str(p), "status": "failed", "error": why} for p, why in problems]
+    if photos:
+        try:
+            with ExitStack() as stack:
+                engine = stack.enter_context(connect(args, quiet=args.json))
+                exiftool = (stack.enter_context(ExifToolSession())
+                            if args.enhance and not args.dry_run else None)
+                for found in photos:
+                    records.append(_one(args, engine, found.path, prompt, exiftool))
+                    if not args.json:
+                        _print_line(records[-1])
+        except EngineStartError as exc:
+            print(f"atelier mask: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+    summary = {"total": len(records)}
+    for status in ("ok", "failed", "skipped"):
+        summary[status] = sum(r["status"] == status for r in records)
+    if args.json:
+        write_json({"atelier": __version__, "command": "mask", "dry_run": args.dry_run,
+                    "prompt": prompt, "summary": summary, "photos": records}, sys.stdout)
+    else:
+        for r in records[: len(problems)]:
+            _print_line(r)
+        print(f"\n{summary['ok']} masked, {summary['failed']} failed, {summary['skipped']} "
+              f"skipped" + (" (dry run: nothing written)" if args.dry_run else ""))
+    return EXIT_FAILED if summary["failed"] else EXIT_OK
