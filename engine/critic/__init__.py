@@ -8,12 +8,12 @@ available; critics with weights register themselves with `register_critic`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
 from atelier.v1 import engine_pb2 as pb
 from engine.decode.types import DecodedPhoto
 from engine.predictors.base import Prediction
+from engine.registry import Registry
 
 __all__ = [
     "CRITICS",
@@ -40,17 +40,9 @@ class Critic(Protocol):
 
 
 #: name → factory(**options) returning a Critic.
-CRITICS: dict[str, Callable[..., Critic]] = {}
-
-
-def register_critic(name: str, factory: Callable[..., Critic]) -> None:
-    """Make ``factory`` available as ``get_critic(name)``."""
-    CRITICS[name] = factory
-
-
-def available_critics() -> list[str]:
-    """Registered critic names, sorted."""
-    return sorted(CRITICS)
+CRITICS: Registry[Critic] = Registry("critic", DEFAULT_CRITIC)
+register_critic = CRITICS.register
+available_critics = CRITICS.available
 
 
 def get_critic(name: str = DEFAULT_CRITIC, **options: Any) -> Critic:
@@ -59,10 +51,7 @@ def get_critic(name: str = DEFAULT_CRITIC, **options: Any) -> Critic:
     Raises:
         ValueError: unknown name (the message lists the known ones).
     """
-    name = name or DEFAULT_CRITIC
-    if name not in CRITICS:
-        raise ValueError(f"unknown critic {name!r}; available: {', '.join(available_critics())}")
-    return CRITICS[name](**options)
+    return CRITICS.get(name, **options)
 
 
 def _technical(**options: Any) -> Critic:

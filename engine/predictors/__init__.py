@@ -6,10 +6,10 @@ themselves with `register_predictor` and load their weights from a local directo
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from engine.predictors.base import Prediction, Predictor
+from engine.registry import Registry
 
 __all__ = [
     "DEFAULT_PREDICTOR",
@@ -24,17 +24,9 @@ __all__ = [
 DEFAULT_PREDICTOR = "analytic"
 
 #: name → factory(**options) returning a Predictor.
-PREDICTORS: dict[str, Callable[..., Predictor]] = {}
-
-
-def register_predictor(name: str, factory: Callable[..., Predictor]) -> None:
-    """Make ``factory`` available as ``get_predictor(name)``."""
-    PREDICTORS[name] = factory
-
-
-def available_predictors() -> list[str]:
-    """Registered predictor names, sorted."""
-    return sorted(PREDICTORS)
+PREDICTORS: Registry[Predictor] = Registry("predictor", DEFAULT_PREDICTOR)
+register_predictor = PREDICTORS.register
+available_predictors = PREDICTORS.available
 
 
 def get_predictor(name: str = DEFAULT_PREDICTOR, **options: Any) -> Predictor:
@@ -43,12 +35,7 @@ def get_predictor(name: str = DEFAULT_PREDICTOR, **options: Any) -> Predictor:
     Raises:
         ValueError: unknown name (the message lists the known ones).
     """
-    name = name or DEFAULT_PREDICTOR
-    if name not in PREDICTORS:
-        raise ValueError(
-            f"unknown predictor {name!r}; available: {', '.join(available_predictors())}"
-        )
-    return PREDICTORS[name](**options)
+    return PREDICTORS.get(name, **options)
 
 
 def _register_builtin() -> None:
