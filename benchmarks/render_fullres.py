@@ -13,7 +13,11 @@ Makes a 24 MP JPEG once (a shared photo upscaled to 5664 × 4248, cached under
   ``--configdir``; darktable's start-up cost is measured separately on a 64 px image.
 
 Peak memory is the kernel's high-water mark of resident memory (``VmHWM``) of the
-subprocess — tracemalloc does not see torch's allocations.  Run with
+subprocess — tracemalloc does not see torch's allocations.  Both subprocesses run with
+``OMP_WAIT_POLICY=PASSIVE`` (``--omp-wait-policy``): on a shared machine whose cores are
+busy, OpenMP threads that spin at every barrier wait for a descheduled sibling, which
+made a 2-thread render ~10× slower than a 1-thread one here; passive waiting costs
+little on an idle machine.  The load average is printed with the figures.  Run with
 ``.venv/bin/python benchmarks/render_fullres.py``; ``--json`` prints the figures as JSON.
 """
 
@@ -146,9 +150,12 @@ def _atelier_child(photo: Path, repeat: int, tile_rows: int, threads: int) -> di
     }
 
 
-def _run_child(args: list[str]) -> dict[str, Any]:
+def _run_child(args: list[str], omp_wait_policy: str) -> dict[str, Any]:
+    env = dict(os.environ)
+    if omp_wait_policy:
+        env["OMP_WAIT_POLICY"] = omp_wait_policy  # read when OpenMP loads: set it here
     run = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True,
-                         cwd=ROOT, check=False)
+                         cwd=ROOT, check=False, env=env)
     if run.returncode != 0:
         raise RuntimeError(f"child {args} failed:\n{run.stdout}\n{run.stderr}")
     return dict(json.loads(run.stdout.strip().splitlines()[-1]))
@@ -205,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--tile-rows", type=int, default=512)
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     p.add_argument("--skip-darktable", action="store_true")
+    p.add_argument("--omp-wait-policy", default="PASSIVE",
+                   help="OMP_WAIT_POLICY of both renders ('' keeps the environment's)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--child", choices=["atelier", "darktable", "darktable-startup"],
                    help=argparse.SUPPRESS)
@@ -220,13 +229,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     photo = make_photo()
-    figures: dict[str, Any] = {"photo": str(photo.relative_to(ROOT))}
+    figures: dict[str, Any] = {"photo": str(photo.relative_to(ROOT)),
+                               "load_before": os.getloadavg()[0],
+                               "omp_wait_policy": a.omp_wait_policy}
     at = _run_child(["--child", "atelier", "--repeat", str(a.repeat),
-                     "--tile-rows", str(a.tile_rows), "--threads", str(a.threads)])
+                     "--tile-rows", str(a.tile_rows), "--threads", str(a.threads)],
+                    a.omp_wait_policy)
     figures["atelier"] = at
     h, w = at["size"]
+    from engine.develop.render import STRIP_PIXELS
+
     print(f"photo: {photo.name}, {w} × {h} = {at['megapixels']:.1f} MP, "
-          f"{at['threads']} threads, strips of {at['tile_rows']} rows")
+          f"{at['threads']} threads, tile_rows={at['tile_rows']} as the Render RPC passes "
+          f"(strips of {min(at['tile_rows'], STRIP_PIXELS // w)} rows)")
     runs = ", ".join(f"{t:.2f}" for t in at["render_s"])
     print(f"Atelier render:      {at['render_best_s']:.2f} s best ({runs} s)  "
           f"[target ≤ 1.5 s]")
@@ -240,8 +255,8 @@ def main(argv: list[str] | None = None) -> int:
         if shutil.which("darktable-cli") is None:
             print("darktable-cli not found: apt-get install darktable", file=sys.stderr)
             return 1
-        dt = _run_child(["--child", "darktable"])
-        start = _run_child(["--child", "darktable-startup"])
+        dt = _run_child(["--child", "darktable"], a.omp_wait_policy)
+        start = _run_child(["--child", "darktable-startup"], a.omp_wait_policy)
         figures["darktable"] = dt
         figures["darktable_startup"] = start
         print(f"darktable-cli:       {dt['wall_s']:.2f} s end to end, peak "
@@ -255,6 +270,10 @@ def main(argv: list[str] | None = None) -> int:
               f"(both decode, develop and write a JPEG), "
               f"{figures['ratio_without_startup']:.1f}× without darktable's start-up, "
               f"{figures['ratio_render']:.1f}× against Atelier's render alone  [target ≥ 2×]")
+    figures["load_after"] = os.getloadavg()[0]
+    print(f"load average (1 min) before/after: {figures['load_before']:.1f} / "
+          f"{figures['load_after']:.1f} on {os.cpu_count()} cores; "
+          f"OMP_WAIT_POLICY={a.omp_wait_policy or '(unset)'}")
     if a.json:
         print(json.dumps(figures, indent=1))
     return 0
