@@ -120,6 +120,9 @@ def test_letterbox_round_trip_and_guided_upsampling_follows_edges() -> None:
     guided = proc.guided_upsample(coarse, guide)
     assert guided.shape == (120, 160) and guided.min() >= 0 and guided.max() <= 1
     assert np.abs(guided - truth).mean() < 0.5 * np.abs(bilinear - truth).mean()
+    hard = proc.harden(guided)
+    assert ((hard > 0) & (hard < 1)).mean() < ((guided > 0.01) & (guided < 0.99)).mean()
+    np.testing.assert_array_equal(hard > 0.5, guided > 0.5)
 
 
 # -- the pipeline ---------------------------------------------------------------------------

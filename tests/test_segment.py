@@ -94,6 +94,9 @@ def test_without_a_model_words_beyond_the_weight_free_masks_need_one(
     assert "sky, subject" in str(info.value)
     with pytest.raises(ModelNeeded, match="no CocoGold model directory at"):
         segment(_request(photos["dog"], "the dog", model=str(tmp_path / "none")), ACCESS)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ModelNeeded, match="vae/ is missing"):
+        segment(_request(photos["dog"], "the dog", model=str(tmp_path / "empty")), ACCESS)
 
 
 def test_weight_free_sky_at_full_resolution_with_a_semantic_form(
@@ -142,6 +145,14 @@ def test_cocogold_model_segments_and_enhances(photos: dict[str, Path], model: Pa
     other = segment(_request(photos["dog"], "the dog", model=str(model), steps=2, seed=4),
                     ACCESS)
     assert other.mask.png != reply.mask.png
+    # COCONET FULL: the same mask, the edit predicted on the region's own pixels.
+    full = segment(_request(photos["dog"], "the dog", model=str(model), steps=2, seed=3,
+                            enhance=True, coconet_mode="full"), ACCESS)
+    assert full.mask.png == reply.mask.png and full.HasField("masked")
+    # Two-member ensembles: the median; a different (still deterministic) answer.
+    ens = segment(_request(photos["dog"], "the dog", model=str(model), steps=1, seed=3,
+                           ensemble=2), ACCESS)
+    assert ens.backend == "cocogold/1 (1 step, ensemble 2)"
 
 
 def test_segment_over_grpc(photos: dict[str, Path], model: Path) -> None:

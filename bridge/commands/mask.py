@@ -98,9 +98,19 @@ def mask_record(reply: pb.SegmentResponse, prompt: str) -> dict[str, Any]:
     reason — plus the segmentation's confidence, coverage 0..1, bbox [left, top, right,
     bottom] (normalised) and backend."""
     from bridge.output import mask_records
+    from xmp.lightroom_masks import MaskWriteError, writable_form
 
     if reply.HasField("masked"):
-        record = mask_records([reply.masked])[0]
+        masked = reply.masked
+        try:  # report the form Lightroom is given (a luminance range is not, yet)
+            form = writable_form(masked)
+            masked = pb.MaskedAdjustment()
+            masked.CopyFrom(reply.masked)
+            masked.ClearField("forms")
+            masked.forms.append(form)
+        except MaskWriteError:
+            pass
+        record = mask_records([masked])[0]
     else:
         record = {"name": prompt, "kind": "raster"}
     box = reply.bbox
