@@ -8,7 +8,7 @@ error, an unsafe XMP packet or a file changed underneath fail or skip that photo
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +31,14 @@ from xmp.packet import Packet, XmpError
 from xmp.vocabulary import SliderRangeError
 from xmp.write import FileChangedError, update_xmp
 
-__all__ = ["BatchOptions", "PhotoOutcome", "enhance_batch", "record_for_failure"]
+__all__ = [
+    "Analyses",
+    "BatchOptions",
+    "PhotoOutcome",
+    "enhance_batch",
+    "grpc_analyses",
+    "record_for_failure",
+]
 
 _JOURNAL_STATE: dict[str, PhotoState] = {"ok": "done", "failed": "failed", "skipped": "skipped"}
 
@@ -142,30 +149,45 @@ def _write(
     return record
 
 
+#: Where analyses come from: ``(paths, options, in_flight) → (path, response)`` pairs in
+#: any order — the gRPC engine's stream, or Ray (`bridge.executors`).
+Analyses = Callable[[list[Path], pb.AnalyzeOptions, int],
+                    Iterator[tuple[Path, pb.AnalyzeResponse]]]
+
+
+def grpc_analyses(client: EngineClient) -> Analyses:
+    """The engine's ``AnalyzeStream`` as an `Analyses` source."""
+    def analyses(paths: list[Path], options: pb.AnalyzeOptions,
+                 in_flight: int) -> Iterator[tuple[Path, pb.AnalyzeResponse]]:
+        return client.analyze_stream(paths, options, in_flight=in_flight)
+
+    return analyses
+
+
 def enhance_batch(
-    client: EngineClient,
+    analyses: Analyses,
     photos: Sequence[PhotoFile],
     options: BatchOptions,
     *,
+    engine_version: str,
     writers: WriterPool,
     journal: Journal | None = None,
     job: int = 0,
 ) -> Iterator[PhotoOutcome]:
     """Analyse and write ``photos``; yields one outcome per photo as each finishes.
 
-    Analysis answers arrive from the engine's stream; each is written by a writer thread
-    while the next ones are analysed.  At most ``2 × writers`` writes wait at a time.
+    Analyses arrive as they finish; each is written by a writer thread while the next
+    ones are analysed.  At most ``2 × writers`` writes wait at a time.
 
     Args:
-        client: a connected engine.
+        analyses: where the analyses come from (`grpc_analyses` or Ray).
         photos: what to process (already filtered for resume).
         options: see `BatchOptions`.
-        writers: the writer threads (started before the engine connection: see
-            `WriterPool`).
+        engine_version: recorded as provenance in the XMP.
+        writers: the writer threads (see `WriterPool`).
         journal / job: where each photo's state is recorded (not for dry runs); only
             this thread touches the journal.
     """
-    engine_version = client.info().version
     by_path = {p.path: p for p in photos}
     pending: deque[tuple[Path, pb.Analysis, Future[dict[str, Any]]]] = deque()
 
@@ -181,8 +203,7 @@ def enhance_batch(
             path, analysis, future = pending.popleft()
             yield finish(path, future.result(), analysis)
 
-    stream = client.analyze_stream([p.path for p in photos], options.analyze,
-                                   in_flight=options.in_flight)
+    stream = analyses([p.path for p in photos], options.analyze, options.in_flight)
     try:
         for path, response in stream:
             if response.WhichOneof("result") == "error":

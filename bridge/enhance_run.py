@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import grpc
 
 from atelier.v1 import engine_pb2 as pb
-from bridge.batch import BatchOptions, PhotoOutcome, enhance_batch, record_for_failure
+from bridge.batch import (
+    BatchOptions,
+    PhotoOutcome,
+    enhance_batch,
+    grpc_analyses,
+    record_for_failure,
+)
 from bridge.connect import connect
 from bridge.discover import PhotoFile, find_photos
 from bridge.engine_process import EngineStartError
@@ -99,29 +106,62 @@ class EnhanceRun:
                              rating=self.args.write_rating, describe=self.args.describe,
                              darktable=self.job_options["darktable"] is True)
         try:
-            with WriterPool() as writers, connect(self.args, quiet=self.args.json) as engine:
-                remaining = photos
-                for attempt in range(MAX_ENGINE_RESTARTS + 1):
-                    try:
-                        for outcome in enhance_batch(engine.client, remaining, batch,
-                                                     writers=writers, journal=journal, job=job):
-                            self._keep(outcome, progress)
-                        break
-                    except grpc.RpcError as exc:
-                        remaining = [p for p in remaining if p.path not in self.records]
-                        why = f"{exc.code().name}: {exc.details()}"
-                        if attempt == MAX_ENGINE_RESTARTS or exc.code() not in _RECOVERABLE \
-                                or not engine.recover():
-                            self._fail(remaining, f"engine failed: {why}")
-                            break
-                        print(f"atelier: the engine failed ({why}); restarted, continuing "
-                              f"with {len(remaining)} photos", file=sys.stderr, flush=True)
-                if self.args.report:
-                    self._report(engine.client)
+            with WriterPool() as writers:
+                if getattr(self.args, "executor", "engine") == "ray":
+                    self._run_on_ray(photos, batch, writers, journal, job, progress)
+                else:
+                    self._run_on_engine(photos, batch, writers, journal, job, progress)
         except EngineStartError as exc:
             self._fail(photos, f"engine unavailable: {exc}")
         if journal is not None:
             journal.finish_job(job)
+
+    def _run_on_engine(
+        self, photos: list[PhotoFile], batch: BatchOptions, writers: WriterPool,
+        journal: Journal | None, job: int, progress: Progress,
+    ) -> None:
+        """Through the gRPC engine, restarting (or waiting for) it when it fails."""
+        with connect(self.args, quiet=self.args.json) as engine:
+            remaining = photos
+            for attempt in range(MAX_ENGINE_RESTARTS + 1):
+                try:
+                    for outcome in enhance_batch(
+                        grpc_analyses(engine.client), remaining, batch,
+                        engine_version=engine.client.info().version, writers=writers,
+                        journal=journal, job=job,
+                    ):
+                        self._keep(outcome, progress)
+                    break
+                except grpc.RpcError as exc:
+                    remaining = [p for p in remaining if p.path not in self.records]
+                    why = f"{exc.code().name}: {exc.details()}"
+                    if attempt == MAX_ENGINE_RESTARTS or exc.code() not in _RECOVERABLE \
+                            or not engine.recover():
+                        self._fail(remaining, f"engine failed: {why}")
+                        break
+                    print(f"atelier: the engine failed ({why}); restarted, continuing "
+                          f"with {len(remaining)} photos", file=sys.stderr, flush=True)
+            if self.args.report:
+                self._report(engine.client)
+
+    def _run_on_ray(
+        self, photos: list[PhotoFile], batch: BatchOptions, writers: WriterPool,
+        journal: Journal | None, job: int, progress: Progress,
+    ) -> None:
+        """Analysis on a Ray cluster; the writes stay here, where the files are."""
+        from bridge.executors.ray_analysis import analyze_with_ray
+
+        def analyses(paths: list[Path], options: pb.AnalyzeOptions,
+                     in_flight: int) -> Iterator[tuple[Path, pb.AnalyzeResponse]]:
+            return analyze_with_ray(paths, options, address=self.args.ray_address,
+                                    workers=self.args.workers)
+
+        for outcome in enhance_batch(analyses, photos, batch, engine_version=__version__,
+                                     writers=writers, journal=journal, job=job):
+            self._keep(outcome, progress)
+        if self.args.report:
+            with connect(self.args, quiet=True) as engine:  # previews need an engine
+                self._report(engine.client)
 
     def _keep(self, outcome: PhotoOutcome, progress: Progress) -> None:
         record = outcome.record

@@ -56,6 +56,13 @@ def register(sub: Any) -> None:
     parser.add_argument("--in-flight", type=int, default=8, metavar="N",
                         help="photos outstanding at the engine at once (default %(default)s)")
     add_engine_arguments(parser)
+    scale = parser.add_argument_group("scale-out")
+    scale.add_argument("--executor", choices=("engine", "ray"), default="engine",
+                       help="where analysis runs: the gRPC engine (default) or a Ray cluster "
+                            "(pip install '.[ray]'; photos at the same path on every node)")
+    scale.add_argument("--ray-address", metavar="ADDR",
+                       help="Ray cluster address (ray://HOST:10001, HOST:6379 or auto); "
+                            "default: a private local Ray instance")
     parser.set_defaults(func=run, write_rating=False, describe=False)
 
 
@@ -90,6 +97,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.style and not args.style.is_dir():
         print(f"atelier enhance: --style {args.style}: no such profile folder", file=sys.stderr)
+        return EXIT_USAGE
+    if args.ray_address and args.executor != "ray":
+        print("atelier enhance: --ray-address needs --executor ray", file=sys.stderr)
         return EXIT_USAGE
     if args.in_flight < 1:
         print(f"atelier enhance: --in-flight must be ≥ 1 (got {args.in_flight})", file=sys.stderr)
