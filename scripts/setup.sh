@@ -34,7 +34,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   "$VPY" -m pip install -q --upgrade pip
   # Torch first and pinned, so that nothing below pulls the multi-GB CUDA wheels.
   "$VPY" -m pip install -q "${ATELIER_TORCH:-torch==2.13.0}"
-  "$VPY" -m pip install -q -e ".[dev,ml]"
+  "$VPY" -m pip install -q -e ".[dev,ml,ray]"
   echo "$want" > "$stamp"
 fi
 echo "setup: ready ($("$VPY" -c 'import torch, sys; print("python", sys.version.split()[0], "torch", torch.__version__)'))"
