@@ -172,4 +172,9 @@ def test_failures_dry_run_and_usage(
     assert code == 0 and "dog.jpg:" in out and "dry run: nothing written" in out
     assert photo.read_bytes() == before
     assert atelier(capsys, "mask", "dog", photo, "--steps", "99")[0] == 2
+    monkeypatch.delenv("ATELIER_ENGINE", raising=False)
     assert atelier(capsys, "mask", "dog", photo, "--model", photo.parent / "none")[0] == 2
+    # A remote engine judges the model path itself.
+    code, doc = atelier(capsys, "mask", "dog", photo, "--model", "/nowhere/cocogold",
+                        "--engine", address, "--json")
+    assert code == 1 and "no CocoGold model directory at /nowhere" in doc["photos"][0]["error"]

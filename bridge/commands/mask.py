@@ -74,11 +74,18 @@ def _check(args: argparse.Namespace) -> str | None:
         return f"--steps {args.steps} is outside 1..50"
     if args.ensemble and not 1 <= args.ensemble <= 16:
         return f"--ensemble {args.ensemble} is outside 1..16"
-    if args.model is not None and not args.model.is_dir():
-        return f"--model {args.model}: no such directory"
+    if args.model is not None and not args.engine and not args.model.is_dir():
+        return f"--model {args.model}: no such directory"  # a remote engine checks its own
     if not -(2**63) <= args.seed < 2**63:
         return "--seed must fit in 64 bits"
     return None
+
+
+def _model_path(args: argparse.Namespace) -> str:
+    """``--model`` as the engine should read it: absolute when it is a local directory."""
+    if args.model is None:
+        return ""
+    return str(args.model.resolve()) if args.model.is_dir() else str(args.model)
 
 
 def _slug(text: str) -> str:
@@ -186,7 +193,7 @@ def _one(
     request = pb.SegmentRequest(
         photo=pb.PhotoRef(path=str(photo.resolve())), prompt=prompt, steps=args.steps,
         ensemble=args.ensemble, seed=args.seed, enhance=args.enhance,
-        model=str(args.model.resolve()) if args.model else "", coconet_mode=args.coconet)
+        model=_model_path(args), coconet_mode=args.coconet)
     try:
         reply = engine.client.stub.Segment(request, timeout=3600,
                                            metadata=engine.client.metadata)
