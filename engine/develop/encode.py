@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import struct
 from functools import cache
+from typing import Any
 
 import colour
 import numpy as np
@@ -60,7 +61,8 @@ def from_linear_srgb(linear: Tensor, space: str) -> Tensor:
     if space == "sRGB":
         return linear
     m = torch.as_tensor(_from_srgb(space), dtype=linear.dtype, device=linear.device)
-    return torch.einsum("ij,jhw->ihw", m, linear)
+    c, h, w = linear.shape
+    return (m @ linear.reshape(c, h * w)).view(c, h, w)
 
 
 def _tiff16(rgb: NDArray[np.uint16], icc: bytes) -> bytes:
@@ -87,6 +89,28 @@ def _tiff16(rgb: NDArray[np.uint16], icc: bytes) -> bytes:
     return bytes(out + pixels)
 
 
+#: Pixels converted per strip: the float intermediates of a strip stay small.
+_STRIP_PIXELS = 1 << 18
+
+
+def _quantize(linear: Tensor, space: str, bits: int) -> NDArray[Any]:
+    """Linear sRGB (3, H, W) → encoded (H, W, 3) integers of ``space``, a strip at a time.
+
+    Working in strips keeps a 24 MP conversion's temporaries at a few MB instead of
+    several full-size float copies.
+    """
+    _, H, W = linear.shape
+    top_value, dtype = (65535, torch.int32) if bits == 16 else (255, torch.uint8)
+    out = np.empty((H, W, 3), dtype=np.uint16 if bits == 16 else np.uint8)
+    rows = max(1, _STRIP_PIXELS // max(W, 1))
+    for top in range(0, H, rows):
+        strip = linear[:, top : top + rows].cpu()
+        enc = encode_transfer(from_linear_srgb(strip, space), space)
+        q = (enc * top_value).round_().to(dtype)
+        out[top : top + rows] = q.permute(1, 2, 0).numpy()
+    return out
+
+
 def encode_image(
     linear: Tensor, space: str = "sRGB", fmt: str = "jpeg", quality: int = 90
 ) -> bytes:
@@ -105,12 +129,12 @@ def encode_image(
         raise ValueError(f"image format {fmt!r} is not one of {', '.join(FORMATS)}")
     if not 1 <= quality <= 100:
         raise ValueError(f"JPEG quality {quality} is outside 1..100")
-    encoded = encode_transfer(from_linear_srgb(linear.detach(), space), space)
-    hwc = encoded.permute(1, 2, 0).cpu().numpy()
     icc = icc_profile(space)
-    if FORMATS[fmt][1] == 16:
-        return _tiff16(np.round(hwc * 65535).astype(np.uint16), icc)
-    img = Image.fromarray(np.round(hwc * 255).astype(np.uint8), "RGB")
+    bits = FORMATS[fmt][1]
+    hwc = _quantize(linear.detach(), space, bits)
+    if bits == 16:
+        return _tiff16(hwc, icc)
+    img = Image.fromarray(hwc, "RGB")
     buf = io.BytesIO()
     if fmt == "jpeg":
         subsampling = 0 if quality >= 90 else 2  # 4:4:4 for high-quality previews
