@@ -28,7 +28,7 @@ def test_registry_lists_backends_and_defaults_to_classical(tmp_path: Path) -> No
         get_artist("oil-paint")
     with pytest.raises(ValueError, match="--model"):
         get_artist("diffusion")
-    with pytest.raises(ValueError, match="no model_index.json"):
+    with pytest.raises(ValueError, match=r"no model_index\.json"):
         get_artist("diffusion", model=str(tmp_path))
 
 
@@ -50,7 +50,7 @@ def test_instruction_words_name_operations_in_a_fixed_order(
 
 
 def test_unknown_instruction_says_what_is_understood() -> None:
-    with pytest.raises(UnknownInstruction, match="noise.*blur.*darkness.*haze"):
+    with pytest.raises(UnknownInstruction, match=r"noise.*blur.*darkness.*haze"):
         plan_from_instruction("make it look like a Vermeer")
 
 

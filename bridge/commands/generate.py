@@ -90,8 +90,9 @@ def _check(args: argparse.Namespace) -> str | None:
 class _Progress:
     """Progress on stderr: one redrawn line on a terminal, stage changes otherwise."""
 
-    def __init__(self, stream: TextIO = sys.stderr) -> None:
-        self.stream, self.tty = stream, stream.isatty()
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr  # looked up now: tests and callers redirect it
+        self.tty = self.stream.isatty()
         self._stage = ""
 
     def show(self, label: str, stage: str, fraction: float, message: str) -> None:
@@ -215,7 +216,7 @@ def run(args: argparse.Namespace) -> int:
         s: sum(r["status"] == s for r in records) for s in ("ok", "failed", "skipped")}
     if args.json:
         write_json({"atelier": __version__, "command": "generate", "summary": summary,
-                    "photos": records})
+                    "photos": records}, sys.stdout)  # now: its default is bound at import
     return EXIT_FAILED if summary["failed"] or problems else EXIT_OK
 
 

@@ -38,8 +38,13 @@ class Artist(Protocol):
     name: str
     version: str
 
-    def generate(self, job: Job, progress: Progress, cancelled: Cancelled) -> Generated:
-        """Develop ``job.photo`` with ``job.settings`` and apply ``job.plan``."""
+    def generate(
+        self, job: Job, progress: Progress = ..., cancelled: Cancelled = ...
+    ) -> Generated:
+        """Develop ``job.photo`` with ``job.settings`` and apply ``job.plan``.
+
+        ``progress`` and ``cancelled`` default to no reporting and never cancelled.
+        """
         ...
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import replace
 from typing import Any
 
@@ -164,10 +164,11 @@ class _Work:
             except UnknownInstruction as exc:
                 raise PhotoError(str(exc)) from None
         if not plan.operations:
-            found = summary or "no issues"
+            found = (f"only {summary} — not noise, blur, darkness or haze" if summary
+                     else "no issues")
             raise NothingToGenerate(
-                f"nothing for the Artist to fix: the Critic found {found}, and none of it is "
-                "noise, blur, darkness or haze; give an instruction to ask for something")
+                f"nothing for the Artist to fix: the Critic found {found}; give an "
+                "instruction to ask for something")
         return plan, summary
 
     def _generate(self) -> pb.GenerateEvent:
@@ -230,7 +231,7 @@ class _Work:
 
 def generate_events(
     request: pb.GenerateRequest, access: PhotoAccess, cancelled: Callable[[], bool]
-) -> Iterator[pb.GenerateEvent]:
+) -> Generator[pb.GenerateEvent, None, None]:
     """Progress events, then one ``GeneratedImage`` (see the module docstring).
 
     Raises:
