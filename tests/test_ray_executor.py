@@ -36,6 +36,7 @@ def make_photos(sources: list[Path], out: Path, count: int, long_side: int) -> l
     for n in range(count):
         source = sources[n % len(sources)]
         with Image.open(source) as opened:
+            opened.draft("RGB", (long_side, long_side))  # JPEG: decode at 1/2..1/8 size
             image = ImageOps.exif_transpose(opened).convert("RGB")
         image.thumbnail((long_side, long_side), Image.Resampling.LANCZOS)
         if n >= len(sources):
