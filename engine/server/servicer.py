@@ -133,10 +133,23 @@ class EngineServicer(engine_pb2_grpc.EngineServicer):
         """
         results: queue.Queue[pb.AnalyzeResponse | _End] = queue.Queue()
         slots = threading.BoundedSemaphore(2 * self.workers)
-        futures: list[Future[pb.AnalyzeResponse]] = []
-        context.add_callback(lambda: [f.cancel() for f in futures])
+        in_flight: set[Future[pb.AnalyzeResponse]] = set()  # only the unfinished: bounded
+        lock = threading.Lock()
+        cancelled = 0
+
+        def cancel_all() -> None:
+            with lock:
+                pending = list(in_flight)
+            for future in pending:
+                future.cancel()
+
+        context.add_callback(cancel_all)
 
         def finished(future: Future[pb.AnalyzeResponse]) -> None:
+            nonlocal cancelled
+            with lock:
+                in_flight.discard(future)
+                cancelled += future.cancelled()
             slots.release()
             if not future.cancelled():
                 results.put(future.result())
@@ -149,7 +162,8 @@ class EngineServicer(engine_pb2_grpc.EngineServicer):
                         break
                     slots.acquire()
                     future = self._submit(request)
-                    futures.append(future)
+                    with lock:
+                        in_flight.add(future)
                     future.add_done_callback(finished)
                     submitted += 1
             except grpc.RpcError:
@@ -158,11 +172,16 @@ class EngineServicer(engine_pb2_grpc.EngineServicer):
                 results.put(_End(submitted))
 
         threading.Thread(target=feed, name="atelier-stream-feed", daemon=True).start()
-        answered, total = 0, None
-        while total is None or answered < total:
-            item = results.get()
+        answered, submitted = 0, None
+        while submitted is None or answered < submitted - cancelled:
+            try:
+                item = results.get(timeout=0.5)
+            except queue.Empty:
+                if not context.is_active():
+                    return  # cancelled or past its deadline: nobody is listening
+                continue
             if isinstance(item, _End):
-                total = item.submitted - sum(f.cancelled() for f in futures)
+                submitted = item.submitted
                 continue
             answered += 1
             yield item
