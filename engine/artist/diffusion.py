@@ -84,7 +84,7 @@ def load_pipeline(model_dir: str) -> Any:
 
     try:
         pipe = StableDiffusionInstructPix2PixPipeline.from_pretrained(
-            str(path), local_files_only=True, torch_dtype=torch.float32)
+            str(path), local_files_only=True)  # float32: CPU-safe, and what tests build
     except (OSError, ValueError) as exc:
         raise ModelError(f"{path}: the pipeline cannot be loaded: {exc}") from None
     pipe.set_progress_bar_config(disable=True)
@@ -98,7 +98,7 @@ def working_size(height: int, width: int, native: int, multiple: int = 8) -> tup
     scale = long / max(height, width)
 
     def snap(v: float) -> int:
-        return max(multiple, round(v * scale / multiple) * multiple)
+        return max(multiple, int(v * scale / multiple + 0.5) * multiple)  # half rounds up
 
     return snap(height), snap(width)
 
