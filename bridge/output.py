@@ -85,8 +85,9 @@ def _prune(value: Any) -> Any:
     return value
 
 
-def write_json(document: Mapping[str, Any], stream: TextIO = sys.stdout) -> None:
-    """Print the ``--json`` document (see docs/json.md)."""
+def write_json(document: Mapping[str, Any], stream: TextIO | None = None) -> None:
+    """Print the ``--json`` document (see docs/json.md) on ``stream`` (default stdout)."""
+    stream = stream or sys.stdout
     json.dump(_prune(document), stream, ensure_ascii=False, indent=1)
     stream.write("\n")
 
@@ -94,9 +95,9 @@ def write_json(document: Mapping[str, Any], stream: TextIO = sys.stdout) -> None
 class Progress:
     """A progress line on stderr: redrawn in place on a terminal, sparse lines otherwise."""
 
-    def __init__(self, total: int, stream: TextIO = sys.stderr) -> None:
-        self.total, self.done, self.stream = total, 0, stream
-        self.tty = stream.isatty()
+    def __init__(self, total: int, stream: TextIO | None = None) -> None:
+        self.total, self.done, self.stream = total, 0, stream or sys.stderr
+        self.tty = self.stream.isatty()
         self._last_pct = -1
 
     def step(self, label: str, status: str) -> None:
@@ -119,8 +120,9 @@ _COLUMNS = (("Exposure2012", "Exp"), ("Contrast2012", "Con"), ("Highlights2012",
             ("Vibrance", "Vib"))
 
 
-def print_summary(records: Sequence[Mapping[str, Any]], stream: TextIO = sys.stdout) -> None:
-    """A table: photo, key values, white balance, status and the main reason."""
+def print_summary(records: Sequence[Mapping[str, Any]], stream: TextIO | None = None) -> None:
+    """A table: photo, key values, white balance, status and the main reason (on stdout)."""
+    stream = stream or sys.stdout
     width = min(32, max([len(str(r["path"]).rsplit("/", 1)[-1]) for r in records] + [5]))
     head = f"{'photo':<{width}} " + " ".join(f"{c:>5}" for _, c in _COLUMNS) + "  WB         why"
     stream.write(head + "\n" + "-" * len(head) + "\n")
@@ -150,8 +152,9 @@ def _cell(value: object) -> str:
     return f"{int(value):+d}" if isinstance(value, (int, float)) else str(value)
 
 
-def print_critiques(records: Sequence[Mapping[str, Any]], stream: TextIO = sys.stdout) -> None:
+def print_critiques(records: Sequence[Mapping[str, Any]], stream: TextIO | None = None) -> None:
     """Each photo's critique: score, reasoning and suggestions; failures in one line."""
+    stream = stream or sys.stdout
     for r in records:
         name = str(r["path"]).rsplit("/", 1)[-1]
         critique = r.get("critique")

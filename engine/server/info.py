@@ -31,4 +31,20 @@ def engine_info(workers: int, max_message_bytes: int) -> pb.EngineInfo:
     info.backends.add(kind="masks", name="classical", version="1", available=True,
                       is_default=True, detail="sky, subject (spectral residual)")
     info.backends.add(kind="decoder", name="pillow+rawpy", available=True, is_default=True)
+    from engine.artist import DEFAULT_ARTIST, available_artists
+    from engine.critic import DEFAULT_CRITIC, available_critics
+    from engine.server.segment import configured_model_dir
+
+    for name in available_critics():
+        info.backends.add(kind="critic", name=name, available=True,
+                          is_default=name == DEFAULT_CRITIC)
+    for name in available_artists():
+        info.backends.add(kind="artist", name=name, available=True,
+                          is_default=name == DEFAULT_ARTIST,
+                          detail="needs a local model directory" if name != DEFAULT_ARTIST
+                          else "denoise, sharpen, low light, dehaze")
+    cocogold = configured_model_dir()
+    info.backends.add(kind="masks", name="cocogold", available=cocogold is not None,
+                      detail=str(cocogold) if cocogold else "no model directory configured "
+                      "($ATELIER_COCOGOLD); prompts map to the weight-free masks")
     return info
