@@ -68,3 +68,22 @@ def test_preview_and_full_size_look_alike():
     assert (full - half).abs().mean() < 0.02
     edit = (full - torch.nn.functional.avg_pool2d(img, 2)).abs().mean()
     assert (full - half).abs().mean() < 0.25 * edit
+
+
+@pytest.mark.usefixtures("small_context")
+def test_inference_strips_on_worker_threads_equal_the_autograd_path(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """Without autograd, strips render on worker threads into one output: same pixels."""
+    monkeypatch.setattr(importlib.import_module("engine.develop.render"), "STRIP_PIXELS", 2000)
+    img = _scene()
+    reference = render(img, ALL, local=_masks())  # autograd on: strips concatenated
+    hwc = img[0].permute(1, 2, 0).contiguous().permute(2, 0, 1)  # as decoded: (H, W, 3)
+    threads = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        with torch.no_grad():
+            fast = render(hwc, ALL, local=_masks())
+    finally:
+        torch.set_num_threads(threads)
+    assert (fast - reference[0]).abs().max().item() <= 1e-5

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -408,6 +409,37 @@ def _scalar(
     return v
 
 
+def _render_strips(
+    x: Tensor, out: Tensor, windows: Sequence[tuple[int, int]], ctx: _Context
+) -> None:
+    """Render strips into ``out`` (no autograd), on as many threads as torch may use.
+
+    Each worker thread renders every n-th strip with one intra-op thread: strips are
+    independent, and a whole strip per thread avoids OpenMP's fork/join at each of the
+    strip's ~200 small operations (on a busy machine, where a sibling thread is often
+    descheduled, those barriers cost more than the work).
+    """
+    H, W = x.shape[-2:]
+
+    def work(part: Sequence[tuple[int, int]], single: bool) -> None:
+        if single:
+            torch.set_num_threads(1)  # this worker thread only
+        for top, rows in part:
+            target = out[:, :, top : top + rows]
+            strip = _render_window(x[:, :, top : top + rows], Grid(H, W, top, 0, rows, W),
+                                   ctx, target)
+            if strip is not target:
+                target.copy_(strip)
+
+    n = min(torch.get_num_threads(), len(windows))
+    if n <= 1 or x.device.type != "cpu":
+        work(windows, single=False)
+        return
+    with ThreadPoolExecutor(n, thread_name_prefix="develop") as pool:
+        for f in [pool.submit(work, windows[i::n], True) for i in range(n)]:
+            f.result()
+
+
 def _may_leave_range(params: Mapping[str, Tensor], local: Sequence[LocalAdjustment]) -> set[str]:
     """Sliders whose global value plus masked local values can leave −100..100."""
     reach: dict[str, float] = {}
@@ -417,7 +449,7 @@ def _may_leave_range(params: Mapping[str, Tensor], local: Sequence[LocalAdjustme
             reach[key] = reach.get(key, 0.0) + abs(value) * adj.amount
     out = set()
     for key, r in reach.items():
-        if key in ("Exposure2012", "LocalTemperature", "LocalTint"):
+        if key == "Exposure2012":  # local EV adds freely; the others stay in −100..100
             continue
         g = params.get(key)
         if r + (0.0 if g is None else float(g.detach().abs().max())) > 100:
@@ -488,8 +520,8 @@ def render(
         else:
             plans.append(_Plan(adj, prepare_form(adj.mask, _luma(low))))
     ctx = _Context((H, W), params, gains, plans, active)
-    ctx.local_wb_bound = 1 + sum(abs(a.settings.get("LocalTemperature", 0.0)) * a.amount
-                                 for a in local)
+    ctx.local_wb_bound = 1 + min(100.0, sum(
+        abs(a.settings.get("LocalTemperature", 0.0)) * a.amount for a in local))
     ctx.clamp = _may_leave_range(params, local)
     _build_layers(ctx, low)
     # strips of about STRIP_PIXELS per image keep the working set in the CPU's caches;
@@ -508,10 +540,5 @@ def render(
             ], dim=2)
         else:
             out = torch.empty(x.shape, dtype=x.dtype, device=x.device)
-            for top, rows in windows:
-                target = out[:, :, top : top + rows]
-                strip = _render_window(x[:, :, top : top + rows], Grid(H, W, top, 0, rows, W),
-                                       ctx, target)
-                if strip is not target:
-                    target.copy_(strip)
+            _render_strips(x, out, windows, ctx)
     return out[0] if squeeze else out
