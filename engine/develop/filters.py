@@ -51,9 +51,15 @@ def box_filter(x: Tensor, r: int) -> Tensor:
     """
     if r <= 0:
         return x
-    ones = torch.ones(1, 1, x.shape[-2], x.shape[-1], dtype=x.dtype, device=x.device)
-    count = _box_1d(_box_1d(ones, r, -2), r, -1)
+    H, W = x.shape[-2:]
+    count = _window_count(H, r, x)[:, None] * _window_count(W, r, x)[None, :]
     return _box_1d(_box_1d(x, r, -2), r, -1) / count
+
+
+def _window_count(n: int, r: int, like: Tensor) -> Tensor:
+    """Samples in each clipped window ``[i − r, i + r]`` of an axis of length ``n``, (n,)."""
+    i = torch.arange(n, device=like.device)
+    return ((i + r).clamp(max=n - 1) - (i - r).clamp(min=0) + 1).to(like.dtype)
 
 
 def guided_filter_coefficients(
@@ -75,13 +81,16 @@ def guided_filter_coefficients(
     Returns:
         (a, b), each (B, C, H, W).
     """
-    mean_i = box_filter(guide, r)
-    mean_p = box_filter(src, r)
-    cov_ip = box_filter(guide * src, r) - mean_i * mean_p
-    var_i = box_filter(guide * guide, r) - mean_i * mean_i
+    c = src.shape[1]
+    # the four local means in one pass over a stacked tensor
+    means = box_filter(torch.cat([guide, guide * guide, src, guide * src], dim=1), r)
+    mean_i, mean_ii, mean_p, mean_ip = means.split([1, 1, c, c], dim=1)
+    cov_ip = mean_ip - mean_i * mean_p
+    var_i = mean_ii - mean_i * mean_i
     a = cov_ip / (var_i.clamp(min=0) + eps)
     b = mean_p - a * mean_i
-    return box_filter(a, r), box_filter(b, r)
+    smooth = box_filter(torch.cat([a, b], dim=1), r)
+    return smooth[:, :c], smooth[:, c:]
 
 
 def _min_1d(x: Tensor, r: int, dim: int) -> Tensor:
