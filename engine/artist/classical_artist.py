@@ -113,6 +113,11 @@ def _lowlight(encoded: Tensor, s: float, cancelled: Cancelled,
     # Median linear luminance toward 0.08..0.20 (0.14 at s 0.5, near the analytic
     # predictor's key 0.13), at most 1..4 EV of gain.
     bright, ev = lowlight(encoded, key=0.08 + 0.12 * s, max_ev=1.0 + 3.0 * s)
+    if ev < 0.05:
+        # Bright enough already: no gain, so no revealed noise, and `lowlight`'s highlight
+        # shoulder alone would only change the tones.
+        on_strip(1.0)
+        return encoded, "low light: the mid-tones already sit at the key, left as they were"
     if cancelled():
         raise GenerationCancelled
     out, detail = _denoise(bright, s, cancelled, on_strip)
