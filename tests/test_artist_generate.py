@@ -169,6 +169,28 @@ def test_generate_over_grpc(
     assert "strength=2.0" in (info.value.details() or "")
 
 
+def test_grpc_cancel_stops_the_work(
+    engine: tuple[str, engine_pb2_grpc.EngineStub], noisy_photo: Path
+) -> None:
+    from engine.server import generate as generate_module
+
+    _, stub = engine
+    generate_module._SLOTS.acquire()  # another generation is running: this one queues
+    try:
+        call = stub.Generate(pb.GenerateRequest(photo=pb.PhotoRef(path=str(noisy_photo))),
+                             timeout=60)
+        first = next(call)
+        assert first.progress.stage == "queued"
+        assert _generate_threads()
+        call.cancel()
+        deadline = time.monotonic() + 10
+        while _generate_threads() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _generate_threads()  # the queued work saw the cancellation and left
+    finally:
+        generate_module._SLOTS.release()
+
+
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -182,33 +204,35 @@ def test_cli_writes_new_derived_files_and_never_touches_the_original(
     photo.write_bytes(noisy_photo.read_bytes())
     before, mtime = _sha(photo), photo.stat().st_mtime_ns
     docs = []
-    for fmt in ("tiff", "jpeg"):
+    runs = (["--format", "tiff"], ["--format", "tiff"],
+            ["--format", "jpeg", "--out-dir", str(tmp_path / "out")])
+    for extra in runs:
         code = main(["generate", str(photo), "--engine", address, "--json",
-                     "--format", fmt, "--instruction", "reduce the noise"])
+                     "--instruction", "reduce the noise", *extra])
         assert code == 0
         out, err = capfd.readouterr()
         docs.append(json.loads(out))
         assert "denoise" in err and "100 %" in err  # progress on stderr
     paths = [Path(d["photos"][0]["derived"]["path"]) for d in docs]
-    assert [p.name for p in paths] == ["shot.atelier-denoise-1.tif", "shot.atelier-denoise-1.jpg"]
+    # a second run never overwrites: it takes the next free number
+    assert paths == [tmp_path / "shot.atelier-denoise-1.tif",
+                     tmp_path / "shot.atelier-denoise-2.tif",
+                     tmp_path / "out" / "shot.atelier-denoise-1.jpg"]
+    assert all(p.is_file() for p in paths)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == [
+        "shot.atelier-denoise-1.tif", "shot.atelier-denoise-2.tif", "shot.png"]
     derived = docs[0]["photos"][0]["derived"]
     assert derived["operations"] == ["denoise"] and derived["backend"] == "classical/1"
     assert docs[0]["summary"] == {"total": 1, "ok": 1, "failed": 0, "skipped": 0}
-    # a second run never overwrites: a new number
-    for _ in range(2):
-        assert main(["generate", str(photo), "--engine", address, "--out-dir",
-                     str(tmp_path / "out"), "--instruction", "reduce the noise"]) == 0
-    assert "shot.atelier-denoise-2.tif" in capfd.readouterr().out
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "shot.atelier-denoise-1.tif", "shot.atelier-denoise-2.tif"]
     assert _sha(photo) == before and photo.stat().st_mtime_ns == mtime
     tags = json.loads(subprocess.run(
         ["exiftool", "-j", "-XMP-xmpMM:DerivedFromFilePath", "-XMP-atelier:all",
-         "-ICC_Profile:ProfileDescription", str(paths[0])],
-        capture_output=True, text=True, check=True).stdout)[0]
-    assert tags["DerivedFromFilePath"] == str(photo.resolve())
-    assert tags["Operations"] == "denoise" and tags["Instruction"] == "reduce the noise"
-    assert tags["ProfileDescription"]
+         "-ICC_Profile:ProfileDescription", str(paths[0]), str(paths[2])],
+        capture_output=True, text=True, check=True).stdout)
+    for t in tags:
+        assert t["DerivedFromFilePath"] == str(photo.resolve())
+        assert t["Operations"] == "denoise" and t["Instruction"] == "reduce the noise"
+        assert t["ProfileDescription"]
 
 
 def test_cli_usage_errors_and_skipped(
