@@ -175,6 +175,8 @@ def _maps(ctx: _Context, grid: Grid, image: Tensor, low: bool) -> dict[str, Tens
     lum = _luma(image) if needs_lum else None
     for plan in ctx.plans:
         m = plan.render(grid, lum, low).to(image.dtype)
+        if not m.requires_grad and not bool(m.any()):
+            continue  # a window outside the mask: the sliders stay plain (cheaper) scalars
         for name, value in plan.adjustment.settings.items():
             if value == 0:  # adds nothing (local values are plain floats: no gradient lost)
                 continue
@@ -315,7 +317,6 @@ def _render_window(
             is ``out`` when it was.
     """
     maps = _maps(ctx, grid, image, low=False)
-    active = ctx.active
     if not image.is_contiguous():  # e.g. a strip of an (H, W, 3) array: one cheap copy here
         image = image.contiguous()
     x = _white_balance(image, ctx, maps)
@@ -330,7 +331,7 @@ def _render_window(
         layers = {name: sampled[:, i : i + 1] for name, i in ctx.channels.items()}
     offset: Tensor | None = None  # airlight weight: x' = x · scale + A · offset
     y_cur = y_exp
-    if "Dehaze" in active and ctx.airlight is not None:
+    if "Dehaze" in maps and ctx.airlight is not None:
         t = torch.addcmul(layers["haze_b"], layers["haze_a"], guide).clamp(0.05, 1)
         r, offset = dehaze_coefficients(_scalar(maps, "Dehaze"), t)
         scale = r if scale is None else scale * r
@@ -338,24 +339,24 @@ def _render_window(
         y_cur = torch.addcmul(y_exp * r, y_air, offset)
     y_pos = y_cur.clamp(min=0)
     delta: Tensor | None = None
-    if {"Highlights2012", "Shadows2012"} & active:
+    if {"Highlights2012", "Shadows2012"} & maps.keys():
         base = torch.addcmul(layers["hs_b"], layers["hs_a"], guide)
         delta = tone.highlights_shadows_delta(
             base, _scalar(maps, "Highlights2012"), _scalar(maps, "Shadows2012")
         )
-    if {"Texture", "Clarity2012"} & active:
+    if {"Texture", "Clarity2012"} & maps.keys():
         cla = (torch.addcmul(layers["cl_b"], layers["cl_a"], guide)
-               if "cl_a" in layers else None)
+               if "Clarity2012" in maps else None)
         dt = detail.local_contrast_delta(
             guide, _scalar(maps, "Texture", None), _scalar(maps, "Clarity2012", None),
             layers.get("tex"), cla,
         )
         delta = dt if delta is None else delta + dt
-    if "Contrast2012" in active:
+    if "Contrast2012" in maps:
         log_y = guide if delta is None and y_cur is y_exp else _log2_plus(y_pos, delta)
         dc = tone.contrast_delta(log_y, _scalar(maps, "Contrast2012"))
         delta = dc if delta is None else delta + dc
-    if {"Whites2012", "Blacks2012"} & active:
+    if {"Whites2012", "Blacks2012"} & maps.keys():
         log_y = guide if delta is None and y_cur is y_exp else _log2_plus(y_pos, delta)
         dw = tone.whites_blacks_delta(
             log_y, _scalar(maps, "Whites2012"), _scalar(maps, "Blacks2012")
@@ -371,7 +372,7 @@ def _render_window(
         x = torch.addcmul(x, ctx.airlight, offset)
     if ev is not None and _may_roll_off(ev):
         x = _roll_off(x, ev)
-    if {"Vibrance", "Saturation"} & active:
+    if {"Vibrance", "Saturation"} & maps.keys():
         grad = torch.is_grad_enabled() and (x.requires_grad or any(
             v.requires_grad for k, v in maps.items() if k in ("Vibrance", "Saturation")))
         x = chroma.scale_chroma(
