@@ -110,9 +110,9 @@ def _lowlight(encoded: Tensor, s: float, cancelled: Cancelled,
               on_strip: Callable[[float], None]) -> tuple[Tensor, str]:
     from engine.artist.classical import lowlight
 
-    # Median linear luminance toward 0.08..0.20 (0.14 at s 0.5, near the analytic
-    # predictor's key 0.13), at most 1..4 EV of gain.
-    bright, ev = lowlight(encoded, key=0.08 + 0.12 * s, max_ev=1.0 + 3.0 * s)
+    # Median linear luminance toward 0.10..0.16 (0.13 at s 0.5: the analytic predictor's
+    # normal key), at most 1..4 EV of gain (2.5 at s 0.5).
+    bright, ev = lowlight(encoded, key=0.10 + 0.06 * s, max_ev=1.0 + 3.0 * s)
     if ev < 0.05:
         # Bright enough already: no gain, so no revealed noise, and `lowlight`'s highlight
         # shoulder alone would only change the tones.
