@@ -42,7 +42,7 @@ def register(sub: Any) -> None:
         "--out-dir), never overwriting anything, with XMP DerivedFrom pointing at the original. "
         "The original is never modified.",
     )
-    parser.add_argument("photos", type=Path, nargs="+", metavar="PHOTO",
+    parser.add_argument("paths", type=Path, nargs="+", metavar="PHOTO",
                         help="photos or folders (searched recursively)")
     parser.add_argument("--instruction", default="", metavar="TEXT",
                         help="what to do in words, e.g. \"reduce the noise\"; default: what the "
@@ -178,7 +178,7 @@ def run(args: argparse.Namespace) -> int:
     if problem := _check(args):
         print(f"atelier generate: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    photos, problems = find_photos(args.photos)
+    photos, problems = find_photos(args.paths)
     for path, message in problems:
         print(f"atelier generate: {path}: {message}", file=sys.stderr)
     if problems and not photos:
@@ -216,7 +216,7 @@ def run(args: argparse.Namespace) -> int:
         s: sum(r["status"] == s for r in records) for s in ("ok", "failed", "skipped")}
     if args.json:
         write_json({"atelier": __version__, "command": "generate", "summary": summary,
-                    "photos": records}, sys.stdout)  # now: its default is bound at import
+                    "photos": records})
     return EXIT_FAILED if summary["failed"] or problems else EXIT_OK
 
 

@@ -82,7 +82,8 @@ STATISTICS_SIZE = 256
 
 def _statistics_size(rgb: NDArray[np.float32]) -> NDArray[np.float32]:
     """``rgb`` (H, W, 3) area-averaged by an integer factor to about `STATISTICS_SIZE`."""
-    factor = max(rgb.shape[:2]) // STATISTICS_SIZE
+    # never below one pixel on the short side (a thin mask's bounding box, say)
+    factor = min(max(rgb.shape[:2]) // STATISTICS_SIZE, min(rgb.shape[:2]))
     if factor < 2:
         return rgb
     h, w = (rgb.shape[0] // factor) * factor, (rgb.shape[1] // factor) * factor
