@@ -82,7 +82,7 @@ def test_dehaze_lifts_a_grey_veil(clean: np.ndarray) -> None:
     out, detail = apply_operation(veiled, Operation("dehaze", 0.5, ""))
     ref = clean
     assert psnr(ref, out.permute(1, 2, 0).numpy()) > psnr(ref, veiled.permute(1, 2, 0).numpy()) + 2
-    assert "Dehaze 90" in detail
+    assert "removing 90% of the veil" in detail
 
 
 def test_strips_give_the_whole_image_result(

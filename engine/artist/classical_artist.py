@@ -7,7 +7,7 @@ Stages (each reports progress, each checks for cancellation):
 
    - ``lowlight``: brighten in linear light toward a key (whole frame: the gain comes
      from the frame's median), then denoise what the gain revealed;
-   - ``dehaze``: the develop model's dark-channel ``Dehaze`` (`engine.artist.haze`);
+   - ``dehaze``: the dark-channel prior with a near-neutral airlight (`engine.artist.haze`);
    - ``denoise``: à trous BayesShrink on sRGB-encoded YCbCr, σ estimated once on the
      whole frame, applied in strips with 64 px of context (the transform's support);
    - ``sharpen``: Richardson–Lucy with a Gaussian PSF whose σ is estimated once on a
@@ -15,7 +15,7 @@ Stages (each reports progress, each checks for cancellation):
 
 Plan strengths (0..1, 0.5 = as calibrated) map onto each operation's own units:
 `threshold_multiplier` (from the noise σ measured here, at the working size),
-`rl_iterations`, the lowlight key, `engine.artist.haze.dehaze_amount`.
+`rl_iterations`, the lowlight key, `engine.artist.haze.dehaze_amount` (ω).
 """
 
 from __future__ import annotations
@@ -147,10 +147,10 @@ def apply_operation(
         if op.name != "dehaze":
             raise ValueError(f"unknown operation {op.name!r}")
         # dehaze works in linear light, on the whole frame (its context is global)
-        amount = dehaze_amount(op.strength)
-        out = srgb_encode(dehaze(srgb_decode(encoded), amount))
+        omega = dehaze_amount(op.strength)
+        out = srgb_encode(dehaze(srgb_decode(encoded), omega))
         on_strip(1.0)
-        return out, f"dehazed: develop-model Dehaze {amount:.0f} (dark-channel prior)"
+        return out, f"dehazed: dark-channel prior removing {omega:.0%} of the veil"
 
 
 class ClassicalArtist:

@@ -4,12 +4,13 @@ He, Sun & Tang (2009) observed that in haze-free outdoor photos most patches hav
 colour channel near zero — the *dark channel*.  Haze adds airlight ``A (1 − t)`` to every
 pixel, lifting the dark channel.  `measure_haze` reports the median dark channel of
 ``I / A`` (0 = clear, ≈ 1 − t for a uniform veil of transmission t); `dehaze` removes it
-with the develop model's ``Dehaze`` (the same prior, guided-filter refined), so the
-Artist and a Lightroom-style slider agree.
+by the same prior, with a near-neutral airlight and a guided-filter-refined transmission
+carried to full size.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +26,8 @@ __all__ = ["HAZE_VISIBLE", "HazeMeasurement", "dehaze", "dehaze_amount", "measur
 HAZE_VISIBLE = 0.3
 #: Dark-channel window radius as a fraction of the long side.
 _RADIUS = 0.01
+#: How much of the estimated airlight's colour is kept (the rest is pulled to grey).
+_AIR_TINT = 0.25
 
 
 @dataclass(frozen=True)
@@ -65,20 +68,56 @@ def measure_haze(linear: NDArray[np.floating]) -> HazeMeasurement:
 
 
 def dehaze_amount(strength: float) -> float:
-    """The develop ``Dehaze`` amount (0..100) that clears a veil at ``strength`` 0..1.
+    """The share ω (0.5..0.98) of the measured veil removed at ``strength`` 0..1.
 
-    The dark channel ≈ 1 − t; Dehaze ``d`` divides by ``1 − d (1 − t)``, so d = 1
-    removes all the prior sees; ``strength`` 0.5 (the default) gives 90, which keeps a
-    little haze for depth (a synthetic 35 % veil is best undone at 80–100).
+    He et al. keep a little haze (ω = 0.95) so distance still reads; 0.5 → ω 0.9.
     """
-    return float(np.clip(100.0 * (0.5 + 0.8 * strength), 0.0, 100.0))
+    return float(np.clip(0.7 + 0.4 * strength, 0.5, 0.98))
 
 
-def dehaze(linear: Tensor, amount: float) -> Tensor:
-    """Remove haze from (3, H, W) linear sRGB with the develop model's ``Dehaze`` 0..100."""
-    from engine.develop import render
+def _airlight(low: Tensor, radius: int) -> Tensor:
+    """A from the haziest 0.1 % of the dark channel, pulled 75 % toward grey, (1, 3, 1, 1).
 
-    big = max(linear.shape[1:]) > 2048
-    with torch.no_grad():
-        out = render(linear, {"Dehaze": float(amount)}, tile_rows=512 if big else None)
-    return out.clamp_min(0)
+    Haze scatters daylight, which is near-neutral; the haziest pixels of a photo are
+    often a bright coloured surface instead, and dividing by a tinted A paints the
+    complementary colour over everything.
+    """
+    from engine.develop.filters import min_filter
+
+    dark = min_filter(low.amin(dim=1, keepdim=True), radius).flatten()
+    k = max(1, dark.numel() // 1000)
+    a = low.flatten(2)[0][:, dark.topk(k).indices].mean(dim=1).clamp_min(0.05)
+    a = a.mean() + _AIR_TINT * (a - a.mean())
+    return a.view(1, 3, 1, 1)
+
+
+def dehaze(linear: Tensor, omega: float) -> Tensor:
+    """Remove haze from (3, H, W) linear sRGB by the dark-channel prior.
+
+    The transmission ``t = 1 − ω · dark(I / A)`` is found on a context image of at most
+    1024 px, refined by a guided filter on its luma and carried to full size as the fast
+    guided filter's coefficients, so its edges are the photo's; then
+    ``J = (I − A) / max(t, 0.1) + A``.
+
+    Args:
+        omega: share of the veil removed, 0..1 (`dehaze_amount`).
+    """
+    from engine.develop.filters import area_downsample, guided_filter_coefficients, min_filter
+
+    x = linear.clamp_min(0)[None]
+    h, w = x.shape[-2:]
+    factor = max(1, math.ceil(max(h, w) / 1024))
+    low = area_downsample(x, factor).clamp(0, 1)
+    side = max(low.shape[-2:])
+    radius = max(1, round(_RADIUS * side))
+    a = _airlight(low, radius)
+    t_low = 1 - omega * min_filter((low / a).amin(dim=1, keepdim=True), radius)
+    luma_w = torch.tensor([0.2126, 0.7152, 0.0722], dtype=x.dtype).view(1, 3, 1, 1)
+    guide_low = (low * luma_w).sum(dim=1, keepdim=True)
+    coef_a, coef_b = guided_filter_coefficients(guide_low, t_low, max(2, round(0.03 * side)),
+                                                1e-3)
+    up_a = F.interpolate(coef_a, size=(h, w), mode="bilinear", align_corners=False)
+    up_b = F.interpolate(coef_b, size=(h, w), mode="bilinear", align_corners=False)
+    guide = (x.clamp(0, 1) * luma_w).sum(dim=1, keepdim=True)
+    t = (up_a * guide + up_b).clamp(0.1, 1)
+    return ((x - a) / t + a).clamp_min(0)[0]
