@@ -13,6 +13,10 @@ combines its own value with bilinearly sampled context coefficients (the fast gu
 filter, He & Sun 2015).  So every scale is a fixed fraction of the long side — a
 preview looks like the full-size render — and tiles need no overlap: a tile reads the
 same context the whole frame would, which makes tiled renders equal untiled ones.
+
+Full-resolution renders run in strips of about `STRIP_PIXELS` (cache-sized; without
+autograd on worker threads, one strip per task); inside a strip the luminance operators
+add their stops on one channel and scale RGB once (see `_render_window`).
 """
 
 from __future__ import annotations
