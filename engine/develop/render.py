@@ -22,7 +22,7 @@ add their stops on one channel and scale RGB once (see `_render_window`).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -165,6 +165,8 @@ class _Context:
     local_wb_bound: float = 0.0
     #: Sliders whose global + local sum can leave −100..100 (their maps are clamped).
     clamp: set[str] = field(default_factory=set)
+    #: The photo area-averaged to the context grid.
+    low: Tensor | None = None
 
 
 def _luma(image: Tensor) -> Tensor:
@@ -266,8 +268,14 @@ def _first_stage(x: Tensor, ctx: _Context, maps: Mapping[str, Tensor]) -> Tensor
     return x
 
 
-def _build_layers(ctx: _Context, low: Tensor) -> None:
-    """Compute the context layers of the active local operators on the context grid."""
+def _build_layers(ctx: _Context, pool: ThreadPoolExecutor | None = None) -> None:
+    """Compute the context layers of the active local operators on the context grid.
+
+    Args:
+        pool: worker threads to compute independent layers on (None: this thread).
+    """
+    low = ctx.low
+    assert low is not None, "the context grid is made by _prepare"
     h, w = low.shape[-2:]
     long = max(h, w)
 
@@ -276,24 +284,39 @@ def _build_layers(ctx: _Context, low: Tensor) -> None:
 
     proxy = _first_stage(low, ctx, _maps(ctx, Grid(h, w), low, low=True))
     log_y = tone.log_luminance(proxy)
-    layers: dict[str, Tensor] = {}
-    if {"Highlights2012", "Shadows2012"} & ctx.active:
-        layers["hs_a"], layers["hs_b"] = guided_filter_coefficients(
-            log_y, log_y, px(_HS_RADIUS), _HS_EPS
-        )
-    if "Clarity2012" in ctx.active:
-        layers["cl_a"], layers["cl_b"] = guided_filter_coefficients(
-            log_y, log_y, px(_CLARITY_RADIUS), _CLARITY_EPS
-        )
-    if "Texture" in ctx.active:
+
+    def hs() -> list[Tensor]:
+        return list(guided_filter_coefficients(log_y, log_y, px(_HS_RADIUS), _HS_EPS))
+
+    def clarity() -> list[Tensor]:
+        return list(guided_filter_coefficients(log_y, log_y, px(_CLARITY_RADIUS), _CLARITY_EPS))
+
+    def texture() -> list[Tensor]:
         r = px(_TEXTURE_RADIUS)
-        layers["tex"] = box_filter(box_filter(log_y, r), r)
+        return [box_filter(box_filter(log_y, r), r)]
+
+    def haze() -> list[Tensor]:
+        a = airlight(proxy, px(_DARK_RADIUS))
+        t = dark_channel_transmission(proxy, a, px(_DARK_RADIUS))
+        return [*guided_filter_coefficients(log_y, t, px(_HAZE_RADIUS), _HAZE_EPS), a]
+
+    jobs: dict[tuple[str, ...], Callable[[], list[Tensor]]] = {}
+    if {"Highlights2012", "Shadows2012"} & ctx.active:
+        jobs["hs_a", "hs_b"] = hs
+    if "Clarity2012" in ctx.active:
+        jobs["cl_a", "cl_b"] = clarity
+    if "Texture" in ctx.active:
+        jobs["tex",] = texture
     if "Dehaze" in ctx.active:
-        ctx.airlight = airlight(proxy, px(_DARK_RADIUS))
-        t = dark_channel_transmission(proxy, ctx.airlight, px(_DARK_RADIUS))
-        layers["haze_a"], layers["haze_b"] = guided_filter_coefficients(
-            log_y, t, px(_HAZE_RADIUS), _HAZE_EPS
-        )
+        jobs["haze_a", "haze_b", "airlight"] = haze
+    if pool is None:
+        results = [job() for job in jobs.values()]
+    else:
+        results = [f.result() for f in [pool.submit(job) for job in jobs.values()]]
+    layers: dict[str, Tensor] = {}
+    for names, values in zip(jobs, results, strict=True):
+        layers.update(zip(names, values, strict=True))
+    ctx.airlight = layers.pop("airlight", None)
     if layers:
         ctx.channels = {name: i for i, name in enumerate(layers)}
         ctx.layers = torch.cat(list(layers.values()), dim=1)
@@ -415,20 +438,23 @@ def _scalar(
 
 
 def _render_strips(
-    x: Tensor, out: Tensor, windows: Sequence[tuple[int, int]], ctx: _Context
+    x: Tensor,
+    out: Tensor,
+    windows: Sequence[tuple[int, int]],
+    ctx: _Context,
+    pool: ThreadPoolExecutor | None,
+    workers: int = 1,
 ) -> None:
-    """Render strips into ``out`` (no autograd), on as many threads as torch may use.
+    """Render strips into ``out`` (no autograd), spread over ``workers`` threads of ``pool``.
 
-    Each worker thread renders every n-th strip with one intra-op thread: strips are
+    Each worker renders every n-th strip with one intra-op thread: strips are
     independent, and a whole strip per thread avoids OpenMP's fork/join at each of the
     strip's ~200 small operations (on a busy machine, where a sibling thread is often
     descheduled, those barriers cost more than the work).
     """
     H, W = x.shape[-2:]
 
-    def work(part: Sequence[tuple[int, int]], single: bool) -> None:
-        if single:
-            torch.set_num_threads(1)  # this worker thread only
+    def work(part: Sequence[tuple[int, int]]) -> None:
         for top, rows in part:
             target = out[:, :, top : top + rows]
             strip = _render_window(x[:, :, top : top + rows], Grid(H, W, top, 0, rows, W),
@@ -436,13 +462,47 @@ def _render_strips(
             if strip is not target:
                 target.copy_(strip)
 
-    n = min(torch.get_num_threads(), len(windows))
-    if n <= 1 or x.device.type != "cpu":
-        work(windows, single=False)
+    if workers <= 1 or pool is None:
+        work(windows)
         return
-    with ThreadPoolExecutor(n, thread_name_prefix="develop") as pool:
-        for f in [pool.submit(work, windows[i::n], True) for i in range(n)]:
-            f.result()
+    for f in [pool.submit(work, windows[i::workers]) for i in range(workers)]:
+        f.result()
+
+
+def _windows(height: int, step: int) -> list[tuple[int, int]]:
+    """(top, rows) of the strips of ``step`` rows covering ``height``."""
+    return [(top, min(step, height - top)) for top in range(0, height, step)]
+
+
+def _prepare(
+    x: Tensor,
+    params: dict[str, Tensor],
+    gains: Tensor | None,
+    active: set[str],
+    local: Sequence[LocalAdjustment],
+) -> _Context:
+    """The context of a render: downsampled photo, prepared masks, clamping, WB bound."""
+    B, _, H, W = x.shape
+    factor = max(1, math.ceil(max(H, W) / CONTEXT_LONG_SIDE))
+    low = area_downsample_strips(x, factor, STRIP_PIXELS * B)
+    plans = []
+    for adj in local:
+        if isinstance(adj.mask, Tensor):
+            m = adj.mask.to(x.dtype)
+            plans.append(_Plan(adj, None, area_downsample(m, factor)))
+        else:
+            plans.append(_Plan(adj, prepare_form(adj.mask, _luma(low))))
+    ctx = _Context((H, W), params, gains, plans, active, low=low)
+    ctx.local_wb_bound = 1 + min(100.0, sum(
+        abs(a.settings.get("LocalTemperature", 0.0)) * a.amount for a in local))
+    ctx.clamp = _may_leave_range(params, local)
+    return ctx
+
+
+def _worker_pool(threads: int) -> ThreadPoolExecutor:
+    """Worker threads with one intra-op thread each (set in the worker, not the caller)."""
+    return ThreadPoolExecutor(threads, thread_name_prefix="develop",
+                              initializer=torch.set_num_threads, initargs=(1,))
 
 
 def _may_leave_range(params: Mapping[str, Tensor], local: Sequence[LocalAdjustment]) -> set[str]:
@@ -515,35 +575,30 @@ def render(
         active.update(LOCAL_TO_GLOBAL[n] for n in adj.settings)
         if isinstance(adj.mask, Tensor) and adj.mask.shape[-2:] != (H, W):
             raise MaskError(f"mask tensor is {tuple(adj.mask.shape[-2:])}, image is {(H, W)}")
-    factor = max(1, math.ceil(max(H, W) / CONTEXT_LONG_SIDE))
-    low = area_downsample_strips(x, factor, STRIP_PIXELS * B)
-    plans = []
-    for adj in local:
-        if isinstance(adj.mask, Tensor):
-            m = adj.mask.to(x.dtype)
-            plans.append(_Plan(adj, None, area_downsample(m, factor)))
-        else:
-            plans.append(_Plan(adj, prepare_form(adj.mask, _luma(low))))
-    ctx = _Context((H, W), params, gains, plans, active)
-    ctx.local_wb_bound = 1 + min(100.0, sum(
-        abs(a.settings.get("LocalTemperature", 0.0)) * a.amount for a in local))
-    ctx.clamp = _may_leave_range(params, local)
-    _build_layers(ctx, low)
     # strips of about STRIP_PIXELS per image keep the working set in the CPU's caches;
     # their height depends on the width only, so a batch renders like its single images
     step = max(1, STRIP_PIXELS // W) if x.device.type == "cpu" else H
     if tile_rows is not None:
         step = min(step, max(1, tile_rows))
+    threads = torch.get_num_threads()
+    if step < H and not torch.is_grad_enabled() and x.device.type == "cpu" and threads > 1:
+        # inference: everything on worker threads with one intra-op thread each
+        with _worker_pool(threads) as pool:
+            ctx = pool.submit(_prepare, x, params, gains, active, local).result()
+            _build_layers(ctx, pool)
+            out = torch.empty(x.shape, dtype=x.dtype, device=x.device)
+            _render_strips(x, out, _windows(H, step), ctx, pool, threads)
+        return out[0] if squeeze else out
+    ctx = _prepare(x, params, gains, active, local)
+    _build_layers(ctx)
     if step >= H:
         out = _render_window(x, Grid(H, W), ctx)
+    elif torch.is_grad_enabled():  # keep autograd simple: concatenate the strips
+        out = torch.cat([
+            _render_window(x[:, :, top : top + rows], Grid(H, W, top, 0, rows, W), ctx)
+            for top, rows in _windows(H, step)
+        ], dim=2)
     else:
-        windows = [(top, min(step, H - top)) for top in range(0, H, step)]
-        if torch.is_grad_enabled():  # keep autograd simple: concatenate the strips
-            out = torch.cat([
-                _render_window(x[:, :, top : top + rows], Grid(H, W, top, 0, rows, W), ctx)
-                for top, rows in windows
-            ], dim=2)
-        else:
-            out = torch.empty(x.shape, dtype=x.dtype, device=x.device)
-            _render_strips(x, out, windows, ctx)
+        out = torch.empty(x.shape, dtype=x.dtype, device=x.device)
+        _render_strips(x, out, _windows(H, step), ctx, None)
     return out[0] if squeeze else out
