@@ -7,6 +7,10 @@ import os
 import sys
 from pathlib import Path
 
+# Before torch is imported: OpenMP's default busy-waiting makes two threads far slower
+# than one on a machine that is busy with anything else (the develop model measured it).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m engine")
