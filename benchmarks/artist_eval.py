@@ -262,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="first N photos only")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--timing", action="store_true", help="seconds per 12 MP photo")
+    parser.add_argument("--reps", type=int, default=1, help="timing: best of N runs")
+    parser.add_argument("--no-quality", action="store_true", help="timing only")
     parser.add_argument("--sheet", type=Path, help="write a contact sheet PNG here")
     parser.add_argument("--json", type=Path, help="write the rows as JSON here")
     parser.add_argument("--threads", type=int, default=1,
@@ -278,12 +280,14 @@ def main(argv: list[str] | None = None) -> int:
             y, x = h // 2 - 64, w // 2 - 64  # a 128 px centre crop, shown at 100 %
             crops.append([im[y:y + 128, x:x + 128] for im in (ref, bad, good)])
 
-    print(f"{len(photos)} photos at {args.size} px, {len(DEGRADATIONS)} damages",
-          file=sys.stderr)
-    start = time.perf_counter()
-    rows = evaluate(photos, args.size, args.seed, keep)
-    print(table(rows))
-    print(f"\n{len(photos)} photos, {time.perf_counter() - start:.0f} s in all")
+    rows: list[Row] = []
+    if not args.no_quality:
+        print(f"{len(photos)} photos at {args.size} px, {len(DEGRADATIONS)} damages",
+              file=sys.stderr)
+        start = time.perf_counter()
+        rows = evaluate(photos, args.size, args.seed, keep)
+        print(table(rows))
+        print(f"\n{len(photos)} photos, {time.perf_counter() - start:.0f} s in all")
     if args.sheet is not None and crops:
         sheet = np.concatenate([np.concatenate(r, axis=1) for r in crops], axis=0)
         args.sheet.parent.mkdir(parents=True, exist_ok=True)
@@ -293,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps([r.record() for r in rows], indent=1))
     if args.timing:
         torch.set_num_threads(default_threads)  # the timing is of the whole CPU
-        times = timing(photos[0])
+        times = timing(photos[0], args.reps)
         print("\n| operation | s per 12 MP photo |\n|---|---|")
         for op, s in times.items():
             print(f"| {op} | {s:.1f} |")
