@@ -10,11 +10,11 @@ Critic's issues into the operations.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
 from engine.artist.base import Cancelled, Generated, Job, Progress
 from engine.artist.classical import OPERATIONS, Restoration, restore
+from engine.registry import Registry
 
 __all__ = [
     "ARTISTS",
@@ -49,17 +49,9 @@ class Artist(Protocol):
 
 
 #: name → factory(**options) returning an Artist.
-ARTISTS: dict[str, Callable[..., Artist]] = {}
-
-
-def register_artist(name: str, factory: Callable[..., Artist]) -> None:
-    """Make ``factory`` available as ``get_artist(name)``."""
-    ARTISTS[name] = factory
-
-
-def available_artists() -> list[str]:
-    """Registered artist names, sorted."""
-    return sorted(ARTISTS)
+ARTISTS: Registry[Artist] = Registry("artist backend", DEFAULT_ARTIST)
+register_artist = ARTISTS.register
+available_artists = ARTISTS.available
 
 
 def get_artist(name: str = DEFAULT_ARTIST, **options: Any) -> Artist:
@@ -69,11 +61,7 @@ def get_artist(name: str = DEFAULT_ARTIST, **options: Any) -> Artist:
         ValueError: unknown name (the message lists the known ones), or options the
             backend rejects (e.g. a diffusion model directory that is not one).
     """
-    name = name or DEFAULT_ARTIST
-    if name not in ARTISTS:
-        raise ValueError(f"unknown artist backend {name!r}; available: "
-                         f"{', '.join(available_artists())}")
-    return ARTISTS[name](**options)
+    return ARTISTS.get(name, **options)
 
 
 def _classical(**options: Any) -> Artist:

@@ -25,17 +25,10 @@ from atelier.settings import adjustments_from_settings, settings_from_adjustment
 from atelier.v1 import engine_pb2 as pb
 from engine.errors import PhotoError
 from engine.server.analysis import PhotoAccess, load_photo
+from engine.server.formats import COLOR_SPACES, IMAGE_FORMATS
 
 __all__ = ["GenerateCancelled", "NothingToGenerate", "generate_events", "validate"]
 
-_SPACES = {
-    pb.COLOR_SPACE_SRGB: "sRGB", pb.COLOR_SPACE_DISPLAY_P3: "Display P3",
-    pb.COLOR_SPACE_ADOBE_RGB: "Adobe RGB", pb.COLOR_SPACE_PROPHOTO_RGB: "ProPhoto RGB",
-}
-_FORMATS = {
-    pb.IMAGE_FORMAT_JPEG: ("jpeg", "image/jpeg"), pb.IMAGE_FORMAT_TIFF16: ("tiff", "image/tiff"),
-    pb.IMAGE_FORMAT_PNG: ("png", "image/png"),
-}
 JPEG_QUALITY = 95
 #: Concurrent generations per engine process.
 _SLOTS = threading.BoundedSemaphore(1)
@@ -69,9 +62,9 @@ def validate(request: pb.GenerateRequest) -> str:
         raise PhotoError(f"strength={request.strength} is outside 0..1 (0 = the default)")
     if request.long_side and not 16 <= request.long_side <= 65535:
         raise PhotoError(f"long_side={request.long_side} is outside 16..65535 px (0 = full size)")
-    if request.format not in _FORMATS:
+    if request.format not in IMAGE_FORMATS:
         raise PhotoError(f"format={request.format} is not JPEG, TIFF16 or PNG")
-    if request.color_space not in _SPACES:
+    if request.color_space not in COLOR_SPACES:
         raise PhotoError(f"color_space={request.color_space} is not a known colour space")
     backend = request.backend or "classical"
     if backend not in available_artists():
@@ -213,9 +206,9 @@ class _Work:
             raise GenerateCancelled("generation cancelled") from None
         except (SliderRangeError, ValueError) as exc:
             raise PhotoError(str(exc)) from None
-        fmt, mime = _FORMATS[r.format]
+        fmt, mime = IMAGE_FORMATS[r.format]
         self.progress("encode", _ARTIST_END, f"encoding {fmt.upper()}")
-        data = encode_image(result.linear, _SPACES[r.color_space], fmt, JPEG_QUALITY)
+        data = encode_image(result.linear, COLOR_SPACES[r.color_space], fmt, JPEG_QUALITY)
         why = (f"No instruction: the Critic's issues led ({critique_summary}). "
                if critique_summary else f"Instruction: “{plan.instruction}”. ")
         description = (f"{why}Developed first with {len(settings)} settings from {source}; "

@@ -10,17 +10,10 @@ from atelier.settings import settings_from_adjustments
 from atelier.v1 import engine_pb2 as pb
 from engine.errors import PhotoError
 from engine.server.analysis import PhotoAccess, load_photo
+from engine.server.formats import COLOR_SPACES, IMAGE_FORMATS
 
 __all__ = ["render_photo"]
 
-_SPACES = {
-    pb.COLOR_SPACE_SRGB: "sRGB", pb.COLOR_SPACE_DISPLAY_P3: "Display P3",
-    pb.COLOR_SPACE_ADOBE_RGB: "Adobe RGB", pb.COLOR_SPACE_PROPHOTO_RGB: "ProPhoto RGB",
-}
-_FORMATS = {
-    pb.IMAGE_FORMAT_JPEG: ("jpeg", "image/jpeg"), pb.IMAGE_FORMAT_TIFF16: ("tiff", "image/tiff"),
-    pb.IMAGE_FORMAT_PNG: ("png", "image/png"),
-}
 #: Full-resolution renders go through strips of this many rows (bounded memory).
 TILE_ROWS = 512
 
@@ -51,8 +44,8 @@ def render_photo(request: pb.RenderRequest, access: PhotoAccess) -> pb.RenderRes
                          tile_rows=TILE_ROWS if max(image.shape[1:]) > 2048 else None)
     except (SliderRangeError, ValueError) as exc:
         raise PhotoError(str(exc)) from None
-    fmt, mime = _FORMATS[request.format]
-    data = encode_image(out, _SPACES[request.color_space], fmt, quality)
+    fmt, mime = IMAGE_FORMATS[request.format]
+    data = encode_image(out, COLOR_SPACES[request.color_space], fmt, quality)
     return pb.RenderResponse(
         image=data, width=out.shape[2], height=out.shape[1], mime_type=mime,
         render_ms=(time.perf_counter() - start) * 1000,
