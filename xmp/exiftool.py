@@ -93,3 +93,20 @@ class ExifToolSession:
                 raise XmpError(f"ExifTool could not embed XMP into {path.name}: {error}")
         finally:
             Path(tmp).unlink(missing_ok=True)
+
+    def copy_tags(self, source: Path, target: Path, tags: tuple[str, ...]) -> None:
+        """Copy ``tags`` (ExifTool names, e.g. ``"XMP-xmp:Rating"``) from ``source`` into
+        ``target`` (rewritten in place; its image data untouched).
+
+        Raises:
+            XmpError: ExifTool refused; ``target`` is unchanged.
+        """
+        args = [b"-q", b"-q", b"-overwrite_original", b"-tagsFromFile", os.fsencode(source)]
+        args += [b"-" + t.encode() for t in tags]
+        self._tool.execute(*args, os.fsencode(target), raw_bytes=True)
+        if self._tool.last_status:
+            stderr = self._tool.last_stderr or ""
+            if isinstance(stderr, bytes):
+                stderr = stderr.decode("utf-8", "replace")
+            raise XmpError(f"ExifTool could not copy metadata into {target.name}: "
+                           f"{stderr.strip()}")

@@ -61,6 +61,8 @@ def register(sub: Any) -> None:
                         help="long side in px (default: full resolution)")
     parser.add_argument("--out-dir", type=Path, metavar="DIR",
                         help="folder for the derived files (default: beside each photo)")
+    parser.add_argument("--copy-metadata", action="store_true",
+                        help="copy the original's rating, label and keywords to the derived file")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON document on stdout (see docs/json.md)")
     add_engine_arguments(parser)
@@ -117,6 +119,11 @@ def _operation_name(operations: list[str]) -> str:
     return name[:32]
 
 
+#: What ``--copy-metadata`` carries from the original to the derived file.
+COPIED_TAGS = ("XMP-xmp:Rating", "XMP-xmp:Label", "XMP-dc:Subject",
+               "XMP-lr:HierarchicalSubject", "IPTC:Keywords")
+
+
 def _one(engine: Any, request: Any, photo: Path, args: argparse.Namespace, label: str,
          progress: _Progress) -> dict[str, Any]:
     """Generate one photo and write its derived file; the JSON record."""
@@ -153,6 +160,11 @@ def _one(engine: Any, request: Any, photo: Path, args: argparse.Namespace, label
         ext=_FORMATS[args.format][1], out_dir=args.out_dir,
         provenance={k: v for k, v in provenance.items() if v},
     )
+    if args.copy_metadata:
+        from xmp.exiftool import ExifToolSession
+
+        with ExifToolSession() as et:
+            et.copy_tags(photo, derived.path, COPIED_TAGS)
     return {
         "path": str(photo), "status": "ok",
         "derived": {
