@@ -23,6 +23,7 @@ from bridge.discover import PhotoFile
 from bridge.journal import Journal, PhotoState
 from bridge.output import critique_record, lightroom_settings, mask_records
 from bridge.writers import WriterPool
+from engine.masks.local import MASK_NAMES
 from xmp.critique import apply_critique
 from xmp.darktable import write_darktable_sidecar
 from xmp.exiftool import ExifToolSession
@@ -114,8 +115,10 @@ def _write(
             changed = apply_develop_settings(packet, settings, is_raw=analysis.info.is_raw,
                                              provenance=provenance)
             if analysis.masks:
+                # only the automatic masks: those `atelier mask` wrote stay
                 changed = set_mask_group(packet, analysis.masks,
-                                         orientation=analysis.info.orientation or 1) or changed
+                                         orientation=analysis.info.orientation or 1,
+                                         replace_names=set(MASK_NAMES.values())) or changed
         if analysis.HasField("critique"):
             critique = analysis.critique
             changed = apply_critique(packet, score=critique.score, text=critique.reasoning,

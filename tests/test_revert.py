@@ -124,3 +124,18 @@ def test_revert_cli_reports_per_photo(jpeg: Path, tmp_path: Path) -> None:
     assert by_name["flower.jpg"]["reverted"] == [{"path": str(jpeg), "mode": "embedded"}]
     assert "has not written" in by_name["other.jpg"]["reason"]
     assert _crs_by_exiftool(jpeg)["Exposure2012"] == "+0.30"
+
+
+def test_replace_names_keeps_other_atelier_masks() -> None:
+    packet = Packet.parse(USER_MASKS.read_bytes())
+    users = user_correction_count(packet)
+    dog = sky(-0.2)
+    dog.name = "the dog"
+    assert set_mask_group(packet, [dog], replace_names={"the dog"})
+    assert set_mask_group(packet, [sky(-0.5)], replace_names={"Sky", "Subject"})
+    assert user_correction_count(packet) == users + 2  # the dog stays beside the sky
+    assert set_mask_group(packet, [sky(-0.7)], replace_names={"Sky", "Subject"})
+    assert user_correction_count(packet) == users + 2  # the sky is replaced, not stacked
+    assert len(atelier_correction_ids(packet)) == 2
+    assert revert_packet(packet)
+    assert user_correction_count(packet) == users

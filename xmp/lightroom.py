@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from atelier.v1 import engine_pb2 as pb
@@ -25,6 +25,7 @@ __all__ = [
     "Provenance",
     "apply_develop_settings",
     "atelier_correction_ids",
+    "correction_field",
     "remove_atelier_corrections",
     "set_mask_group",
 ]
@@ -82,9 +83,10 @@ def apply_develop_settings(
     return True
 
 
-def _sync_id(correction: ET.Element) -> str:
-    """``crs:CorrectionSyncID`` of an ``rdf:li`` correction (attribute or element form)."""
-    key = qname("crs", "CorrectionSyncID")
+def correction_field(correction: ET.Element, name: str) -> str:
+    """A ``crs:`` field (``CorrectionSyncID``, ``CorrectionName``…) of an ``rdf:li``
+    correction, in attribute or element form; "" when absent."""
+    key = qname("crs", name)
     for node in (correction, *correction.iter(qname("rdf", "Description"))):
         if key in node.attrib:
             return node.attrib[key]
@@ -92,6 +94,10 @@ def _sync_id(correction: ET.Element) -> str:
         if child is not None:
             return child.text or ""
     return ""
+
+
+def _sync_id(correction: ET.Element) -> str:
+    return correction_field(correction, "CorrectionSyncID")
 
 
 def _corrections(group: ET.Element | None) -> list[ET.Element]:
@@ -136,22 +142,27 @@ def remove_atelier_corrections(packet: Packet) -> bool:
 
 
 def set_mask_group(
-    packet: Packet, masks: Sequence[pb.MaskedAdjustment], *, orientation: int = 1
+    packet: Packet, masks: Sequence[pb.MaskedAdjustment], *, orientation: int = 1,
+    replace_names: Collection[str] | None = None,
 ) -> bool:
     """Put ``masks`` into ``crs:MaskGroupBasedCorrections``; True if the packet changed.
 
-    The user's own corrections stay, before ours; the corrections Atelier wrote last time
-    are replaced.  Their sync IDs are kept in ``atelier:MaskCorrections`` so that a later
-    run or ``atelier revert`` knows which corrections are Atelier's.
+    The user's own corrections stay, before ours.  Of the corrections Atelier wrote
+    before, those named in ``replace_names`` (all of them when None) are replaced and
+    the others kept.  Atelier's sync IDs are kept in ``atelier:MaskCorrections`` so that
+    a later run or ``atelier revert`` knows which corrections are Atelier's.
     """
     from xmp.lightroom_masks import mask_group_element  # the Lightroom mask writer
 
     ours = mask_group_element(masks, orientation=orientation)
-    new_ids = [_sync_id(li) for li in _corrections(ours)]
     description = packet.main_description()
     group = description.find(qname("crs", "MaskGroupBasedCorrections"))
     old_ids = atelier_correction_ids(packet)
-    kept = [li for li in _corrections(group) if _sync_id(li) not in set(old_ids)]
+    replaced = {_sync_id(li) for li in _corrections(group) if _sync_id(li) in set(old_ids) and (
+        replace_names is None or correction_field(li, "CorrectionName") in replace_names)}
+    kept = [li for li in _corrections(group) if _sync_id(li) not in replaced]
+    new_ids = [i for i in old_ids if i not in replaced] + [
+        _sync_id(li) for li in _corrections(ours)]
     current = [_canonical(li) for li in _corrections(group)]
     wanted = [_canonical(li) for li in (*kept, *_corrections(ours))]
     if current == wanted and old_ids == new_ids:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import re
 import sys
 from contextlib import ExitStack
@@ -131,25 +130,11 @@ def mask_record(reply: pb.SegmentResponse, prompt: str) -> dict[str, Any]:
 def _replace_same_name(packet: Any, masked: pb.MaskedAdjustment, orientation: int) -> bool:
     """`set_mask_group` for one mask: Atelier's masks of other names stay, one of the same
     name is replaced, the user's own are untouched."""
-    from xmp.lightroom import _corrections, _sync_id, atelier_correction_ids, set_mask_group
-    from xmp.packet import qname
+    from xmp.lightroom import set_mask_group
 
-    before = packet.get("atelier", "MaskCorrections")
-    ours = atelier_correction_ids(packet)
-    group = packet.main_description().find(qname("crs", "MaskGroupBasedCorrections"))
-    same = {_sync_id(li) for li in _corrections(group) if _name(li) == masked.name}
-    others = [i for i in ours if i not in same]
-    # set_mask_group replaces every correction it believes is ours: show it only the
-    # same-named ones, then record all of ours again.
-    packet.set("atelier", "MaskCorrections", json.dumps([i for i in ours if i in same]))
-    if not set_mask_group(packet, [masked], orientation=orientation):
-        if before is None:
-            packet.remove("atelier", "MaskCorrections")
-        else:
-            packet.set("atelier", "MaskCorrections", before)
+    if not set_mask_group(packet, [masked], orientation=orientation,
+                          replace_names={masked.name}):
         return False
-    packet.set("atelier", "MaskCorrections",
-               json.dumps(others + atelier_correction_ids(packet)))
     # Lightroom reads Local*2012 values only under a process version: a photo that had
     # no develop settings gets the header (no slider is set or changed).
     for key, value in _header().items():
@@ -162,20 +147,6 @@ def _header() -> dict[str, str]:
     from xmp.lightroom import CRS_VERSION, PROCESS_VERSION
 
     return {"Version": CRS_VERSION, "ProcessVersion": PROCESS_VERSION, "HasSettings": "True"}
-
-
-def _name(li: Any) -> str:
-    """``crs:CorrectionName`` of an ``rdf:li`` correction (attribute or element form)."""
-    from xmp.packet import qname
-
-    key = qname("crs", "CorrectionName")
-    for node in (li, *li.iter(qname("rdf", "Description"))):
-        if key in node.attrib:
-            return str(node.attrib[key])
-        child = node.find(key)
-        if child is not None:
-            return child.text or ""
-    return ""
 
 
 def _one(

@@ -31,12 +31,15 @@ __all__ = [
     "LOCAL_DAMPING",
     "LOCAL_LIMITS",
     "MASK_CLASSES",
+    "MASK_NAMES",
     "propose_local_adjustments",
     "raster_mask",
 ]
 
 Mode = Literal["bbox", "full"]
 MASK_CLASSES = ("sky", "subject")
+#: The name each class's local adjustment gets (shown in Lightroom's mask panel).
+MASK_NAMES = {"sky": "Sky", "subject": "Subject"}
 LOCAL_DAMPING = 0.7
 MIN_LOCAL_EXPOSURE_EV = 0.15
 MIN_LOCAL_SLIDER = 8.0
@@ -171,14 +174,16 @@ def propose_local_adjustments(
         region = predictor.predict(_region_photo(photo, sky.mask, bbox, mode))
         settings, reasons = _local_settings(region, global_)
         if settings:
-            found.append(_masked("Sky", _sky_forms(sky.mask, sky.horizon), settings, reasons,
-                                 sky.confidence, bbox, f"sky/classical+{region.backend}"))
+            found.append(_masked(MASK_NAMES["sky"], _sky_forms(sky.mask, sky.horizon),
+                                 settings, reasons, sky.confidence, bbox,
+                                 f"sky/classical+{region.backend}"))
     subject = detect_subject(photo.linear) if "subject" in classes else None
     if subject is not None and subject.confidence >= MIN_SUBJECT_CONFIDENCE:
         region = predictor.predict(_region_photo(photo, subject.mask, subject.bbox, mode))
         settings, reasons = _local_settings(region, global_)
         if settings:
-            found.append(_masked("Subject", _subject_forms(subject.mask, subject.bbox), settings,
+            found.append(_masked(MASK_NAMES["subject"],
+                                 _subject_forms(subject.mask, subject.bbox), settings,
                                  reasons, subject.confidence, subject.bbox,
                                  f"subject/spectral-residual+{region.backend}"))
     return found
