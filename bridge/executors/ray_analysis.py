@@ -130,10 +130,19 @@ def connect_ray(address: str | None = None, workers: int | None = None) -> bool:
         return True  # only disconnects the driver: the cluster keeps running
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no reporting home
     cores = os.cpu_count() or 1
-    ray.init(address="local", num_cpus=max(cores, workers or 1), include_dashboard=False,
-             _node_ip_address="127.0.0.1", object_store_memory=LOCAL_OBJECT_STORE_BYTES,
-             logging_level=logging.WARNING, log_to_driver=False)
-    return True
+    for attempt in (1, 2):
+        try:
+            ray.init(address="local", num_cpus=max(cores, workers or 1),
+                     include_dashboard=False, _node_ip_address="127.0.0.1",
+                     object_store_memory=LOCAL_OBJECT_STORE_BYTES,
+                     logging_level=logging.WARNING, log_to_driver=False)
+            return True
+        except Exception as exc:
+            # on a busy machine the local raylet can miss its start-up window once
+            if attempt == 2 or "timed out during startup" not in str(exc):
+                raise
+            ray.shutdown()
+    raise AssertionError("unreachable")
 
 
 def _run(
