@@ -85,10 +85,7 @@ class ExifToolSession:
                 f.write(packet)
             self._tool.execute(b"-q", b"-q", b"-overwrite_original", b"-xmp<=" + os.fsencode(tmp),
                                os.fsencode(path), raw_bytes=True)
-            stderr = self._tool.last_stderr or ""
-            if isinstance(stderr, bytes):  # raw_bytes=True gives bytes
-                stderr = stderr.decode("utf-8", "replace")
-            error = stderr.strip().removeprefix("Error: ")
+            error = self._stderr().removeprefix("Error: ")
             if self._tool.last_status:
                 raise XmpError(f"ExifTool could not embed XMP into {path.name}: {error}")
         finally:
@@ -105,8 +102,12 @@ class ExifToolSession:
         args += [b"-" + t.encode() for t in tags]
         self._tool.execute(*args, os.fsencode(target), raw_bytes=True)
         if self._tool.last_status:
-            stderr = self._tool.last_stderr or ""
-            if isinstance(stderr, bytes):
-                stderr = stderr.decode("utf-8", "replace")
             raise XmpError(f"ExifTool could not copy metadata into {target.name}: "
-                           f"{stderr.strip()}")
+                           f"{self._stderr()}")
+
+    def _stderr(self) -> str:
+        """The last command's error output as text (``raw_bytes=True`` gives bytes)."""
+        stderr = self._tool.last_stderr or ""
+        if isinstance(stderr, bytes):
+            stderr = stderr.decode("utf-8", "replace")
+        return stderr.strip()

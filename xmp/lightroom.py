@@ -20,6 +20,7 @@ from xmp.packet import Packet, qname
 from xmp.vocabulary import RAW_WB, RENDERED_WB, format_xmp_value, validate_settings
 
 __all__ = [
+    "CRS_HEADER",
     "CRS_VERSION",
     "PROCESS_VERSION",
     "Provenance",
@@ -32,7 +33,8 @@ __all__ = [
 
 CRS_VERSION = "15.4"
 PROCESS_VERSION = "15.4"
-_HEADER = {"Version": CRS_VERSION, "ProcessVersion": PROCESS_VERSION, "HasSettings": "True"}
+#: The keys every Lightroom develop packet carries (Local* values need a process version).
+CRS_HEADER = {"Version": CRS_VERSION, "ProcessVersion": PROCESS_VERSION, "HasSettings": "True"}
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ def apply_develop_settings(
     for other in RENDERED_WB if is_raw else RAW_WB:
         if packet.get("crs", other) is not None:
             wanted[other] = ""  # "" = remove: the other photo kind's keys
-    wanted.update(_HEADER)
+    wanted.update(CRS_HEADER)
     current = {k: packet.get("crs", k) for k in wanted}
     if all((current[k] or "") == v for k, v in wanted.items()):
         return False

@@ -29,6 +29,7 @@ exit status: 0 all photos ok, 1 some failed, 2 bad usage."""
 
 def register(sub: Any) -> None:
     """Add ``mask`` to the CLI's subparsers."""
+    from bridge.arguments import add_result_arguments
     from bridge.connect import add_engine_arguments
 
     parser = sub.add_parser(
@@ -55,11 +56,7 @@ def register(sub: Any) -> None:
                              "own pixels (default %(default)s)")
     parser.add_argument("--save-masks", type=Path, metavar="DIR",
                         help="also write each mask as DIR/<photo>.<prompt>.png")
-    parser.add_argument("--sidecar", action="store_true",
-                        help="write <name>.xmp sidecars instead of embedding")
-    parser.add_argument("--dry-run", action="store_true", help="find and predict; write nothing")
-    parser.add_argument("--json", action="store_true",
-                        help="print one JSON document on stdout (see docs/json.md)")
+    add_result_arguments(parser, dry_run="find and predict; write nothing")
     add_engine_arguments(parser)
     parser.set_defaults(func=run)
 
@@ -130,23 +127,17 @@ def mask_record(reply: pb.SegmentResponse, prompt: str) -> dict[str, Any]:
 def _replace_same_name(packet: Any, masked: pb.MaskedAdjustment, orientation: int) -> bool:
     """`set_mask_group` for one mask: Atelier's masks of other names stay, one of the same
     name is replaced, the user's own are untouched."""
-    from xmp.lightroom import set_mask_group
+    from xmp.lightroom import CRS_HEADER, set_mask_group
 
     if not set_mask_group(packet, [masked], orientation=orientation,
                           replace_names={masked.name}):
         return False
     # Lightroom reads Local*2012 values only under a process version: a photo that had
     # no develop settings gets the header (no slider is set or changed).
-    for key, value in _header().items():
+    for key, value in CRS_HEADER.items():
         if packet.get("crs", key) is None:
             packet.set("crs", key, value)
     return True
-
-
-def _header() -> dict[str, str]:
-    from xmp.lightroom import CRS_VERSION, PROCESS_VERSION
-
-    return {"Version": CRS_VERSION, "ProcessVersion": PROCESS_VERSION, "HasSettings": "True"}
 
 
 def _one(
