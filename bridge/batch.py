@@ -27,7 +27,7 @@ from engine.masks.local import MASK_NAMES
 from xmp.critique import apply_critique
 from xmp.darktable import write_darktable_sidecar
 from xmp.exiftool import ExifToolSession
-from xmp.lightroom import Provenance, apply_develop_settings, set_mask_group
+from xmp.lightroom import Provenance, apply_develop
 from xmp.packet import Packet, XmpError
 from xmp.vocabulary import SliderRangeError
 from xmp.write import FileChangedError, update_xmp
@@ -112,13 +112,11 @@ def _write(
     def mutate(packet: Packet) -> bool:
         changed = False
         if options.write_settings:
-            changed = apply_develop_settings(packet, settings, is_raw=analysis.info.is_raw,
-                                             provenance=provenance)
-            if analysis.masks:
-                # only the automatic masks: those `atelier mask` wrote stay
-                changed = set_mask_group(packet, analysis.masks,
-                                         orientation=analysis.info.orientation or 1,
-                                         replace_names=set(MASK_NAMES.values())) or changed
+            # of Atelier's earlier masks only the automatic ones: `atelier mask`'s stay
+            changed = apply_develop(packet, settings, is_raw=analysis.info.is_raw,
+                                    provenance=provenance, masks=analysis.masks,
+                                    orientation=analysis.info.orientation or 1,
+                                    replace_names=set(MASK_NAMES.values()))
         if analysis.HasField("critique"):
             critique = analysis.critique
             changed = apply_critique(packet, score=critique.score, text=critique.reasoning,

@@ -24,6 +24,7 @@ __all__ = [
     "CRS_VERSION",
     "PROCESS_VERSION",
     "Provenance",
+    "apply_develop",
     "apply_develop_settings",
     "atelier_correction_ids",
     "correction_field",
@@ -178,3 +179,17 @@ def set_mask_group(
     description.append(ours)
     packet.set("atelier", "MaskCorrections", json.dumps(new_ids))
     return True
+
+
+def apply_develop(
+    packet: Packet, settings: Mapping[str, float], *, is_raw: bool, provenance: Provenance,
+    masks: Sequence[pb.MaskedAdjustment] = (), orientation: int = 1,
+    replace_names: Collection[str] | None = None,
+) -> bool:
+    """Global settings (`apply_develop_settings`) and, when any, masks (`set_mask_group`)
+    in one step; True if the packet changed."""
+    changed = apply_develop_settings(packet, settings, is_raw=is_raw, provenance=provenance)
+    if masks:
+        changed = set_mask_group(packet, masks, orientation=orientation,
+                                 replace_names=replace_names) or changed
+    return changed

@@ -23,7 +23,7 @@ from typing import Literal
 
 from atelier.v1 import engine_pb2 as pb
 from xmp.exiftool import ExifToolSession
-from xmp.lightroom import Provenance, apply_develop_settings, set_mask_group
+from xmp.lightroom import Provenance, apply_develop
 from xmp.packet import Packet, XmpError
 
 __all__ = [
@@ -191,9 +191,7 @@ def write_develop_settings(
     """
 
     def mutate(packet: Packet) -> bool:
-        changed = apply_develop_settings(packet, settings, is_raw=is_raw, provenance=provenance)
-        if masks:
-            changed = set_mask_group(packet, masks, orientation=orientation) or changed
-        return changed
+        return apply_develop(packet, settings, is_raw=is_raw, provenance=provenance,
+                             masks=masks, orientation=orientation)
 
     return update_xmp(photo, mutate, sidecar=sidecar, exiftool=exiftool, dry_run=dry_run)
