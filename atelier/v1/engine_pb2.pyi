@@ -443,20 +443,24 @@ class Critique(_message.Message):
     def __init__(self, reasoning: _Optional[str] = ..., issues: _Optional[_Iterable[_Union[CritiqueIssue, _Mapping]]] = ..., suggestions: _Optional[_Iterable[_Union[Suggestion, _Mapping]]] = ..., score: _Optional[float] = ..., sub_scores: _Optional[_Mapping[str, float]] = ..., backend: _Optional[str] = ...) -> None: ...
 
 class AnalyzeOptions(_message.Message):
-    __slots__ = ("predictor", "mask_mode", "mask_classes", "critique", "style_profile", "analysis_size")
+    __slots__ = ("predictor", "mask_mode", "mask_classes", "critique", "style_profile", "analysis_size", "critic", "critic_model")
     PREDICTOR_FIELD_NUMBER: _ClassVar[int]
     MASK_MODE_FIELD_NUMBER: _ClassVar[int]
     MASK_CLASSES_FIELD_NUMBER: _ClassVar[int]
     CRITIQUE_FIELD_NUMBER: _ClassVar[int]
     STYLE_PROFILE_FIELD_NUMBER: _ClassVar[int]
     ANALYSIS_SIZE_FIELD_NUMBER: _ClassVar[int]
+    CRITIC_FIELD_NUMBER: _ClassVar[int]
+    CRITIC_MODEL_FIELD_NUMBER: _ClassVar[int]
     predictor: str
     mask_mode: MaskMode
     mask_classes: _containers.RepeatedScalarFieldContainer[str]
     critique: bool
     style_profile: str
     analysis_size: int
-    def __init__(self, predictor: _Optional[str] = ..., mask_mode: _Optional[_Union[MaskMode, str]] = ..., mask_classes: _Optional[_Iterable[str]] = ..., critique: _Optional[bool] = ..., style_profile: _Optional[str] = ..., analysis_size: _Optional[int] = ...) -> None: ...
+    critic: str
+    critic_model: str
+    def __init__(self, predictor: _Optional[str] = ..., mask_mode: _Optional[_Union[MaskMode, str]] = ..., mask_classes: _Optional[_Iterable[str]] = ..., critique: _Optional[bool] = ..., style_profile: _Optional[str] = ..., analysis_size: _Optional[int] = ..., critic: _Optional[str] = ..., critic_model: _Optional[str] = ...) -> None: ...
 
 class AnalyzeRequest(_message.Message):
     __slots__ = ("request_id", "photo", "options")
