@@ -8,7 +8,10 @@
 
 Every write merges into what is there, is atomic (temporary file + fsync + rename for
 sidecars; ExifTool's own temporary copy for embedding), and is skipped with
-`FileChangedError` when the target changed since it was read.
+`FileChangedError` when the target changed since it was read.  A write killed between
+its temporary file and the rename (``kill -9``, power loss) leaves that hidden temporary
+file behind, named ``.<name>.atelier-<pid>-<random>.tmp``; a later run removes it when it
+first updates or writes a file in that folder (`remove_stale_temps`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,11 +32,13 @@ from xmp.packet import Packet, XmpError
 
 __all__ = [
     "EMBEDDABLE",
+    "STALE_TEMP_S",
     "FileChangedError",
     "WriteResult",
     "atomic_write",
     "destination",
     "fingerprint",
+    "remove_stale_temps",
     "update_xmp",
     "write_develop_settings",
 ]
@@ -46,6 +52,15 @@ _RAW_EXTENSIONS = {
 }
 
 Mode = Literal["embedded", "sidecar"]
+
+#: Our temporary files: ``.<target name>`` + this + ``<pid>-<random>.tmp``.
+_TEMP_MARK = ".atelier-"
+#: Age (s) after which a temporary file of ours is stale even if its pid runs (reused
+#: pid); a write holds one for milliseconds, so this only has to beat a stalled disk.
+STALE_TEMP_S = 600.0
+# Folders this process has already swept: one directory scan per folder and run, not
+# per write (a 10,000-file folder takes ~20 ms to scan).
+_swept: set[Path] = set()
 
 
 class FileChangedError(XmpError):
@@ -84,10 +99,68 @@ def fingerprint(path: Path) -> tuple[int, int, str] | None:
     return st.st_size, st.st_mtime_ns, hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists on this machine."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, another user's
+        return True
+    return True
+
+
+def remove_stale_temps(folder: Path) -> list[Path]:
+    """Remove the temporary files killed writes of ours left in ``folder``; returns them.
+
+    Ours are recognised by name (``.<name>.atelier-<pid>-<random>.tmp``, from
+    `atomic_write`); one is stale when its writer process is gone or it is older than
+    `STALE_TEMP_S` — a live writer's file, in this process or another, is left alone.
+    Nothing else in the folder is touched.
+    """
+    removed: list[Path] = []
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        mark = name.rfind(_TEMP_MARK)  # the target's own name may hold it too
+        if not name.startswith(".") or mark < 0 or not name.endswith(".tmp"):
+            continue
+        pid_text = name[mark + len(_TEMP_MARK):].split("-", 1)[0]
+        if not pid_text.isdigit():
+            continue
+        try:
+            age = now - entry.stat(follow_symlinks=False).st_mtime
+        except FileNotFoundError:  # its writer renamed it meanwhile
+            continue
+        if age < STALE_TEMP_S and _running(int(pid_text)):
+            continue
+        Path(entry.path).unlink(missing_ok=True)
+        removed.append(Path(entry.path))
+    return removed
+
+
+def _sweep_once(folder: Path) -> None:
+    """`remove_stale_temps` on ``folder`` unless this process did already."""
+    key = folder.resolve()
+    if key not in _swept:
+        remove_stale_temps(key)
+        _swept.add(key)
+
+
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file, fsync and rename; keeps the mode."""
+    """Write ``data`` to ``path`` via a temporary file, fsync and rename; keeps the mode.
+
+    The first write into a folder in this process also removes stale temporary files of
+    earlier, killed writes there (`remove_stale_temps`).
+    """
+    _sweep_once(path.parent)
     mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{_TEMP_MARK}{os.getpid()}-", suffix=".tmp",
+                               dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -132,6 +205,8 @@ def update_xmp(
             with ExifToolSession() as et:
                 return _update_embedded(photo, mutate, et, dry_run)
         return _update_embedded(photo, mutate, exiftool, dry_run)
+    if not dry_run:  # also when nothing changes: a resumed run cleans what a kill left
+        _sweep_once(target.parent)
     before = fingerprint(target)
     packet = Packet.parse(target.read_bytes()) if before else Packet.empty()
     changed = mutate(packet)
