@@ -226,6 +226,101 @@ def test_exiftool_reads_every_component_kind(tmp_path: Path) -> None:
     assert len({m["MaskSyncID"] for m in components}) == len(components)
 
 
+# Fields each component kind is written with (ExifTool's names: the XMP property names).
+COMMON_FIELDS = {"What", "MaskActive", "MaskName", "MaskBlendMode", "MaskInverted",
+                 "MaskSyncID", "MaskValue"}
+KIND_FIELDS = {
+    "Mask/Gradient": {"ZeroX", "ZeroY", "FullX", "FullY"},
+    "Mask/CircularGradient": {"Top", "Left", "Bottom", "Right", "Angle", "Midpoint",
+                              "Roundness", "Feather", "Flipped", "Version"},
+    "Mask/Image": {"MaskVersion", "MaskSubType", "ReferencePoint", "ErrorReason"},
+    "Mask/Paint": {"Radius", "Flow", "CenterWeight", "Dabs"},
+    "Mask/RangeMask": {"CorrectionRangeMask"},
+}
+
+
+def every_component_kind() -> list[pb.MaskedAdjustment]:
+    """One correction per component kind Atelier writes, the unverified ones included:
+    every semantic class Lightroom has a code for, gradients, a brush with an erase
+    stroke, a fitted raster, a luminance range, intersect/subtract blends."""
+    erase = pb.BrushMask()
+    erase.CopyFrom(BRUSH.brush)
+    erase.strokes.append(pb.BrushStroke(radius=0.01, flow=1.0, center_weight=1.0, value=0.0,
+                                        dabs=[pb.Point(x=0.21, y=0.3)]))
+    subtract = pb.Mask(radial_gradient=RADIAL.radial_gradient, blend=pb.MASK_BLEND_SUBTRACT)
+    intersect = pb.Mask(linear_gradient=LINEAR.linear_gradient, blend=pb.MASK_BLEND_INTERSECT,
+                        inverted=True)
+    lum = pb.Mask(luminance_range=pb.LuminanceRange(min=0.6, max=0.9, smoothness=0.1))
+    return [
+        pb.MaskedAdjustment(
+            name="Semantic", adjustments=adjustments(LocalExposure2012=0.7, LocalTint=12),
+            forms=[form(*(semantic(cls, 0.3 + 0.01 * i, 0.6) for i, cls in enumerate(
+                SEMANTIC_CODES)))]),
+        pb.MaskedAdjustment(name="Gradients", amount=0.8,
+                            adjustments=adjustments(LocalContrast2012=-20),
+                            forms=[form(LINEAR, subtract, intersect)]),
+        pb.MaskedAdjustment(name="007 & <Brush> é", adjustments=adjustments(LocalClarity2012=9),
+                            forms=[form(pb.Mask(brush=erase))]),
+        pb.MaskedAdjustment(name="Blob", adjustments=adjustments(LocalShadows2012=40),
+                            forms=[form(pb.Mask(raster=png(blob_with_hole(60, 90))))]),
+        pb.MaskedAdjustment(name="007", adjustments=adjustments(LocalHighlights2012=-30),
+                            forms=[form(lum)]),  # a name that looks like a number is text
+    ]
+
+
+def test_our_masks_read_the_same_by_exiftool_and_by_our_reader(tmp_path: Path) -> None:
+    from xmp.reader import read_lightroom
+    from xmp.vocabulary import LOCAL_SLIDERS
+
+    packet = Packet.empty()
+    packet.main_description().append(mask_group_element(every_component_kind(), orientation=6,
+                                                        experimental_forms=True))
+    path = write(tmp_path, packet)
+    out = subprocess.run(["exiftool", "-j", "-n", "-struct", "-XMP-crs:all", str(path)],
+                         capture_output=True, check=True, text=True)
+    theirs = json.loads(out.stdout)[0]["MaskGroupBasedCorrections"]
+    ours = read_lightroom(Packet.parse(path.read_bytes()))["corrections"]
+
+    # The expected structure, as ExifTool sees it.
+    components = [m for c in theirs for m in c["CorrectionMasks"]]
+    assert {m["What"] for m in components} == set(KIND_FIELDS)
+    for m in components:
+        optional = {"MaskSubCategoryID"} if m["What"] == "Mask/Image" else set()
+        assert COMMON_FIELDS | KIND_FIELDS[m["What"]] <= set(m) <= (
+            COMMON_FIELDS | KIND_FIELDS[m["What"]] | optional), m["What"]
+    images = [m for m in components if m["What"] == "Mask/Image"]
+    assert [(m["MaskSubType"], m.get("MaskSubCategoryID")) for m in images] == list(
+        SEMANTIC_CODES.values())
+    assert images[0]["ReferencePoint"] == "0.600000 0.700000"  # (x, y) → (y, 1 − x) for 6
+    gradient, radial, linear = theirs[1]["CorrectionMasks"]
+    assert [(g["MaskBlendMode"], g["MaskInverted"]) for g in (gradient, radial, linear)] == [
+        (0, False), (1, True), (1, True)]
+    strokes = theirs[2]["CorrectionMasks"]
+    assert [s["MaskValue"] for s in strokes] == [1, 1, 0]
+    assert strokes[2]["Dabs"] == ["d 0.300000 0.790000"] and strokes[2]["CenterWeight"] == 1
+    assert theirs[2]["CorrectionName"] == "007 & <Brush> é"
+    assert all(s["What"] == "Mask/Paint" and s["Dabs"] for s in theirs[3]["CorrectionMasks"])
+    assert theirs[4]["CorrectionName"] == "007"
+    (rng,) = theirs[4]["CorrectionMasks"]
+    assert rng["CorrectionRangeMask"] == {"Version": 3, "Type": 2, "Invert": False,
+                                          "SampleType": 0,
+                                          "LumRange": "0.500000 0.600000 0.900000 1.000000"}
+
+    # Our reader: the same corrections and components, field by field, value and type.
+    local = {s.name: s for s in LOCAL_SLIDERS}
+    assert len(ours) == len(theirs)
+    for o, t in zip(ours, theirs, strict=True):
+        assert o["group"] == "MaskGroupBasedCorrections" and t.pop("What") == "Correction"
+        assert o["components"] == t.pop("CorrectionMasks")
+        for name, value in t.items():
+            if name in local:  # ours are in slider units (EV for exposure, not EV/4)
+                assert o["settings"][name] == pytest.approx(local[name].from_xmp(value)), name
+            else:
+                assert (o[name], type(o[name])) == (value, type(value)), name
+        assert set(t) == {k for k in o if k not in ("group", "settings", "components")} | set(
+            o["settings"])
+
+
 def test_forms_match_real_lightroom_files(shared_data: Path) -> None:
     """Same attributes, same order, same element/attribute forms as LrC 14/15 writes."""
     real = Packet.parse(lightroom_file(

@@ -12,6 +12,8 @@ components, and Atelier's provenance.
 from __future__ import annotations
 
 import json
+import math
+import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -27,23 +29,30 @@ _RDF = f"{{{NS['rdf']}}}"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _GLOBAL = {s.name for s in GLOBAL_SLIDERS}
 _LOCAL = {s.name: s for s in LOCAL_SLIDERS}
+# Names, sync IDs and digests are text even when they look like numbers ("007", a
+# 32-digit ID, "1E400").
+_TEXT_SUFFIXES = ("Name", "SyncID", "Digest")
+_INTEGER = re.compile(r"[+-]?\d+")
+_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
 def _local_name(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _scalar(text: str) -> Any:
-    """XMP text → bool, int, float or the text itself."""
+def _scalar(text: str, name: str = "") -> Any:
+    """XMP text of property ``name`` → bool, int, float or the text itself."""
+    if name.endswith(_TEXT_SUFFIXES):
+        return text
     if text in ("True", "true"):
         return True
     if text in ("False", "false"):
         return False
-    try:
-        number = float(text)
-    except ValueError:
-        return text
-    return int(number) if number.is_integer() and "." not in text else number
+    if _INTEGER.fullmatch(stripped := text.strip()):
+        return int(stripped)
+    if _DECIMAL.fullmatch(stripped) and math.isfinite(number := float(stripped)):
+        return number
+    return text
 
 
 def _resource(node: ET.Element) -> dict[str, Any]:
@@ -52,7 +61,7 @@ def _resource(node: ET.Element) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for key, text in node.attrib.items():
         if not key.startswith(_RDF) and key != _XML_LANG:
-            found[_local_name(key)] = _scalar(text)
+            found[_local_name(key)] = _scalar(text, _local_name(key))
     for child in node:
         if child.tag == f"{_RDF}Description":
             found.update(_resource(child))
@@ -72,7 +81,7 @@ def rdf_value(prop: ET.Element) -> Any:
             not k.startswith(_RDF) for k in prop.attrib)):
         return _resource(prop)
     if len(prop) == 0:
-        return _scalar(prop.text or "")
+        return _scalar(prop.text or "", _local_name(prop.tag))
     container = prop[0]
     kind = _local_name(container.tag)
     if kind in ("Seq", "Bag"):
@@ -112,7 +121,7 @@ def read_lightroom(packet: Packet) -> dict[str, Any]:
     settings: dict[str, Any] = {}
     other: dict[str, Any] = {}
     for name, text in packet.properties("crs").items():
-        (settings if name in _GLOBAL else other)[name] = _scalar(text)
+        (settings if name in _GLOBAL else other)[name] = _scalar(text, name)
     corrections = []
     for description in packet.descriptions():
         for group in CORRECTION_GROUPS:
@@ -123,7 +132,7 @@ def read_lightroom(packet: Packet) -> dict[str, Any]:
     for name, text in packet.properties("atelier").items():
         try:
             atelier[name] = json.loads(text) if name in (
-                "Previous", "Reasons", "MaskCorrections") else _scalar(text)
+                "Previous", "Reasons", "MaskCorrections") else _scalar(text, name)
         except json.JSONDecodeError:
             atelier[name] = text
     return {"settings": settings, "other_crs": other, "corrections": corrections,
