@@ -95,6 +95,11 @@ def test_train_writes_a_loadable_model_card_and_resumes(
     assert "PSNR restored" in card and resumed["val_names"][0] in card
     metrics = json.loads((out / "metrics.json").read_text())
     assert np.isfinite(metrics["history"][-1]["val_psnr_restored"])
+    # the split travels with the model, so evaluations can keep to the held-back photos
+    assert metrics["val_names"] == resumed["val_names"]
+    assert sorted(metrics["train_names"] + metrics["val_names"]) == sorted(
+        p.name for p in photos.iterdir())
+    assert "--samples-per-photo 1" in card and "--image-size 48" in card
 
     predictor = get_predictor("filternet", model=out)
     assert isinstance(predictor, FilterNetPredictor)

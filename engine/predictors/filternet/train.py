@@ -29,7 +29,14 @@ from engine.predictors.filternet.model import FilterNet
 from engine.predictors.filternet.preprocess import to_model_input
 from engine.training import RestorationLoss, VGG16Features, find_vgg16_weights, sample_moderate
 
-__all__ = ["TrainConfig", "Trainer", "outputs_to_tensors", "restoration_psnr", "train_filternet"]
+__all__ = [
+    "TrainConfig",
+    "Trainer",
+    "outputs_to_tensors",
+    "restoration_psnr",
+    "train_filternet",
+    "write_report",
+]
 
 Render = Callable[[Tensor, Mapping[str, Tensor]], Tensor]
 
@@ -215,6 +222,7 @@ def _write_card(out: Path, cfg: TrainConfig, state: dict[str, Any], model: Filte
         for h in history
     )
     params = sum(p.numel() for p in model.parameters())
+    flags = (f" --threads {cfg.threads}" if cfg.threads else "") + (" --amp" if cfg.amp else "")
     c = model.config
     card = f"""# FilterNet ({cfg.model}) — Atelier develop-settings predictor
 
@@ -249,11 +257,22 @@ PSNR in sRGB (dB) of the degraded and the restored photo against the original,
 ## Reproduce
 
 ```
-atelier train filternet --photos {cfg.photos} --out {cfg.out_dir} --model {cfg.model} \\
-  --epochs {cfg.epochs} --batch-size {cfg.batch_size} --lr {cfg.lr} --seed {cfg.seed}
+atelier train filternet --photos {cfg.photos} --out {cfg.out_dir} \\
+  --model {cfg.model} --epochs {cfg.epochs} --samples-per-photo {cfg.samples_per_photo} \\
+  --batch-size {cfg.batch_size} --lr {cfg.lr} --val-fraction {cfg.val_fraction} \\
+  --seed {cfg.seed} --image-size {cfg.image_size} --max-minutes {cfg.max_minutes:g}{flags}
 ```
 """
     (out / "README.md").write_text(card)
+
+
+def write_report(out: Path, cfg: TrainConfig, state: dict[str, Any], model: FilterNet) -> None:
+    """Write ``metrics.json`` (options, split, per-epoch metrics) and the model card."""
+    keys = ("epoch", "history", "minutes", "train_names", "val_names")
+    (out / "metrics.json").write_text(json.dumps(
+        {"config": asdict(cfg), **{k: state[k] for k in keys}, "baseline": state.get("baseline")},
+        indent=2))
+    _write_card(out, cfg, state, model)
 
 
 def _save_checkpoint(out: Path, trainer: Trainer, state: dict[str, Any]) -> None:
@@ -351,10 +370,7 @@ def train_filternet(
             log(f"time limit of {cfg.max_minutes} min reached after epoch {state['epoch']}")
             break
     model.save_pretrained(out)
-    (out / "metrics.json").write_text(json.dumps(
-        {"config": asdict(cfg), **{k: state[k] for k in ("epoch", "history", "minutes")},
-         "baseline": state.get("baseline")}, indent=2))
-    _write_card(out, cfg, state, model)
+    write_report(out, cfg, state, model)
     return state
 
 
