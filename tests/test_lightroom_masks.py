@@ -254,8 +254,10 @@ def every_component_kind() -> list[pb.MaskedAdjustment]:
     return [
         pb.MaskedAdjustment(
             name="Semantic", adjustments=adjustments(LocalExposure2012=0.7, LocalTint=12),
-            forms=[form(*(semantic(cls, 0.3 + 0.01 * i, 0.6) for i, cls in enumerate(
-                SEMANTIC_CODES)))]),
+            forms=[form(*(pb.Mask(semantic=pb.SemanticMask(
+                semantic_class=pb.SemanticClass.Name(cls),
+                reference_point=pb.Point(x=0.3 + 0.01 * i, y=0.6)))
+                for i, cls in enumerate(SEMANTIC_CODES)))]),
         pb.MaskedAdjustment(name="Gradients", amount=0.8,
                             adjustments=adjustments(LocalContrast2012=-20),
                             forms=[form(LINEAR, subtract, intersect)]),
