@@ -13,11 +13,13 @@ fake one):
   pcall         LrTasks.pcall (plain pcall breaks around yielding SDK calls)
   now()         timestamp text;  plugin: _PLUGIN;  log(text) optional
   fileExists(path);  prompt (Mask…);  styleOut (Learn my style);  setPref(key, value)
+  lightroomVersion  LrApplication.versionTable() (masks need Lightroom Classic 11+)
 ]]
 
 local Commands = require 'Commands'
 local Develop = require 'Develop'
 local JSON = require 'JSON'
+local Masks = require 'Masks'
 local Runner = require 'Runner'
 local Settings = require 'Settings'
 local Shell = require 'Shell'
@@ -27,7 +29,8 @@ local Actions = {}
 
 --- Plugin metadata fields (MetadataDefinition.lua declares the same ids).
 Actions.FIELDS = { score = 'atelierScore', critique = 'atelierCritique', backend = 'atelierBackend',
-  lastRun = 'atelierLastRun', before = 'atelierBefore', derivedFrom = 'atelierDerivedFrom' }
+  lastRun = 'atelierLastRun', before = 'atelierBefore', derivedFrom = 'atelierDerivedFrom',
+  masks = 'atelierMasks' }
 
 local WRITE_TIMEOUT = { timeout = 60 }
 
@@ -169,22 +172,64 @@ local function virtualCopies(env, photos)
   return byMaster
 end
 
+-- The JSON value (object or list) stored in plugin field `field` of `photo` (nil when none).
+local function jsonField(env, photo, field)
+  local text = photo:getPropertyForPlugin(env.plugin, field)
+  local value = type(text) == 'string' and text ~= '' and JSON.decode(text)
+  if type(value) == 'table' then return value end
+end
+
 -- Merge the pre-Atelier values of the keys about to change into the photo's snapshot, so that
 -- "Revert Atelier edits" returns to how the photo was before the first Atelier edit.
 local function recordBefore(env, photo, apply)
   local field = Actions.FIELDS.before
-  local old = photo:getPropertyForPlugin(env.plugin, field)
-  local snap = (type(old) == 'string' and old ~= '' and JSON.decode(old)) or {}
+  local snap = jsonField(env, photo, field) or {}
   local fresh = Develop.before(photo:getDevelopSettings(), apply)
   for k, v in pairs(fresh) do if snap[k] == nil then snap[k] = v end end
   photo:setPropertyForPlugin(env.plugin, field, (JSON.encode(snap)))
 end
 
--- Apply develop results of one batch.
+-- Names of `masks` (the bridge's list): what `atelier mask` replaces of Atelier's earlier masks.
+local function maskNames(masks)
+  local out = {}
+  for _, m in ipairs(masks or {}) do if type(m.name) == 'string' then out[#out + 1] = m.name end end
+  return out
+end
+
+-- Apply Atelier's corrections `t.masks` merged into the photo's own, recording their ids; the
+-- merged list goes into `settings` (one applyDevelopSettings call, one history step).
+local function mergeMasks(env, spec, t, settings)
+  local ownIds = jsonField(env, t.photo, Actions.FIELDS.masks)
+  local current = t.photo:getDevelopSettings().MaskGroupBasedCorrections
+  local merged, ids = Masks.merge(current, t.masks, ownIds, spec.replaceMasks or maskNames(t.rec.masks))
+  settings.MaskGroupBasedCorrections = merged
+  t.merged = merged
+  t.photo:setPropertyForPlugin(env.plugin, Actions.FIELDS.masks, (JSON.encode(JSON.asArray(ids))))
+end
+
+-- What became of each photo's masks, once per photo; `gated` = this Lightroom takes no masks.
+local function reportMasks(t, gated, summary)
+  if t.merged then
+    local mismatches = Masks.compare(t.merged, t.masks, t.photo:getDevelopSettings().MaskGroupBasedCorrections)
+    if #mismatches > 0 then summary:warn(t.path, 'masks read back differ — ' .. table.concat(mismatches, '; ')) end
+  end
+  if gated then return end -- said once for the whole run
+  local left = {}
+  for _, l in ipairs(t.leftMasks) do left[#left + 1] = l.mask end
+  local described = Develop.describeMasks(left)
+  if #described > 0 then
+    summary:warn(t.path, (t.rec.xmpMode and 'masks in the XMP only: ' or 'masks not saved: ')
+      .. table.concat(described, '; ') .. ' (' .. t.leftMasks[1].reason .. ')')
+  end
+end
+
+-- Apply develop results of one batch: global settings and, on Lightroom Classic 11+, masks, in
+-- one applyDevelopSettings call per photo.
 local function applyDevelop(env, spec, parsed, batch, byPath, summary)
   local matched = Actions.match(env.platform, parsed, batch)
+  local masksOk = Masks.supported(env.lightroomVersion)
   local targets = {}
-  local anyMasks = false
+  local masksLeft, masksGated = false, false
   for _, path in ipairs(batch) do
     local rec = matched[path]
     for _, photo in ipairs(byPath[path]) do
@@ -193,8 +238,11 @@ local function applyDevelop(env, spec, parsed, batch, byPath, summary)
       elseif rec.status == 'skipped' then summary:skipped(path, rec.reason or 'skipped by atelier')
       else
         local apply, notes = Develop.settingsFor(rec.settings, photo:getRawMetadata('fileFormat'), rec.isRaw)
-        targets[#targets + 1] = { photo = photo, path = path, rec = rec, apply = apply, notes = notes }
-        if rec.masks then anyMasks = true end
+        local corrections, left = Masks.plan(rec.masks)
+        if not masksOk and rec.masks then masksGated, corrections, left = true, {}, {} end
+        if #left > 0 then masksLeft = true end
+        targets[#targets + 1] = { photo = photo, path = path, rec = rec, apply = apply, notes = notes,
+          masks = corrections, leftMasks = left }
       end
     end
   end
@@ -217,10 +265,11 @@ local function applyDevelop(env, spec, parsed, batch, byPath, summary)
     for _, t in ipairs(targets) do
       if env.progress.isCanceled() then stopped = true; break end
       if t.photo then
-        if next(t.apply) then
-          recordBefore(env, t.photo, t.apply)
-          t.photo:applyDevelopSettings(t.apply, history)
-        end
+        local settings = {}
+        for k, v in pairs(t.apply) do settings[k] = v end
+        if next(t.apply) then recordBefore(env, t.photo, t.apply) end
+        if #t.masks > 0 then mergeMasks(env, spec, t, settings) end
+        if next(settings) then t.photo:applyDevelopSettings(settings, history) end
         if t.rec.predictor then t.photo:setPropertyForPlugin(env.plugin, Actions.FIELDS.backend, t.rec.predictor) end
         t.photo:setPropertyForPlugin(env.plugin, Actions.FIELDS.lastRun, env.now() .. ' ' .. spec.title)
         applied[#applied + 1] = t
@@ -241,11 +290,7 @@ local function applyDevelop(env, spec, parsed, batch, byPath, summary)
       local mismatches = Develop.compare(t.apply, t.photo:getDevelopSettings())
       if #mismatches > 0 then summary:warn(t.path, 'read back differs — ' .. table.concat(mismatches, '; ')) end
     end
-    local masks = Develop.describeMasks(t.rec.masks)
-    if #masks > 0 then
-      summary:warn(t.path, (t.rec.xmpMode and 'masks in the XMP only: ' or 'masks not saved: ')
-        .. table.concat(masks, '; '))
-    end
+    reportMasks(t, masksGated, summary)
   end
   for _, t in ipairs(targets) do
     if not done[t] then
@@ -253,11 +298,17 @@ local function applyDevelop(env, spec, parsed, batch, byPath, summary)
       elseif stopped then summary:cancel(1) end
     end
   end
-  if anyMasks and not summary.maskNote then
+  local whereXmp = env.settings.writeXmp
+    and 'they are in the XMP files only: Metadata ▸ Read Metadata from File shows them in Lightroom.'
+    or 'they were not saved: turn on "Also write XMP" in the Plug-in Manager to keep them in the XMP.'
+  if masksGated and not summary.maskGateNote then
+    summary.maskGateNote = true
+    summary:note(string.format('Lightroom Classic %s cannot take masks from a plug-in (%d or later can): %s',
+      Masks.versionText(env.lightroomVersion), Masks.MIN_MAJOR, whereXmp))
+  end
+  if masksLeft and not summary.maskNote then
     summary.maskNote = true
-    summary:note(env.settings.writeXmp
-      and 'Local masks are in the XMP files only: Metadata ▸ Read Metadata from File shows them in Lightroom.'
-      or 'Local masks were not saved: turn on "Also write XMP" in the Plug-in Manager to keep them.')
+    summary:note('Some local masks cannot be applied inside Lightroom: ' .. whereXmp)
   end
 end
 
@@ -349,23 +400,30 @@ end
 
 local APPLY = { develop = applyDevelop, critique = applyCritique, derived = applyDerived, style = applyStyle }
 
--- "Revert Atelier edits": the catalog side (pre-Atelier values recorded when applying).
+-- "Revert Atelier edits": the catalog side (pre-Atelier values recorded when applying, and
+-- Atelier's mask corrections removed, the user's own kept), one history step per photo.
 local function revertCatalog(env, spec, photos, summary)
   local F = Actions.FIELDS
   local targets = {}
   for _, photo in ipairs(photos) do
     local path = photo:getRawMetadata('path')
-    local snap = photo:getPropertyForPlugin(env.plugin, F.before)
-    local before = type(snap) == 'string' and snap ~= '' and JSON.decode(snap)
-    if type(before) ~= 'table' then summary:skipped(path, 'no Atelier edit recorded in this catalog')
-    else targets[#targets + 1] = { photo = photo, path = path, before = before } end
+    local before, maskIds = jsonField(env, photo, F.before), jsonField(env, photo, F.masks)
+    if not before and not maskIds then summary:skipped(path, 'no Atelier edit recorded in this catalog')
+    else targets[#targets + 1] = { photo = photo, path = path, before = before or {}, maskIds = maskIds } end
   end
   if #targets == 0 then return end
   local history = 'Atelier: ' .. spec.title
   local ok, err = writeGate(env, history, function()
     for _, t in ipairs(targets) do
-      if next(t.before) then t.photo:applyDevelopSettings(t.before, history) end
+      local settings = {}
+      for k, v in pairs(t.before) do settings[k] = v end
+      if t.maskIds then
+        local kept, removed = Masks.remove(t.photo:getDevelopSettings().MaskGroupBasedCorrections, t.maskIds)
+        if removed > 0 then settings.MaskGroupBasedCorrections = kept end
+      end
+      if next(settings) then t.photo:applyDevelopSettings(settings, history) end
       t.photo:setPropertyForPlugin(env.plugin, F.before, nil)
+      t.photo:setPropertyForPlugin(env.plugin, F.masks, nil)
       t.photo:setPropertyForPlugin(env.plugin, F.lastRun, env.now() .. ' ' .. spec.title)
     end
   end)

@@ -14,10 +14,14 @@ local Commands = {}
 Commands.SPECS = {
   -- --force: the user asked for this run, so the bridge's journal must not skip photos it
   -- enhanced before (Lightroom may hold other settings by now)
+  -- replaceMasks: which of Atelier's earlier masks a result with masks replaces (enhance: its
+  -- automatic ones, as the bridge's XMP writer does); without it only those of the same names
   enhance = { cli = 'enhance', kind = 'develop', title = 'Auto-enhance',
-    options = { 'engine', 'predictor', 'style', 'masks', 'dryRun' }, fixed = { '--force' } },
+    options = { 'engine', 'predictor', 'style', 'masks', 'dryRun' }, fixed = { '--force' },
+    replaceMasks = { 'Sky', 'Subject' } },
   enhanceMasks = { cli = 'enhance', kind = 'develop', title = 'Auto-enhance with sky & subject masks',
-    options = { 'engine', 'predictor', 'style', 'dryRun' }, fixed = { '--masks', 'sky,subject', '--force' } },
+    options = { 'engine', 'predictor', 'style', 'dryRun' }, fixed = { '--masks', 'sky,subject', '--force' },
+    replaceMasks = { 'Sky', 'Subject' } },
   mask = { cli = 'mask', kind = 'develop', title = 'Mask & enhance by description',
     options = { 'engine', 'dryRun' }, fixed = { '--enhance' }, prompt = true },
   critique = { cli = 'critique', kind = 'critique', title = 'Critique',

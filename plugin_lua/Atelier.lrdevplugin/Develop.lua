@@ -6,7 +6,7 @@ vocabulary of xmp/vocabulary.py; tests/test_plugin_lua.py checks this copy again
 White balance is chosen from the photo's file format as Lightroom sees it: raw (RAW, DNG)
 takes `Temperature` K / `Tint`, rendered files `IncrementalTemperature` / `IncrementalTint`
 (−100..100); a value of the wrong flavour is dropped and reported, never converted.
-Local masks live only in the XMP the bridge writes; they are reported, not applied.
+Local masks become `MaskGroupBasedCorrections` in Masks.lua.
 ]]
 
 local Develop = {}
@@ -27,15 +27,17 @@ Develop.GLOBAL = {
   IncrementalTint = slider(-100, 100, 0, 'rendered'),
 }
 
---- Local (mask) sliders in slider units: name → {min, max}. Reported only.
+--- Local (mask) sliders in slider units: name → {min, max, scale}; the develop settings store
+-- value / scale (local exposure EV/4, the others /100).
+local function localSlider(lo, hi, scale) return { min = lo, max = hi, scale = scale or 100 } end
 Develop.LOCAL = {
-  LocalExposure2012 = slider(-4, 4, 2),
-  LocalContrast2012 = slider(-100, 100), LocalHighlights2012 = slider(-100, 100),
-  LocalShadows2012 = slider(-100, 100), LocalWhites2012 = slider(-100, 100),
-  LocalBlacks2012 = slider(-100, 100), LocalTexture = slider(-100, 100),
-  LocalClarity2012 = slider(-100, 100), LocalDehaze = slider(-100, 100),
-  LocalTemperature = slider(-100, 100), LocalTint = slider(-100, 100),
-  LocalSaturation = slider(-100, 100),
+  LocalExposure2012 = localSlider(-4, 4, 4),
+  LocalContrast2012 = localSlider(-100, 100), LocalHighlights2012 = localSlider(-100, 100),
+  LocalShadows2012 = localSlider(-100, 100), LocalWhites2012 = localSlider(-100, 100),
+  LocalBlacks2012 = localSlider(-100, 100), LocalTexture = localSlider(-100, 100),
+  LocalClarity2012 = localSlider(-100, 100), LocalDehaze = localSlider(-100, 100),
+  LocalTemperature = localSlider(-100, 100), LocalTint = localSlider(-100, 100),
+  LocalSaturation = localSlider(-100, 100),
 }
 
 local WB_KEYS = { 'Temperature', 'Tint', 'IncrementalTemperature', 'IncrementalTint' }

@@ -1,7 +1,9 @@
 --[[
 MetadataDefinition.lua — per-photo fields the plugin writes (Metadata panel, Library filter).
 `atelierBefore` has no title: it is hidden and holds, as JSON, the develop values a photo had
-before its first Atelier edit ("Revert Atelier edits" puts them back).
+before its first Atelier edit ("Revert Atelier edits" puts them back); `atelierMasks`, also
+hidden, the sync ids (JSON list) of the mask corrections Atelier applied (a later run replaces
+them, revert removes them; the user's own masks are never touched).
 ]]
 
 return {
@@ -17,6 +19,7 @@ return {
     { id = 'atelierDerivedFrom', title = LOC '$$$/Atelier/Field/DerivedFrom=Atelier derived from',
       dataType = 'string', readOnly = true, searchable = true },
     { id = 'atelierBefore', dataType = 'string' },
+    { id = 'atelierMasks', dataType = 'string' },
   },
-  schemaVersion = 1,
+  schemaVersion = 2,
 }

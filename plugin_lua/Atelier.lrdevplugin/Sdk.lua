@@ -112,6 +112,7 @@ function Sdk.env(name, context, prefs)
     log = function(text) logger:info(text) end,
     fileExists = fileExists,
     setPref = function(key, value) prefs[key] = value end,
+    lightroomVersion = LrApplication.versionTable(),
   }
 end
 

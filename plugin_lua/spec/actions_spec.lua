@@ -43,13 +43,18 @@ describe('Auto-enhance', function()
       assert.are.equal(5350, applies(p)[1][2].Temperature)
       assert.is_nil(applies(p)[1][2].IncrementalTemperature)
     end
-    -- masks (auto) are reported once, and no temp file is left behind
+    -- masks (auto) go in with the same step; nothing to report, no temp file left behind
+    for _, p in ipairs({ jpeg, nef, dng }) do
+      local names = {}
+      for i, c in ipairs(applies(p)[1][2].MaskGroupBasedCorrections) do names[i] = c.CorrectionName end
+      assert.are.same({ 'Sky', 'Subject' }, names)
+    end
     assert.are.equal(3, summary.counts.ok)
     assert.are.equal(0, summary.counts.failed)
-    assert.truthy(summary.general[1]:find('Local masks were not saved', 1, true))
+    assert.are.same({}, summary.general)
     assert.are.same({}, state.files)
-    assert.are.equal(1, #env.dialogs.messages)
-    assert.are.equal('Auto-enhance: 3 of 3 photos done.', env.dialogs.messages[1].headline)
+    assert.are.same({}, env.dialogs.messages)
+    assert.are.same({ 'Auto-enhance: 3 of 3 photos done.' }, env.dialogs.bezels)
     assert.are.same({ 'Auto-enhance: 3 photos (1 of 1)…' }, env.progress.captions)
   end)
 
@@ -224,14 +229,16 @@ describe('Auto-enhance', function()
       'a.jpg — note: read back differs — Exposure2012: wanted 0.45, Lightroom has 0', 1, true))
   end)
 
-  it('says where masks went when XMP is written', function()
-    local env, state = fake_env.env({ photos = fake_env.photos(), prefs = { atelierPath = '/a', writeXmp = true } })
+  it('says where masks went when XMP is written and Lightroom cannot take them', function()
+    local env, state = fake_env.env({ photos = fake_env.photos(), prefs = { atelierPath = '/a', writeXmp = true },
+      lightroomVersion = { major = 10, minor = 4 } })
     Actions.run('enhanceMasks', env)
     assert.is_false(contains(state.argvs[1], '--dry-run'))
     assert.is_true(contains(state.argvs[1], 'sky,subject'))
     local text = env.dialogs.messages[1].text
-    assert.truthy(text:find('Read Metadata from File', 1, true))
-    assert.truthy(text:find('beach.jpg — note: masks in the XMP only: Sky (sky): LocalExposure2012 -0.3', 1, true))
+    assert.truthy(text:find('Lightroom Classic 10.4 cannot take masks from a plug-in (11 or later can): '
+      .. 'they are in the XMP files only: Metadata ▸ Read Metadata from File', 1, true), text)
+    assert.is_nil(env.catalog.photos[1].develop.MaskGroupBasedCorrections)
   end)
 
   it('drops white balance that does not fit the file format and says so', function()

@@ -173,17 +173,28 @@ describe('end to end with the real atelier', function()
     require('Sdk').runAction('enhanceMasks')
     local p = sdk.catalog.photos[1]
     assert.are.equal(1, #p.calls, sdk.dialogs.messages[1] and sdk.dialogs.messages[1].text)
-    local m = sdk.dialogs.messages[1]
-    assert.are.equal('Auto-enhance with sky & subject masks: 1 of 1 photo done.', m.headline)
-    assert.truthy(m.text:find('Read Metadata from File', 1, true), m.text)
-    assert.truthy(m.text:find('kodim 03.png — note: masks in the XMP only:', 1, true), m.text)
+    assert.are.same({ 'Auto-enhance with sky & subject masks: 1 of 1 photo done.' }, sdk.dialogs.bezels,
+      sdk.dialogs.messages[1] and sdk.dialogs.messages[1].text)
     local xmp = sh('exiftool -s3 -XMP-crs:Contrast2012 ' .. quote(dir .. '/shoot/kodim 03.png'))
     assert.are.equal(tostring(p.develop.Contrast2012), (xmp:gsub('^%+', ''):gsub('\n$', '')))
+    -- the masks the bridge wrote into the XMP went into the catalog too, with the same values
+    local corrections = p.develop.MaskGroupBasedCorrections
+    local names = sh('exiftool -s3 -sep "|" -XMP-crs:MaskGroupBasedCorrCorrectionName ' .. quote(dir .. '/shoot/kodim 03.png'))
+    local exposures = sh('exiftool -s3 -sep "|" -XMP-crs:MaskGroupBasedCorrExposure2012 '
+      .. quote(dir .. '/shoot/kodim 03.png'))
+    local got = {}
+    for i, c in ipairs(corrections) do got[i] = c.CorrectionName .. '=' .. tostring(c.LocalExposure2012) end
+    local want, e = {}, {}
+    for v in exposures:gsub('\n$', ''):gmatch('[^|]+') do e[#e + 1] = tostring(tonumber(v)) end
+    for n in names:gsub('\n$', ''):gmatch('[^|]+') do want[#want + 1] = n .. '=' .. e[#want + 1] end
+    assert.is_true(#got >= 1)
+    assert.are.same(want, got)
 
     require('Sdk').runAction('revert')
-    assert.are.equal('Revert Atelier edits: 1 of 1 photo done.', sdk.dialogs.bezels[1], sdk.dialogs.messages[2]
-      and sdk.dialogs.messages[2].text)
+    assert.are.equal('Revert Atelier edits: 1 of 1 photo done.', sdk.dialogs.bezels[2], sdk.dialogs.messages[1]
+      and sdk.dialogs.messages[1].text)
     assert.are.equal(0, p.develop.Contrast2012)
+    assert.are.same({}, p.develop.MaskGroupBasedCorrections)
     assert.are.equal('', sh('exiftool -s3 -XMP-crs:Contrast2012 ' .. quote(dir .. '/shoot/kodim 03.png')))
   end)
 end)

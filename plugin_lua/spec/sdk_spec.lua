@@ -66,7 +66,8 @@ describe('Info.lua', function()
     for _, f in ipairs(md.metadataFieldsForPhotos) do ids[f.id] = f end
     for _, id in pairs(require('Actions').FIELDS) do assert.truthy(ids[id], id) end
     assert.is_nil(ids.atelierBefore.title) -- hidden
-    assert.are.equal(1, md.schemaVersion)
+    assert.is_nil(ids.atelierMasks.title) -- hidden
+    assert.are.equal(2, md.schemaVersion) -- 2: atelierMasks
   end)
 end)
 

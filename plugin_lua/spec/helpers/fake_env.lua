@@ -13,7 +13,8 @@ local wincmd = require 'wincmd'
 local M = {}
 
 --- opts: platform, photos, prefs, catalogOpts, cancelAfter, answer(argv) → code, out, err,
---  notFound (execute says "no such program"), exists(path), prompt, styleOut.
+--  notFound (execute says "no such program"), exists(path), prompt, styleOut,
+--  lightroomVersion (default Lightroom Classic 13.1).
 function M.env(opts)
   opts = opts or {}
   local platform = opts.platform or 'mac'
@@ -56,6 +57,7 @@ function M.env(opts)
     setPref = function(k, v) state.prefsSet[k] = v end,
     prompt = opts.prompt,
     styleOut = opts.styleOut,
+    lightroomVersion = opts.lightroomVersion or { major = 13, minor = 1 },
   }
   return env, state
 end

@@ -255,7 +255,7 @@ end
 
 --- Forget loaded plugin modules so each spec loads them against its own fake SDK.
 function M.unload()
-  for _, name in ipairs({ 'Sdk', 'Actions', 'Runner', 'Commands', 'Develop', 'Settings', 'Summary',
+  for _, name in ipairs({ 'Sdk', 'Actions', 'Runner', 'Commands', 'Develop', 'Masks', 'Settings', 'Summary',
     'Shell', 'JSON', 'PluginInfoProvider', 'Init', 'MetadataDefinition' }) do
     package.loaded[name] = nil
   end
