@@ -16,6 +16,7 @@ from typing import Any
 
 import grpc
 
+from atelier.masks import AUTO_MASK_NAMES
 from atelier.settings import settings_from_adjustments
 from atelier.v1 import engine_pb2 as pb
 from bridge.client import EngineClient
@@ -23,7 +24,6 @@ from bridge.discover import PhotoFile
 from bridge.journal import Journal, PhotoState
 from bridge.output import critique_record, lightroom_settings, mask_records
 from bridge.writers import WriterPool
-from engine.masks.local import MASK_NAMES
 from xmp.critique import apply_critique
 from xmp.darktable import write_darktable_sidecar
 from xmp.exiftool import ExifToolSession
@@ -116,7 +116,7 @@ def _write(
             changed = apply_develop(packet, settings, is_raw=analysis.info.is_raw,
                                     provenance=provenance, masks=analysis.masks,
                                     orientation=analysis.info.orientation or 1,
-                                    replace_names=set(MASK_NAMES.values()))
+                                    replace_names=set(AUTO_MASK_NAMES.values()))
         if analysis.HasField("critique"):
             critique = analysis.critique
             changed = apply_critique(packet, score=critique.score, text=critique.reasoning,

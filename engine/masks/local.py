@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+from atelier.masks import AUTO_MASK_NAMES
 from atelier.settings import local_adjustments_from_settings
 from atelier.v1 import engine_pb2 as pb
 from engine.decode.types import DecodedPhoto
@@ -31,15 +32,12 @@ __all__ = [
     "LOCAL_DAMPING",
     "LOCAL_LIMITS",
     "MASK_CLASSES",
-    "MASK_NAMES",
     "propose_local_adjustments",
     "raster_mask",
 ]
 
 Mode = Literal["bbox", "full"]
 MASK_CLASSES = ("sky", "subject")
-#: The name each class's local adjustment gets (shown in Lightroom's mask panel).
-MASK_NAMES = {"sky": "Sky", "subject": "Subject"}
 LOCAL_DAMPING = 0.7
 MIN_LOCAL_EXPOSURE_EV = 0.15
 MIN_LOCAL_SLIDER = 8.0
@@ -174,7 +172,7 @@ def propose_local_adjustments(
         region = predictor.predict(_region_photo(photo, sky.mask, bbox, mode))
         settings, reasons = _local_settings(region, global_)
         if settings:
-            found.append(_masked(MASK_NAMES["sky"], _sky_forms(sky.mask, sky.horizon),
+            found.append(_masked(AUTO_MASK_NAMES["sky"], _sky_forms(sky.mask, sky.horizon),
                                  settings, reasons, sky.confidence, bbox,
                                  f"sky/classical+{region.backend}"))
     subject = detect_subject(photo.linear) if "subject" in classes else None
@@ -182,7 +180,7 @@ def propose_local_adjustments(
         region = predictor.predict(_region_photo(photo, subject.mask, subject.bbox, mode))
         settings, reasons = _local_settings(region, global_)
         if settings:
-            found.append(_masked(MASK_NAMES["subject"],
+            found.append(_masked(AUTO_MASK_NAMES["subject"],
                                  _subject_forms(subject.mask, subject.bbox), settings,
                                  reasons, subject.confidence, subject.bbox,
                                  f"subject/spectral-residual+{region.backend}"))
