@@ -3,7 +3,8 @@
 A critic turns a decoded photo (and optionally the develop prediction already made for
 it) into an ``atelier.v1.Critique``: reasoning, issues, develop suggestions, a 0..100
 score and sub-scores.  ``technical`` (weight-free, measured, the default) is always
-available; critics with weights register themselves with `register_critic`.
+available; ``vlm`` (an image-text-to-text model from a local directory, see
+`engine.critic.vlm`) needs ``model=DIR``.
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ def get_critic(name: str = DEFAULT_CRITIC, **options: Any) -> Critic:
     """The critic called ``name`` ("" = default), built with ``options``.
 
     Raises:
-        ValueError: unknown name (the message lists the known ones).
+        ValueError: unknown name (the message lists the known ones), or options the
+            critic rejects (``vlm`` without a loadable ``model`` directory).
     """
     return CRITICS.get(name, **options)
 
@@ -61,3 +63,12 @@ def _technical(**options: Any) -> Critic:
 
 
 register_critic("technical", _technical)
+
+
+def _vlm(**options: Any) -> Critic:
+    from engine.critic.vlm import VLMCritic  # transformers is imported only here
+
+    return VLMCritic(**options)
+
+
+register_critic("vlm", _vlm)

@@ -37,7 +37,18 @@ from engine.predictors.analytic import TINT_STRENGTH, WB_STRENGTH
 from engine.predictors.base import Prediction
 from xmp.vocabulary import global_slider
 
-__all__ = ["Finding", "Measurements", "TechnicalCritic", "critique", "measure", "review"]
+__all__ = [
+    "Finding",
+    "Measurements",
+    "Review",
+    "TechnicalCritic",
+    "check_suggestion",
+    "critique",
+    "issues",
+    "measure",
+    "not_suggested",
+    "review",
+]
 
 VERSION = "1"
 TONAL = ("Exposure2012", "Highlights2012", "Shadows2012", "Whites2012", "Blacks2012")
@@ -477,6 +488,33 @@ def _developed(photo: DecodedPhoto, settings: Mapping[str, float]) -> DecodedPho
     return replace(photo, linear=np.ascontiguousarray(np.maximum(out, 0.0), dtype=np.float32))
 
 
+def check_suggestion(
+    photo: DecodedPhoto, before: Review, suggestion: pb.Suggestion, prediction: Prediction | None
+) -> float | None:
+    """Render ``suggestion``'s develop settings with the develop model and judge again.
+
+    Returns:
+        the change of the overall score (points, negative = worse), with
+        ``suggestion.expected_gain`` set when it is positive; None when the suggestion
+        has no develop settings to render (geometry, words only).
+    """
+    if not suggestion.HasField("adjustments"):
+        return None
+    settings = settings_from_adjustments(suggestion.adjustments)
+    if not settings:
+        return None
+    gain = review(_developed(photo, settings), prediction).score - before.score
+    if gain > 0:
+        suggestion.expected_gain = round(min(100.0, gain), 1)
+    return gain
+
+
+def not_suggested(text: str, gain: float) -> str:
+    """The reasoning's note for a suggestion the check dropped."""
+    return (f"Checked with the develop model, “{text}” would not raise the score "
+            f"({gain:+.1f}), so it is not suggested.")
+
+
 def _check(photo: DecodedPhoto, r: Review, prediction: Prediction | None) -> None:
     """Render each develop suggestion, re-judge, keep it only if the score rises.
 
@@ -486,20 +524,18 @@ def _check(photo: DecodedPhoto, r: Review, prediction: Prediction | None) -> Non
     """
     for f in r.findings:
         s = f.suggestion
-        if f.severity == 0 or s is None or not s.HasField("adjustments"):
+        if f.severity == 0 or s is None:
             continue
-        settings = settings_from_adjustments(s.adjustments)
-        if not settings:
-            continue
-        after = review(_developed(photo, settings), prediction)
-        gain = after.score - r.score
-        if gain > 0:
-            s.expected_gain = round(min(100.0, gain), 1)
-        else:
+        gain = check_suggestion(photo, r, s, prediction)
+        if gain is not None and gain <= 0:
             f.suggestion = None
-            r.paragraphs.insert(-1, (
-                f"Checked with the develop model, “{s.text}” would not raise the score "
-                f"({gain:+.1f}), so it is not suggested."))
+            r.paragraphs.insert(-1, not_suggested(s.text, gain))
+
+
+def issues(r: Review) -> list[pb.CritiqueIssue]:
+    """The findings worth reporting (severity ≥ minor), worst first, as messages."""
+    return [pb.CritiqueIssue(attribute=f.name, severity=f.severity,  # type: ignore[arg-type]
+                             description=f.description) for f in r.findings if f.severity > 0]
 
 
 def critique(
@@ -534,12 +570,9 @@ def critique(
         _check(photo, r, prediction)
     msg = pb.Critique(reasoning="\n\n".join(r.paragraphs), score=round(r.score, 1),
                       backend=f"{TechnicalCritic.name}/{VERSION}")
-    for f in r.findings:
-        if f.severity == 0:
-            continue
-        msg.issues.add(attribute=f.name, severity=f.severity, description=f.description)
-        if f.suggestion is not None:
-            msg.suggestions.append(f.suggestion)
+    msg.issues.extend(issues(r))
+    msg.suggestions.extend(f.suggestion for f in r.findings
+                           if f.severity > 0 and f.suggestion is not None)
     for k, v in r.sub_scores.items():
         msg.sub_scores[k] = round(v, 1)
     return msg

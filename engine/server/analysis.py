@@ -9,14 +9,16 @@ from pathlib import Path
 
 from atelier.settings import adjustments_from_settings
 from atelier.v1 import engine_pb2 as pb
+from engine.critic import DEFAULT_CRITIC, Critic, get_critic
 from engine.decode import DEFAULT_ANALYSIS_SIZE, decode_photo, photo_info_to_proto
 from engine.decode.types import DecodedPhoto
 from engine.errors import PhotoError, PhotoNotFound, PhotoPermissionDenied
 from engine.predictors import Prediction, Predictor, get_predictor
 
-__all__ = ["PhotoAccess", "analyze", "load_photo", "predictor_for"]
+__all__ = ["PhotoAccess", "analyze", "critic_for", "load_photo", "predictor_for"]
 
 _lock = threading.Lock()
+_critic_lock = threading.Lock()
 
 
 @cache
@@ -97,7 +99,7 @@ def analyze(request: pb.AnalyzeRequest, access: PhotoAccess) -> pb.AnalyzeRespon
         predictor = predictor_for(options)
         prediction = predictor.predict(photo)
         masks = _masks(options, photo, prediction, predictor)
-        critique = _critique(photo, prediction) if options.critique else None
+        critique = _critique(photo, prediction, options) if options.critique else None
         t2 = time.perf_counter()
     except PhotoError as exc:
         response.error.code = exc.code.value[0]
@@ -116,10 +118,35 @@ def analyze(request: pb.AnalyzeRequest, access: PhotoAccess) -> pb.AnalyzeRespon
     return response
 
 
-def _critique(photo: DecodedPhoto, prediction: Prediction) -> pb.Critique:
-    from engine.critic import get_critic
+@cache
+def _critic(name: str, model: str) -> Critic:
+    return get_critic(name, model=model) if model else get_critic(name)
 
-    return get_critic().critique(photo, prediction)
+
+def critic_for(options: pb.AnalyzeOptions) -> Critic:
+    """The (cached, shared) critic a request asks for (``critic``, ``critic_model``).
+
+    A model is loaded once per directory, under its own lock (loading a VLM takes long
+    and must not hold up the predictors).
+
+    Raises:
+        PhotoError: unknown critic, a model directory the critic cannot load, or a
+            ``critic_model`` for the weight-free critic.
+    """
+    name = options.critic or DEFAULT_CRITIC
+    if name == DEFAULT_CRITIC and options.critic_model:
+        raise PhotoError(f"the {DEFAULT_CRITIC} critic uses no model; leave critic_model empty")
+    try:
+        with _critic_lock:
+            return _critic(name, options.critic_model)
+    except ValueError as exc:
+        raise PhotoError(str(exc)) from None
+
+
+def _critique(
+    photo: DecodedPhoto, prediction: Prediction, options: pb.AnalyzeOptions
+) -> pb.Critique:
+    return critic_for(options).critique(photo, prediction)
 
 
 def _masks(
