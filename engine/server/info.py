@@ -37,7 +37,9 @@ def engine_info(workers: int, max_message_bytes: int) -> pb.EngineInfo:
 
     for name in available_critics():
         info.backends.add(kind="critic", name=name, available=True,
-                          is_default=name == DEFAULT_CRITIC)
+                          is_default=name == DEFAULT_CRITIC,
+                          detail="needs a local model directory (AnalyzeOptions.critic_model)"
+                          if name != DEFAULT_CRITIC else "measured, weight-free")
     for name in available_artists():
         info.backends.add(kind="artist", name=name, available=True,
                           is_default=name == DEFAULT_ARTIST,
