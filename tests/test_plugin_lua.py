@@ -4,9 +4,10 @@ Lightroom itself cannot run here.  These tests run everything that can run outsi
 ``luac5.1 -p`` on every file, luacheck with the "lightroom" sandbox std, the busted specs
 (fake SDK for the catalog, real ``/bin/sh`` and the real ``atelier`` end to end), the release
 zip, and the contract between the Lua code and the bridge: the argv the Lua code builds
-(taken from the Lua code, not retyped) is accepted by the real CLI parser, and what the real
+(taken from the Lua code, not retyped) is accepted by the real CLI parser, what the real
 ``atelier enhance --json`` prints is made of Lightroom develop keys in range that the plugin's
-mapping applies without dropping anything.
+mapping applies without dropping anything, and the masks the real ``enhance`` and ``mask``
+print become, in Masks.lua, the corrections the Python XMP writer writes for them.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ from typing import Any
 
 import pytest
 
+from atelier.settings import local_adjustments_from_settings
+from atelier.v1 import engine_pb2 as pb
+from xmp.lightroom_masks import SEMANTIC_CODES, correction_element
+from xmp.packet import qname
 from xmp.vocabulary import GLOBAL_SLIDERS, LOCAL_SLIDERS, global_slider, local_slider
 
 REPO = Path(__file__).resolve().parents[1]
@@ -156,7 +161,24 @@ def test_lua_vocabulary_is_the_python_vocabulary() -> None:
             s.minimum, s.maximum, s.decimals, s.scope), s.name
     assert set(lua["l"]) == {s.name for s in LOCAL_SLIDERS}
     for ls in LOCAL_SLIDERS:
-        assert (lua["l"][ls.name]["min"], lua["l"][ls.name]["max"]) == (ls.minimum, ls.maximum)
+        got = lua["l"][ls.name]
+        assert (got["min"], got["max"], got["scale"]) == (ls.minimum, ls.maximum, ls.xmp_scale)
+
+
+def _class_name(semantic_class: int) -> str:
+    """A semantic class as the bridge's ``--json`` names it (bridge.output.mask_records)."""
+    return pb.SemanticClass.Name(semantic_class).removeprefix("SEMANTIC_CLASS_").lower()
+
+
+@needs_lua
+def test_lua_ai_mask_codes_are_the_python_writer_s() -> None:
+    lua = lua_json("local M = require 'Masks'; local J = require 'JSON'\n"
+                   "local out = {}\n"
+                   "for k, v in pairs(M.SEMANTIC) do out[k] = { v[1], v[2] or -1 } end\n"
+                   "io.write(J.encode(out))")
+    want = {_class_name(c): [sub, -1 if cat is None else cat]
+            for c, (sub, cat) in SEMANTIC_CODES.items()}
+    assert lua == want
 
 
 def plugin_argv(action: str, paths: list[str], **opts: Any) -> list[str]:
@@ -198,19 +220,34 @@ def test_cli_accepts_every_argv_the_plugin_builds(action: str, dry_run: bool) ->
     assert args.json is True
 
 
-@needs_lua
-@pytest.mark.skipif(not ATELIER.exists(), reason="the atelier CLI is not installed in .venv")
-def test_real_enhance_output_is_what_the_plugin_applies(
-    shared_photos: Path, tmp_path: Path,
-) -> None:
+needs_bridge = pytest.mark.skipif(not ATELIER.exists() or LUA is None or LUAC is None,
+                                  reason="lua5.1 or the atelier CLI (.venv) is missing")
+POND = "uhdr04_pixel6pro_pond_sky.jpg"
+
+
+def run_plugin_command(action: str, photo: Path, cwd: Path, **opts: Any) -> str:
+    """Run the real bridge with the command line the Lua code builds; its stdout."""
+    argv = plugin_argv(action, [str(photo)], engine="", style="", dryRun=True, **opts)
+    proc = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=180,
+                          cwd=cwd, env={**os.environ, "ATELIER_STATE_DIR": str(cwd)})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout
+
+
+@pytest.fixture(scope="module")
+def real_enhance(shared_photos: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """What the real ``atelier enhance --masks sky,subject`` prints for the pond photo."""
+    if not ATELIER.exists() or LUA is None:
+        pytest.skip("lua5.1 or the atelier CLI (.venv) is missing")
+    return run_plugin_command("enhanceMasks", shared_photos / "photos" / POND,
+                              tmp_path_factory.mktemp("enhance"))
+
+
+@needs_bridge
+def test_real_enhance_output_is_what_the_plugin_applies(real_enhance: str) -> None:
     """Run the real bridge with the Lua-built command; every key must be Lightroom's, in range,
     and pass the plugin's own mapping untouched (nothing dropped, WhiteBalance kept)."""
-    photo = shared_photos / "photos" / "uhdr04_pixel6pro_pond_sky.jpg"
-    argv = plugin_argv("enhanceMasks", [str(photo)], engine="", style="", dryRun=True)
-    proc = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=180,
-                          cwd=tmp_path, env={**os.environ, "ATELIER_STATE_DIR": str(tmp_path)})
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    doc = json.loads(proc.stdout)
+    doc = json.loads(real_enhance)
     assert doc["command"] == "enhance" and doc["dry_run"] is True
     record = doc["photos"][0]
     assert record["status"] == "ok" and record["is_raw"] is False
@@ -226,15 +263,134 @@ def test_real_enhance_output_is_what_the_plugin_applies(
         slider.check(value)
         if slider.decimals == 0:
             assert float(value) == int(value), f"{key}={value} is not stored as an integer"
-    for mask in record.get("masks", []):
-        for key, value in mask.get("settings", {}).items():
-            local_slider(key).check(value)
 
     mapped = lua_json(
         "local D = require 'Develop'; local J = require 'JSON'\n"
-        f"local doc = J.decode({json.dumps(proc.stdout)})\n"
+        f"local doc = J.decode({json.dumps(real_enhance)})\n"
         "local p = doc.photos[1]\n"
         "local apply, notes = D.settingsFor(p.settings, 'JPG', p.is_raw)\n"
         "io.write(J.encode({ apply = apply, notes = J.asArray(notes) }))")
     assert mapped["notes"] == []
     assert mapped["apply"] == settings
+
+
+#: Keys of a ``masks[]`` entry (docs/json.md) and their JSON types.
+MASK_KEYS: dict[str, type | tuple[type, ...]] = {
+    "name": str, "kind": str, "semantic_class": str, "settings": dict, "reason": str,
+    "confidence": (int, float), "coverage": (int, float), "bbox": list, "backend": str,
+    "png": str}
+MASK_KINDS = {"semantic", "linear_gradient", "radial_gradient", "brush", "raster",
+              "luminance_range"}
+
+
+def check_mask_record(mask: dict[str, Any]) -> None:
+    """A bridge ``masks[]`` entry: known keys of the right types, Local* values in range."""
+    assert set(mask) <= set(MASK_KEYS), set(mask) - set(MASK_KEYS)
+    for key, value in mask.items():
+        assert isinstance(value, MASK_KEYS[key]) and not isinstance(value, bool), (key, value)
+    assert mask["name"] and mask["kind"] in MASK_KINDS, mask
+    assert ("semantic_class" in mask) == (mask["kind"] == "semantic"), mask
+    for key, value in mask.get("settings", {}).items():
+        assert isinstance(value, int | float) and not isinstance(value, bool), key
+        local_slider(key).check(value)
+    for key in ("confidence", "coverage"):
+        assert 0 <= mask.get(key, 0) <= 1, (key, mask[key])
+    if "bbox" in mask:
+        left, top, right, bottom = mask["bbox"]
+        assert 0 <= left <= right <= 1 and 0 <= top <= bottom <= 1, mask["bbox"]
+
+
+def _typed(text: str) -> bool | float | str:
+    """An XMP attribute as the develop-settings table holds it (booleans, numbers, text)."""
+    if text in ("true", "false"):
+        return text == "true"
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _attributes(node: Any) -> dict[str, bool | float | str]:
+    return {key.rsplit("}", 1)[1]: _typed(value) for key, value in node.attrib.items()}
+
+
+def python_correction(mask: dict[str, Any], index: int) -> dict[str, Any]:
+    """The correction the Python XMP writer writes for a semantic ``masks[]`` entry, as a
+    develop-settings table (the reference point at the centre, as the plugin sends it)."""
+    semantic = pb.SemanticMask(semantic_class="SEMANTIC_CLASS_" + mask["semantic_class"].upper(),
+                               reference_point=pb.Point(x=0.5, y=0.5))
+    masked = pb.MaskedAdjustment(
+        name=mask["name"], amount=1.0,
+        forms=[pb.MaskForm(components=[pb.Mask(semantic=semantic)])],
+        adjustments=local_adjustments_from_settings(mask.get("settings", {})))
+    description = correction_element(masked, index).find(qname("rdf", "Description"))
+    assert description is not None
+    table: dict[str, Any] = _attributes(description)
+    seq = description.find(f"{qname('crs', 'CorrectionMasks')}/{qname('rdf', 'Seq')}")
+    assert seq is not None
+    table["CorrectionMasks"] = [_attributes(li) for li in seq.findall(qname("rdf", "li"))]
+    return table
+
+
+def _without_ids(table: dict[str, Any]) -> dict[str, Any]:
+    """``table`` without its sync ids (checked for form: 32 upper-case hex digits)."""
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        if key in ("CorrectionSyncID", "MaskSyncID"):
+            assert re.fullmatch(r"[0-9A-F]{32}", value), (key, value)
+        elif isinstance(value, list):
+            out[key] = [_without_ids(v) for v in value]
+        else:
+            out[key] = pytest.approx(value, abs=1e-9) if isinstance(value, float) else value
+    return out
+
+
+def check_masks_as_python_writes_them(stdout: str) -> None:
+    """Every mask entry is well formed; every one Masks.lua applies equals the Python
+    writer's correction key for key (and at least one is compared)."""
+    doc = json.loads(stdout)
+    masks = [m for p in doc["photos"] for m in p.get("masks", [])]
+    assert masks, "the bridge found no mask to check"
+    for mask in masks:
+        check_mask_record(mask)
+    plans = lua_json(
+        "local M = require 'Masks'; local J = require 'JSON'\n"
+        f"local doc = J.decode({json.dumps(stdout)})\n"
+        "local out = {}\n"
+        "for i, p in ipairs(doc.photos) do\n"
+        "  local c, left = M.plan(p.masks)\n"
+        "  out[i] = { corrections = J.asArray(c), left = #left }\n"
+        "end\n"
+        "io.write(J.encode(J.asArray(out)))")
+    compared = 0
+    for photo, plan in zip(doc["photos"], plans, strict=True):
+        semantic = [m for m in photo.get("masks", []) if m["kind"] == "semantic"]
+        assert len(plan["corrections"]) == len(semantic)
+        assert plan["left"] == len(photo.get("masks", [])) - len(semantic)
+        for index, (mask, lua) in enumerate(zip(semantic, plan["corrections"], strict=True)):
+            assert _without_ids(lua) == _without_ids(python_correction(mask, index)), mask["name"]
+            compared += 1
+    assert compared > 0, "no semantic mask to compare"
+
+
+@needs_bridge
+def test_real_enhance_masks_are_what_the_python_writer_writes(real_enhance: str) -> None:
+    check_masks_as_python_writes_them(real_enhance)
+    # the plugin replaces, on a later run, exactly the masks enhance makes
+    replaced = lua_json("local C = require 'Commands'; local J = require 'JSON'\n"
+                        "io.write(J.encode({ C.SPECS.enhance.replaceMasks,"
+                        " C.SPECS.enhanceMasks.replaceMasks }))")
+    names = {m["name"] for p in json.loads(real_enhance)["photos"] for m in p.get("masks", [])}
+    for listed in replaced:
+        assert names <= set(listed), (names, listed)
+
+
+@needs_bridge
+def test_real_mask_masks_are_what_the_python_writer_writes(
+    shared_photos: Path, tmp_path: Path,
+) -> None:
+    stdout = run_plugin_command("mask", shared_photos / "photos" / POND, tmp_path,
+                                prompt="the sky")
+    doc = json.loads(stdout)
+    assert doc["command"] == "mask" and doc["photos"][0]["status"] == "ok", stdout[-2000:]
+    check_masks_as_python_writes_them(stdout)
