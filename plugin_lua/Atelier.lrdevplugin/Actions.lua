@@ -197,9 +197,11 @@ local function maskNames(masks)
 end
 
 -- Apply Atelier's corrections `t.masks` merged into the photo's own, recording their ids; the
--- merged list goes into `settings` (one applyDevelopSettings call, one history step).
+-- merged list goes into `settings` (one applyDevelopSettings call, one history step). A new
+-- virtual copy holds its master's corrections: Atelier's among them carry the master's ids.
 local function mergeMasks(env, spec, t, settings)
   local ownIds = jsonField(env, t.photo, Actions.FIELDS.masks)
+    or (t.master and jsonField(env, t.master, Actions.FIELDS.masks))
   local current = t.photo:getDevelopSettings().MaskGroupBasedCorrections
   local merged, ids = Masks.merge(current, t.masks, ownIds, spec.replaceMasks or maskNames(t.rec.masks))
   settings.MaskGroupBasedCorrections = merged
@@ -256,7 +258,7 @@ local function applyDevelop(env, spec, parsed, batch, byPath, summary)
       for _, t in ipairs(targets) do summary:failed(t.path, 'no virtual copy: ' .. tostring(err)) end
       return
     end
-    for _, t in ipairs(targets) do t.photo = byMaster[t.photo] or false end
+    for _, t in ipairs(targets) do t.master, t.photo = t.photo, byMaster[t.photo] or false end
   end
 
   local history = 'Atelier: ' .. spec.title

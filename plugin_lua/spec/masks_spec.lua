@@ -199,6 +199,19 @@ describe('masks in Auto-enhance (fake catalog)', function()
     assert.are.equal('Atelier: Revert Atelier edits', p.history[4])
   end)
 
+  it('replaces, on a new virtual copy, the Atelier masks it inherited from its master', function()
+    local master = fake.photo { path = '/p/a.jpg', develop = { MaskGroupBasedCorrections = { userCorrection('Mine') } } }
+    local env = fake_env.env({ photos = { master }, prefs = { atelierPath = '/a' } })
+    Actions.run('enhanceMasks', env)
+    env.settings.virtualCopyFirst = true
+    Actions.run('enhanceMasks', env)
+    local copy = env.catalog.photos[2]
+    assert.are.equal(master, copy.masterPhoto)
+    assert.are.same({ 'Mine', 'Sky', 'Subject' }, names(copy.develop.MaskGroupBasedCorrections))
+    assert.are.same({ 'Mine', 'Sky', 'Subject' }, names(master.develop.MaskGroupBasedCorrections))
+    assert.are.equal(1, #applies(master))
+  end)
+
   it('skips masks before Lightroom Classic 11 and says so once', function()
     local env, state = fake_env.env({ photos = fake_env.photos(), prefs = { atelierPath = '/a', batchSize = 1 },
       lightroomVersion = { major = 10, minor = 4 } })
