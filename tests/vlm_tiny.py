@@ -96,4 +96,4 @@ def teach(model: torch.nn.Module, inputs: dict[str, torch.Tensor], answer_ids: t
         loss.backward()
         optimiser.step()
     model.eval()
-    return float(loss)
+    return float(loss.detach())

@@ -52,6 +52,8 @@ _ROTATE = re.compile(
     r"(?:\s*(counter[- ]?clockwise|anti[- ]?clockwise|ccw|clockwise|cw|"
     r"(?:to the )?left|(?:to the )?right))?", re.I)
 
+_BULLET = re.compile(r"^\s*[-*•]\s+")  # a list marker, not a minus sign ("-0.5 EV")
+
 
 @dataclass
 class Advice:
@@ -95,7 +97,8 @@ def suggestions_from(
     """One suggestion per edit clause of ``parsed`` (see the module docstring)."""
     advice = Advice()
     outside = []
-    for clause in parsed.edits:
+    for edit in parsed.edits:
+        clause = _BULLET.sub("", edit)
         settings, _, _ = parse_edits(clause, is_raw=is_raw,
                                      as_shot_temperature=as_shot_temperature)
         if settings:
