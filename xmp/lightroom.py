@@ -153,7 +153,10 @@ def set_mask_group(
     The user's own corrections stay, before ours.  Of the corrections Atelier wrote
     before, those named in ``replace_names`` (all of them when None) are replaced and
     the others kept.  Atelier's sync IDs are kept in ``atelier:MaskCorrections`` so that
-    a later run or ``atelier revert`` knows which corrections are Atelier's.
+    a later run or ``atelier revert`` knows which corrections are Atelier's.  Geometry is
+    normalised to the whole displayed photo (the analysis sees it uncropped); Lightroom
+    keeps masks in the un-cropped frame, so a crop in the packet is kept and changes
+    nothing (`xmp.crop`).
     """
     from xmp.lightroom_masks import mask_group_element  # the Lightroom mask writer
 

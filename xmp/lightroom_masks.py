@@ -14,10 +14,12 @@ The masks are the components of the first of the adjustment's forms Lightroom ca
   ``CenterWeight``, ``crs:Dabs`` of ``"d x y"``), the element form of real LR files;
 * raster → brush dabs fitted by `xmp.brush.fit_strokes` (additive strokes only).
 
-Geometry in the proto is normalised to the displayed (EXIF-oriented) frame; Lightroom
-stores it in the frame of the image as stored, so every point is converted with the
-EXIF orientation (`to_stored`).  Sync IDs are name-based UUIDs of the content, so writing
-the same masks twice gives identical bytes.
+Geometry in the proto is normalised to the displayed (EXIF-oriented) whole photo, as
+the analysis sees it; Lightroom stores it in the frame of the image as stored, un-cropped
+(`xmp.crop`), so every point is converted with the EXIF orientation (`to_stored`) and an
+existing crop changes nothing.  Geometry measured on Lightroom's cropped view instead is
+converted with that crop too (``crop=``, ``CropAngle`` included).  Sync IDs are
+name-based UUIDs of the content, so writing the same masks twice gives identical bytes.
 
 Unverified forms, written only with ``experimental_forms=True`` (no real Lightroom file
 with them was available): ``Mask/RangeMask`` for luminance ranges, the subtract and
@@ -41,7 +43,8 @@ from PIL import Image
 from atelier.settings import local_settings_from_adjustments
 from atelier.v1 import engine_pb2 as pb
 from xmp.brush import DEFAULT_BUDGET, BrushError, decode_png_mask, fit_raster
-from xmp.packet import qname
+from xmp.crop import Crop
+from xmp.packet import XmpError, qname
 from xmp.vocabulary import local_slider
 
 __all__ = [
@@ -194,11 +197,6 @@ def to_stored(x: float, y: float, orientation: int) -> tuple[float, float]:
     return (1 - sx if flip_x else sx), (1 - sy if flip_y else sy)
 
 
-def _point(p: pb.Point, orientation: int) -> pb.Point:
-    x, y = to_stored(p.x, p.y, orientation)
-    return pb.Point(x=x, y=y)
-
-
 def _angle(angle: float) -> float:
     """Degrees into -180 < a ≤ 180."""
     a = math.fmod(angle, 360.0)
@@ -209,41 +207,102 @@ def _angle(angle: float) -> float:
     return a
 
 
-def mask_to_stored(mask: pb.Mask, orientation: int) -> pb.Mask:
-    """A copy of ``mask`` with its geometry in the stored frame.
+class _Frame:
+    """Displayed view → stored frame: the EXIF orientation, then (with a crop) the crop
+    rectangle's place, turn and size in the stored image of ``size`` px."""
 
-    Points map with `to_stored`; a radial gradient's box maps with its corners and its
-    angle changes sign under a mirror (orientations 2, 4, 5, 7); brush radii (fractions of
-    the long side) are unchanged; raster pixels are transposed.
+    def __init__(self, orientation: int, crop: Crop | None, size: tuple[int, int] | None):
+        _check_orientation(orientation)
+        if crop is not None and (size is None or min(size) <= 0):
+            raise MaskWriteError("a crop needs the photo's size in pixels")
+        self.orientation = orientation
+        self.crop = crop
+        # size is displayed (as the analysis reports it); the crop works on stored pixels
+        self.stored = (size[1], size[0]) if size and orientation >= 5 else size
+        self.crop_px: tuple[float, float] | None = None  # the crop's sides, stored px
+        if crop is not None and self.stored is not None:
+            try:
+                self.crop_px = crop.size_px(self.stored)
+            except XmpError as exc:
+                raise MaskWriteError(str(exc)) from None
+
+    def point(self, p: pb.Point) -> pb.Point:
+        x, y = to_stored(p.x, p.y, self.orientation)
+        if self.crop is not None and self.stored is not None:
+            x, y = self.crop.to_stored(x, y, self.stored)
+        return pb.Point(x=x, y=y)
+
+    def radial(self, g: pb.RadialGradient) -> pb.RadialGradient:
+        """The box maps with its corners, the angle changes sign under a mirror and turns
+        with the crop; the ellipse keeps its size in pixels."""
+        (x0, y0), (x1, y1) = (to_stored(g.left, g.top, self.orientation),
+                              to_stored(g.right, g.bottom, self.orientation))
+        out = pb.RadialGradient()
+        out.CopyFrom(g)
+        out.left, out.right = min(x0, x1), max(x0, x1)
+        out.top, out.bottom = min(y0, y1), max(y0, y1)
+        mirrored = self.orientation in (2, 4, 5, 7)
+        out.angle = _angle(-g.angle if mirrored else g.angle)
+        if self.crop is None or self.stored is None or self.crop_px is None:
+            return out
+        width, height = self.crop_px
+        half_x = (out.right - out.left) / 2 * width / self.stored[0]
+        half_y = (out.bottom - out.top) / 2 * height / self.stored[1]
+        centre = self.crop.to_stored((out.left + out.right) / 2, (out.top + out.bottom) / 2,
+                                     self.stored)
+        out.left, out.right = centre[0] - half_x, centre[0] + half_x
+        out.top, out.bottom = centre[1] - half_y, centre[1] + half_y
+        # the crop's top edge is turned by −CropAngle counter-clockwise (as seen, y down)
+        out.angle = _angle(out.angle - self.crop.angle)
+        return out
+
+    def radius(self, r: float) -> float:
+        """A brush radius, fraction of the view's long side → of the stored long side."""
+        if self.stored is None or self.crop_px is None:
+            return r
+        return r * max(self.crop_px) / max(self.stored)
+
+
+def mask_to_stored(
+    mask: pb.Mask, orientation: int, *, crop: Crop | None = None,
+    size: tuple[int, int] | None = None,
+) -> pb.Mask:
+    """A copy of ``mask`` with its geometry in the stored, un-cropped frame.
+
+    Without ``crop`` the geometry is normalised to the whole displayed photo (what
+    Atelier's analysis sees): points map with `to_stored`; a radial gradient's box maps
+    with its corners and its angle changes sign under a mirror (orientations 2, 4, 5, 7);
+    brush radii (fractions of the long side) are unchanged; raster pixels are transposed.
+    With ``crop`` (`xmp.crop.Crop`, e.g. ``Crop.from_packet``) the geometry is normalised
+    to what Lightroom shows — the crop, straightened by ``CropAngle`` and oriented — and
+    also moves, turns and scales with the crop rectangle (``size`` = the whole photo's
+    displayed width, height in px; the angle needs the aspect ratio).
 
     Raises:
-        MaskWriteError: bad orientation or undecodable raster.
+        MaskWriteError: bad orientation, a crop without ``size``, an empty crop, an
+            undecodable raster, or a raster in a cropped view (fit it to dabs first).
     """
-    _check_orientation(orientation)
+    frame = _Frame(orientation, crop, size)
     out = pb.Mask()
     out.CopyFrom(mask)
-    if orientation == 1:
+    if orientation == 1 and crop is None:
         return out
     kind = mask.WhichOneof("kind")
     if kind == "semantic" and mask.semantic.HasField("reference_point"):
-        out.semantic.reference_point.CopyFrom(_point(mask.semantic.reference_point, orientation))
+        out.semantic.reference_point.CopyFrom(frame.point(mask.semantic.reference_point))
     elif kind == "linear_gradient":
-        out.linear_gradient.zero.CopyFrom(_point(mask.linear_gradient.zero, orientation))
-        out.linear_gradient.full.CopyFrom(_point(mask.linear_gradient.full, orientation))
+        out.linear_gradient.zero.CopyFrom(frame.point(mask.linear_gradient.zero))
+        out.linear_gradient.full.CopyFrom(frame.point(mask.linear_gradient.full))
     elif kind == "radial_gradient":
-        g = mask.radial_gradient
-        (x0, y0), (x1, y1) = (to_stored(g.left, g.top, orientation),
-                              to_stored(g.right, g.bottom, orientation))
-        r = out.radial_gradient
-        r.left, r.right = min(x0, x1), max(x0, x1)
-        r.top, r.bottom = min(y0, y1), max(y0, y1)
-        mirrored = orientation in (2, 4, 5, 7)
-        r.angle = _angle(-g.angle if mirrored else g.angle)
+        out.radial_gradient.CopyFrom(frame.radial(mask.radial_gradient))
     elif kind == "brush":
         for stroke in out.brush.strokes:
+            stroke.radius = frame.radius(stroke.radius)
             for dab in stroke.dabs:
-                dab.CopyFrom(_point(dab, orientation))
+                dab.CopyFrom(frame.point(dab))
     elif kind == "raster":
+        if crop is not None:
+            raise MaskWriteError("a raster in a cropped view has no stored form: fit dabs first")
         out.raster.CopyFrom(_raster_to_stored(mask.raster, orientation))
     return out
 
@@ -451,16 +510,19 @@ def correction_element(
     index: int = 0,
     *,
     orientation: int = 1,
+    crop: Crop | None = None,
+    size: tuple[int, int] | None = None,
     experimental_forms: bool = False,
     budget: int = DEFAULT_BUDGET,
 ) -> ET.Element:
-    """One ``rdf:li`` correction for ``masked`` (``index`` = its place in the group).
+    """One ``rdf:li`` correction for ``masked`` (``index`` = its place in the group);
+    ``orientation``, ``crop`` and ``size`` as in `mask_to_stored`.
 
     Raises:
-        MaskWriteError: no writable form, bad orientation, or a raster with no dabs.
+        MaskWriteError: no writable form, bad orientation or crop, a raster with no dabs.
         xmp.vocabulary.SliderRangeError: a local value outside its slider range.
     """
-    _check_orientation(orientation)
+    _Frame(orientation, crop, size)  # checked before any work
     form = writable_form(masked, experimental_forms=experimental_forms)
     correction_id = _sync_id("correction", str(index), masked.SerializeToString(deterministic=True))
     li = ET.Element(qname("rdf", "li"))
@@ -481,9 +543,9 @@ def correction_element(
         if comp.WhichOneof("kind") == "raster":
             # Fit in the displayed frame, then move the dabs: radii are frame-independent.
             fitted = _fitted_brush(comp, components.budget)
-            components.add(mask_to_stored(fitted, orientation), blend)
+            components.add(mask_to_stored(fitted, orientation, crop=crop, size=size), blend)
         else:
-            components.add(mask_to_stored(comp, orientation), blend)
+            components.add(mask_to_stored(comp, orientation, crop=crop, size=size), blend)
     return li
 
 
@@ -502,26 +564,33 @@ def mask_group_element(
     masks: Sequence[pb.MaskedAdjustment],
     *,
     orientation: int = 1,
+    crop: Crop | None = None,
+    size: tuple[int, int] | None = None,
     experimental_forms: bool = False,
     budget: int = DEFAULT_BUDGET,
 ) -> ET.Element:
     """``crs:MaskGroupBasedCorrections`` holding one correction per mask, in order.
 
     Args:
-        masks: the local adjustments; geometry normalised to the displayed frame.
+        masks: the local adjustments; geometry normalised to the whole displayed photo,
+            or with ``crop`` to Lightroom's cropped view of it.
         orientation: EXIF orientation 1..8 of the photo (stored → displayed).
+        crop: the photo's Lightroom crop when the geometry was measured on the cropped
+            view (None: on the whole photo, as Atelier's analysis measures it).
+        size: the whole photo's displayed (width, height) in px; needed with ``crop``.
         experimental_forms: also write forms no real Lightroom file has confirmed
             (``Mask/RangeMask``, subtract/intersect codes, erase strokes).
         budget: most brush dabs per raster mask.
 
     Raises:
-        MaskWriteError: a mask with no writable form, or a bad orientation.
+        MaskWriteError: a mask with no writable form, a bad orientation or crop.
         xmp.vocabulary.SliderRangeError: a local value outside its slider range.
     """
-    _check_orientation(orientation)
+    _Frame(orientation, crop, size)  # checked even for no masks
     group = ET.Element(qname("crs", "MaskGroupBasedCorrections"))
     seq = ET.SubElement(group, qname("rdf", "Seq"))
     for index, masked in enumerate(masks):
-        seq.append(correction_element(masked, index, orientation=orientation,
-                                      experimental_forms=experimental_forms, budget=budget))
+        seq.append(correction_element(masked, index, orientation=orientation, crop=crop,
+                                      size=size, experimental_forms=experimental_forms,
+                                      budget=budget))
     return group
