@@ -49,6 +49,14 @@ class EngineConnection:
             raise RuntimeError("EngineConnection used outside its with-block")
         return self._client
 
+    def launch(self) -> None:
+        """Start a private engine now, without waiting; entering the block waits for it.
+
+        Whoever launches must also enter (or `close`) the connection, which stops it.
+        """
+        if self.local is not None:
+            self.local.launch()
+
     def _open(self) -> None:
         if self.local is not None:
             if not self.quiet:
@@ -58,7 +66,8 @@ class EngineConnection:
             wait_until_serving(self.address, timeout=10)
         self._client = EngineClient(self.address, token=self.token)
 
-    def _close(self) -> None:
+    def close(self) -> None:
+        """Close the channel and stop a private engine (also one launched, never entered)."""
         if self._client is not None:
             self._client.close()
             self._client = None
@@ -67,7 +76,7 @@ class EngineConnection:
 
     def recover(self) -> bool:
         """Make the engine usable again after a failed call; False if it cannot be."""
-        self._close()
+        self.close()
         try:
             if self.local is None:
                 wait_until_serving(self.address, timeout=REMOTE_RECOVERY_S)
@@ -83,7 +92,7 @@ class EngineConnection:
         try:
             self._open()
         except BaseException:
-            self._close()
+            self.close()
             raise
         return self
 
@@ -91,7 +100,7 @@ class EngineConnection:
         self, exc_type: type[BaseException] | None, exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._close()
+        self.close()
 
 
 def connect(args: argparse.Namespace, *, quiet: bool = False) -> EngineConnection:

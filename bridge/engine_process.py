@@ -48,14 +48,25 @@ class LocalEngine:
         self.process: subprocess.Popen[str] | None = None
         self.address = ""
 
-    def start(self) -> str:
+    def launch(self) -> None:
+        """Start the engine process without waiting for it (`start` waits).
+
+        The engine spends a few seconds importing; a command launches it first and
+        does its own setting up (finding photos, starting ExifTool) meanwhile.
+        """
+        if self.alive():
+            return
         cmd = [sys.executable, "-m", "engine", "serve", "--listen", "127.0.0.1:0"]
         if self.workers:
             cmd += ["--workers", str(self.workers)]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                         text=True, env=env)
-        assert self.process.stdout is not None
+
+    def start(self) -> str:
+        """Launch the engine (unless `launch` did) and wait until it serves; its address."""
+        self.launch()
+        assert self.process is not None and self.process.stdout is not None
         line = self.process.stdout.readline()
         if "listening on" not in line:
             self.stop()

@@ -59,10 +59,21 @@ class EnhanceRun:
             "darktable": getattr(args, "darktable", False),
         }
         self.records: dict[Path, dict[str, Any]] = {}
+        self.engine = connect(args, quiet=args.json)
         self.outcomes: list[PhotoOutcome] = []
 
     def run(self) -> int:
         """Process everything; returns the number of failed photos."""
+        # The engine imports for seconds: launched first, it gets ready while we find
+        # the photos and start ExifTool.
+        if getattr(self.args, "executor", "engine") != "ray":
+            self.engine.launch()
+        try:
+            return self._run_all()
+        finally:
+            self.engine.close()
+
+    def _run_all(self) -> int:
         photos, problems = find_photos(self.args.paths)
         for path, message in problems:
             self.records[path] = record_for_failure(path, message)
@@ -121,7 +132,7 @@ class EnhanceRun:
         journal: Journal | None, job: int, progress: Progress,
     ) -> None:
         """Through the gRPC engine, restarting (or waiting for) it when it fails."""
-        with connect(self.args, quiet=self.args.json) as engine:
+        with self.engine as engine:
             remaining = photos
             for attempt in range(MAX_ENGINE_RESTARTS + 1):
                 try:
