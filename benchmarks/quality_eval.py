@@ -1,10 +1,17 @@
-"""Run the quality harness on the shared photos and print per-category tables.
+"""Run the quality harness on the shared photos: per-category tables and sheets.
 
     .venv/bin/python benchmarks/quality_eval.py [--size 768] [--per-photo 3]
-        [--sheet docs/img/quality_contact_sheet.png] [--predictor analytic]
+        [--predictor analytic] [--sheet docs/img/quality_contact_sheet.jpg]
+        [--sky-sheet docs/img/quality_sky_masks.jpg] [--no-tables]
 
 Restorers compared: identity (no edit), auto-levels + grey-world (what simple tools
-do), the chosen predictor globally, and with weight-free masked local edits.
+do), the chosen predictor globally, and with weight-free masked local edits.  Each
+restorer runs once on every case; the tables group its scores by kind and overall.
+
+``--sheet`` restores only a compact subset (per photo, its first global case and its
+sky — else subject — case) with the predictor and masks, so it takes minutes; with
+``--no-tables`` nothing else is run.  ``--sky-sheet`` shows the sky the detector finds on
+every photo at the engine's analysis size.
 """
 
 from __future__ import annotations
@@ -18,16 +25,42 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from benchmarks.quality import (  # noqa: E402
+    Case,
     auto_levels_grey_world,
     build_test_set,
     contact_sheet,
     evaluate,
     identity,
     restore_with_predictor,
+    sheet_cases,
+    sky_sheet,
     summarise,
 )
+from engine.decode import DEFAULT_ANALYSIS_SIZE, decode_photo  # noqa: E402
+from engine.masks import detect_sky  # noqa: E402
 
 PHOTOS = REPO.parent / "shared" / "data" / "photos"
+KINDS = ("global", "sky", "subject", "all")
+
+
+def _tables(cases: list[Case], predictor: str) -> None:
+    restorers = {
+        "identity": identity,
+        "auto-levels + grey-world": auto_levels_grey_world,
+        f"{predictor} (global)": restore_with_predictor(predictor),
+        f"{predictor} + masks auto": restore_with_predictor(predictor, masks=True),
+    }
+    tables = {name: summarise(evaluate(cases, restorer)[0])
+              for name, restorer in restorers.items()}
+    for kind in KINDS:
+        print(f"### {kind}\n\n| restorer | cases | PSNR dB | SSIM | ΔE2000 | "
+              "exposure error (median EV) |\n|---|---|---|---|---|---|")
+        for name, table in tables.items():
+            row = table[kind]
+            err = row.get("exposure_error_median")
+            print(f"| {name} | {row['cases']:.0f} | {row['psnr']:.2f} | {row['ssim']:.3f} | "
+                  f"{row['delta_e']:.2f} | {'' if err is None else f'{err:.2f}'} |")
+        print()
 
 
 def main() -> None:
@@ -36,40 +69,41 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=768, help="long side, px (default 768)")
     parser.add_argument("--per-photo", type=int, default=3, help="global degradations per photo")
     parser.add_argument("--predictor", default="analytic")
-    parser.add_argument("--sheet", type=Path, help="write a contact sheet PNG here")
+    parser.add_argument("--sheet", type=Path,
+                        help="write a compact original | degraded | restored sheet (.jpg/.png)")
+    parser.add_argument("--sky-sheet", type=Path,
+                        help="write the sky mask of every photo as an overlay sheet (.jpg/.png)")
+    parser.add_argument("--no-tables", action="store_true", help="only write the sheets")
     args = parser.parse_args()
 
     start = time.perf_counter()
     paths = sorted(p for p in args.photos.rglob("*")
                    if p.suffix.lower() in {".png", ".jpg", ".tif"} and "raw" not in p.parts)
+    if args.sky_sheet:
+        found = []
+        for path in paths:
+            linear = decode_photo(path, long_side=DEFAULT_ANALYSIS_SIZE).linear
+            sky = detect_sky(linear)
+            found.append((path.stem, linear, sky))
+            print(f"{path.stem}: " + ("no sky" if sky is None else
+                  f"sky {sky.fraction:.0%} of the frame, confidence {sky.confidence:.2f}, "
+                  f"horizon {'straight' if sky.horizon else 'not straight'}"))
+        sky_sheet(found, args.sky_sheet)
+        print(f"sky sheet: {args.sky_sheet} ({time.perf_counter() - start:.0f} s)\n")
+    if args.no_tables and not args.sheet:
+        return
     cases = build_test_set(paths, long_side=args.size, per_photo=args.per_photo)
     print(f"{len(cases)} cases from {len(paths)} photos at {args.size} px "
           f"({time.perf_counter() - start:.0f} s to build)\n")
-    restorers = {
-        "identity": identity,
-        "auto-levels + grey-world": auto_levels_grey_world,
-        f"{args.predictor} (global)": restore_with_predictor(args.predictor),
-        f"{args.predictor} + masks auto": restore_with_predictor(args.predictor, masks=True),
-    }
-    header = "| restorer | cases | PSNR dB | SSIM | ΔE2000 | exposure error (median EV) |"
-    sheet_images = None
-    for kind in ("global", "sky", "subject", "all"):
-        print(f"### {kind}\n\n{header}\n|---|---|---|---|---|---|")
-        for name, restorer in restorers.items():
-            sel = [c for c in cases if kind in ("all", c.kind)]
-            scores, images = evaluate(sel, restorer)
-            row = summarise(scores)["all"]
-            err = row.get("exposure_error_median")
-            print(f"| {name} | {row['cases']:.0f} | {row['psnr']:.2f} | {row['ssim']:.3f} | "
-                  f"{row['delta_e']:.2f} | {'' if err is None else f'{err:.2f}'} |")
-            if kind == "all" and name.endswith("masks auto"):
-                sheet_images = (sel, images)
-        print()
-    if args.sheet and sheet_images:
-        sel, images = sheet_images
-        step = max(1, len(sel) // 12)
-        contact_sheet(sel[::step][:12], images[::step][:12], args.sheet)
-        print(f"contact sheet (original | degraded | restored): {args.sheet}")
+    if args.sheet:
+        picked = sheet_cases(cases)
+        restore = restore_with_predictor(args.predictor, masks=True)
+        contact_sheet(picked, [restore(case)[0] for case in picked], args.sheet)
+        print(f"contact sheet of {len(picked)} cases (original | degraded | restored with "
+              f"{args.predictor} + masks auto): {args.sheet} "
+              f"({time.perf_counter() - start:.0f} s)\n")
+    if not args.no_tables:
+        _tables(cases, args.predictor)
     print(f"total {time.perf_counter() - start:.0f} s")
 
 

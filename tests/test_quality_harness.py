@@ -1,5 +1,6 @@
 """Quality regression: on a small degraded set the analytic predictor must restore
-photos better than simple tools, and masked local edits must help local damage."""
+photos better than simple tools, and masked local edits must help local damage; the
+eyeballing sheets show the right cases and tint only the sky."""
 
 from __future__ import annotations
 
@@ -7,15 +8,22 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from benchmarks.quality import (
     auto_levels_grey_world,
     build_test_set,
+    contact_sheet,
     evaluate,
     identity,
     restore_with_predictor,
+    sheet_cases,
+    sky_overlay,
+    sky_sheet,
     summarise,
 )
+from benchmarks.quality.sheets import LABEL_HEIGHT
+from engine.masks import detect_sky
 
 SUBSET = ["kodim03.png", "kodim07.png", "kodim16.png", "kodim19.png", "kodim21.png",
           "kodim23.png"]
@@ -49,3 +57,25 @@ def test_masks_improve_locally_damaged_photos(cases: list) -> None:
     plain = summarise(evaluate(local, restore_with_predictor("analytic"))[0])["all"]
     masked = summarise(evaluate(local, restore_with_predictor("analytic", masks=True))[0])["all"]
     assert masked["delta_e"] < plain["delta_e"]
+
+
+def test_sheets_show_the_cases_and_tint_only_the_sky(cases: list, tmp_path: Path) -> None:
+    picked = sheet_cases(cases)
+    # per photo: its first global case, then its sky case (else its subject case)
+    assert [c.name.split("#")[1] for c in picked[:2]] in (["0", "sky"], ["0", "subject"])
+    assert len(picked) == 2 * len(SUBSET)
+    sheet = contact_sheet(picked, [c.degraded for c in picked], tmp_path / "s.jpg", tile=64,
+                          columns=2)
+    assert Image.open(sheet).size == (2 * 3 * 64 + 4, len(SUBSET) * (64 + LABEL_HEIGHT + 4) - 4)
+
+    h, w = 96, 128
+    photo = np.empty((h, w, 3), np.float32)
+    photo[:] = (0.3, 0.5, 0.9)  # a clear blue sky over textured dark ground
+    photo[48:] = np.random.default_rng(0).uniform(0.02, 0.2, (h - 48, w, 3))
+    sky = detect_sky(photo)
+    assert sky is not None
+    plain, tinted = sky_overlay(photo, None), sky_overlay(photo, sky)
+    changed = np.abs(tinted - plain).max(axis=-1) > 0.05
+    assert changed[:40].mean() > 0.95 and changed[60:].mean() < 0.05
+    assert Image.open(sky_sheet([("sky", photo, sky), ("none", photo, None)],
+                                tmp_path / "sky.png", tile=64, columns=2)).size[0] == 2 * 64 + 4

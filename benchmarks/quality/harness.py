@@ -23,7 +23,6 @@ from pathlib import Path
 import numpy as np
 import torch
 from numpy.typing import NDArray
-from PIL import Image
 
 from engine.color.transfer import linear_to_srgb
 from engine.color.white_balance import d65_cct_duv, shift_to_incremental
@@ -37,10 +36,10 @@ from engine.predictors import get_predictor
 __all__ = [
     "AMPLITUDES",
     "Case",
+    "Linear",
     "Score",
     "auto_levels_grey_world",
     "build_test_set",
-    "contact_sheet",
     "evaluate",
     "identity",
     "restore_with_predictor",
@@ -224,22 +223,6 @@ def summarise(scores: Sequence[Score]) -> dict[str, dict[str, float]]:
             row["exposure_error_median"] = float(np.median(errors))
         table[kind] = row
     return table
-
-
-def contact_sheet(
-    cases: Sequence[Case], restored: Sequence[Linear], path: Path, *, tile: int = 192
-) -> Path:
-    """Save rows of original | degraded | restored thumbnails as a PNG."""
-    sheet = Image.new("RGB", (3 * tile, tile * len(cases)), "black")
-    for row, (case, image) in enumerate(zip(cases, restored, strict=True)):
-        for col, lin in enumerate((case.original, case.degraded, image)):
-            enc = (np.clip(linear_to_srgb(np.clip(lin, 0, 1)), 0, 1) * 255 + 0.5).astype(np.uint8)
-            thumb = Image.fromarray(enc)
-            thumb.thumbnail((tile, tile))
-            sheet.paste(thumb, (col * tile, row * tile))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sheet.save(path)
-    return path
 
 
 def evaluate(cases: Sequence[Case], restorer: Restorer) -> tuple[list[Score], list[Linear]]:
