@@ -267,3 +267,17 @@ def test_engine_reports_the_critic_backend_that_answered(
     critics = {b.name: b for b in engine.GetInfo(pb.GetInfoRequest(), timeout=30).backends
                if b.kind == "critic"}
     assert critics["technical"].is_default and "model directory" in critics["vlm"].detail
+
+
+@pytest.mark.slow
+def test_cli_critiques_with_the_vlm(tiny_dir: Path, tmp_path: Path) -> None:
+    photo = tmp_path / "pond_sky.jpg"
+    photo.write_bytes((REPO / "samples" / "pond_sky.jpg").read_bytes())
+    result = subprocess.run(
+        [sys.executable, "-m", "bridge.cli", "critique", str(photo), "--json", "--critic", "vlm",
+         "--critic-model", str(tiny_dir)], cwd=REPO, capture_output=True, text=True,
+        timeout=300, env={"ATELIER_STATE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    critique = json.loads(result.stdout)["photos"][0]["critique"]
+    assert critique["backend"] == "vlm/1:tiny-qwen2.5-vl"
+    assert 0 <= critique["score"] <= 100
