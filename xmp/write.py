@@ -34,6 +34,7 @@ __all__ = [
     "EMBEDDABLE",
     "STALE_TEMP_S",
     "FileChangedError",
+    "Fingerprint",
     "WriteResult",
     "atomic_write",
     "destination",
@@ -90,13 +91,27 @@ def destination(photo: Path, *, sidecar: bool = False) -> tuple[Mode, Path]:
     return "embedded", photo
 
 
-def fingerprint(path: Path) -> tuple[int, int, str] | None:
-    """``(size, mtime_ns, sha256)`` of ``path``, or None when it does not exist."""
+#: A version of a file: ``(size, mtime_ns, ctime_ns, inode, sha256 or "")``.
+Fingerprint = tuple[int, int, int, int, str]
+
+
+def fingerprint(path: Path) -> Fingerprint | None:
+    """What tells this version of ``path`` from any later one; None when it does not exist.
+
+    Any write to a file, or replacing it, changes its change time (``st_ctime``), which
+    no program can set back the way ``touch`` sets back a modification time: with
+    sub-second times the ``stat`` facts identify a version without reading megabytes of
+    photo at every check (two writes of the same size within one kernel clock tick,
+    a few ms, would look alike).  Where the file system keeps whole seconds (FAT, some
+    network shares) that window is a second, so there the content's SHA-256 is added.
+    """
     try:
         st = path.stat()
     except FileNotFoundError:
         return None
-    return st.st_size, st.st_mtime_ns, hashlib.sha256(path.read_bytes()).hexdigest()
+    coarse = st.st_mtime_ns % 1_000_000_000 == 0 and st.st_ctime_ns % 1_000_000_000 == 0
+    digest = hashlib.sha256(path.read_bytes()).hexdigest() if coarse else ""
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, digest
 
 
 def _running(pid: int) -> bool:
