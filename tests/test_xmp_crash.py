@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from xmp.packet import Packet
 
 REPO = Path(__file__).resolve().parents[1]
@@ -89,3 +91,66 @@ def test_a_temporary_left_by_a_killed_write_is_removed_by_the_next_run(tmp_path:
     run_writer(tmp_path, 1)
     assert hidden(tmp_path) == [foreign.name]
     assert_whole(tmp_path)
+
+
+EMBEDDER = """
+import sys
+from pathlib import Path
+from xmp import Provenance, write_develop_settings
+photo = Path(sys.argv[1])
+for round_ in range(1000):
+    write_develop_settings(photo, {"Exposure2012": round_ % 7 * 0.25}, is_raw=False,
+                           provenance=Provenance("test/1", "0", {}))
+"""
+
+
+def test_kill_9_while_exiftool_embeds_leaves_no_exiftool_copy(tmp_path: Path) -> None:
+    """ExifTool rewrites a TIFF through ``<file>_exiftool_tmp``; killed with Atelier it must
+    delete that copy, or it refuses every later write to the photo."""
+    import numpy as np
+    from PIL import Image
+
+    photo = tmp_path / "big.tif"  # 36 MB: each rewrite takes a while
+    Image.fromarray(np.random.default_rng(0).integers(0, 255, (3000, 4000, 3), np.uint8)).save(
+        photo)
+    pixels = np.asarray(Image.open(photo)).copy()
+    copy = tmp_path / "big.tif_exiftool_tmp"
+    for _ in range(2):
+        proc = subprocess.Popen([sys.executable, "-c", EMBEDDER, str(photo)], cwd=REPO)
+        deadline = time.monotonic() + 60
+        while not copy.exists() and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert copy.exists(), "ExifTool never started a rewrite"
+        os.kill(proc.pid, signal.SIGKILL)  # mid-rewrite
+        proc.wait()
+        deadline = time.monotonic() + 10
+        while copy.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not copy.exists(), "ExifTool left its copy behind"
+        assert np.array_equal(np.asarray(Image.open(photo)), pixels)  # old or new, whole
+    from xmp import Provenance, write_develop_settings
+
+    write_develop_settings(photo, {"Exposure2012": 1.5}, is_raw=False,
+                           provenance=Provenance("test/1", "0", {}))
+    out = subprocess.run(["exiftool", "-s3", "-XMP-crs:Exposure2012", str(photo)],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "+1.50"
+
+
+def test_a_stale_exiftool_copy_no_longer_blocks_the_photo(tmp_path: Path) -> None:
+    import shutil
+
+    from xmp import Provenance, write_develop_settings
+    from xmp.packet import XmpError
+
+    photo = tmp_path / "a.jpg"
+    shutil.copy(REPO / "samples" / "flower.jpg", photo)
+    copy = tmp_path / "a.jpg_exiftool_tmp"
+    copy.write_bytes(b"half a photo")  # a fresh one: maybe a live ExifTool's; left alone
+    provenance = Provenance("test/1", "0", {})
+    with pytest.raises(XmpError, match="Temporary file already exists"):
+        write_develop_settings(photo, {"Exposure2012": 0.5}, is_raw=False, provenance=provenance)
+    assert copy.read_bytes() == b"half a photo"
+    os.utime(copy, (time.time() - 3600, time.time() - 3600))  # nobody wrote it for an hour
+    write_develop_settings(photo, {"Exposure2012": 0.5}, is_raw=False, provenance=provenance)
+    assert not copy.exists()

@@ -32,10 +32,13 @@ class _SpawnWithoutPreexec:
     PyExifTool passes a ``preexec_fn`` (``prctl(PR_SET_PDEATHSIG)`` via ctypes) so that
     ExifTool dies with us; a ``preexec_fn`` makes Python ``fork()`` and run code in the
     child, which deadlocks when gRPC threads are running (the bridge, the tests).  Here
-    the ``preexec_fn`` is dropped (Python then spawns with ``vfork``/``exec``) and the
-    same death signal is set by ``setpriv --pdeathsig TERM``: ExifTool is terminated
-    when the thread that started it ends — ``-stay_open`` alone would keep it running
-    after a ``kill -9`` of Atelier.
+    the ``preexec_fn`` is dropped (Python then spawns with ``vfork``/``exec``) and a
+    death signal is set by ``setpriv --pdeathsig INT``: ExifTool is stopped when the
+    thread that started it ends — ``-stay_open`` alone would keep it running after a
+    ``kill -9`` of Atelier.  INT, not TERM: ExifTool's INT handler deletes the
+    ``<file>_exiftool_tmp`` copy it was writing (and defers while it renames it over the
+    file); killed by TERM it leaves that copy, and ExifTool then refuses every later
+    write to the file ("Temporary file already exists").
     """
 
     def __getattr__(self, name: str) -> Any:
@@ -45,7 +48,7 @@ class _SpawnWithoutPreexec:
     def Popen(args: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:  # noqa: N802
         kwargs.pop("preexec_fn", None)
         if _SETPRIV:
-            args = [_SETPRIV, "--pdeathsig", "TERM", "--", *args]
+            args = [_SETPRIV, "--pdeathsig", "INT", "--", *args]
         return subprocess.Popen(args, **kwargs)
 
 

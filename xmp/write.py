@@ -11,7 +11,9 @@ sidecars; ExifTool's own temporary copy for embedding), and is skipped with
 `FileChangedError` when the target changed since it was read.  A write killed between
 its temporary file and the rename (``kill -9``, power loss) leaves that hidden temporary
 file behind, named ``.<name>.atelier-<pid>-<random>.tmp``; a later run removes it when it
-first updates or writes a file in that folder (`remove_stale_temps`).
+first updates or writes a file in that folder (`remove_stale_temps`).  ExifTool cleans
+its own copy when Atelier dies (`xmp.exiftool`); one a crash of the machine left is
+removed once stale (`remove_stale_exiftool_temp`).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ __all__ = [
     "atomic_write",
     "destination",
     "fingerprint",
+    "remove_stale_exiftool_temp",
     "remove_stale_temps",
     "update_xmp",
     "write_develop_settings",
@@ -234,6 +237,22 @@ def update_xmp(
     return WriteResult(target, "sidecar", changed)
 
 
+def remove_stale_exiftool_temp(photo: Path) -> bool:
+    """Remove ``<photo>_exiftool_tmp`` when nothing has written it for `STALE_TEMP_S`; True
+    if removed.  ExifTool rewrites a file through that copy and refuses to start while it
+    exists; one a crash left (power loss, ExifTool killed) would block ``photo`` for good.
+    """
+    temp = photo.with_name(photo.name + "_exiftool_tmp")
+    try:
+        age = time.time() - temp.stat().st_mtime  # it grows while ExifTool writes it
+    except FileNotFoundError:
+        return False
+    if age < STALE_TEMP_S:
+        return False
+    temp.unlink(missing_ok=True)
+    return True
+
+
 def _update_embedded(
     photo: Path, mutate: Callable[[Packet], bool], et: ExifToolSession, dry_run: bool
 ) -> WriteResult:
@@ -246,6 +265,7 @@ def _update_embedded(
     if changed and not dry_run:
         if fingerprint(photo) != before:
             raise FileChangedError(f"{photo.name} changed while Atelier worked; skipped")
+        remove_stale_exiftool_temp(photo)
         et.embed_xmp(photo, packet.to_bytes())
     return WriteResult(photo, "embedded", changed)
 
