@@ -541,7 +541,7 @@ def correction_element(
     for i, comp in enumerate(form.components):
         blend = comp.blend if i else pb.MASK_BLEND_ADD
         if comp.WhichOneof("kind") == "raster":
-            # Fit in the displayed frame, then move the dabs: radii are frame-independent.
+            # Fit in the frame it was drawn in, then move the dabs (radii rescale with a crop).
             fitted = _fitted_brush(comp, components.budget)
             components.add(mask_to_stored(fitted, orientation, crop=crop, size=size), blend)
         else:
