@@ -20,7 +20,8 @@ with diffusers_importable():
     from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
 
 __all__ = [
-    "calibrated_model", "dog_photo", "save_jpeg", "tiny_pipeline", "tiny_tokenizer", "tiny_unet",
+    "calibrated_model", "coco_fixture", "dog_photo", "save_jpeg", "tiny_base", "tiny_pipeline",
+    "tiny_tokenizer", "tiny_unet",
 ]
 
 
@@ -49,10 +50,9 @@ def tiny_unet(in_channels: int = 4) -> UNet2DConditionModel:
         layers_per_block=1, cross_attention_dim=16, attention_head_dim=4, norm_num_groups=8)
 
 
-def tiny_pipeline(tokenizer_dir: Path, *, resolution: int = 32, seed: int = 0,
-                  **config: object) -> CocoGoldPipeline:
-    """Random tiny VAE (×2), CLIP text encoder and 8-channel UNet."""
-    torch.manual_seed(seed)
+def _tiny_parts(tokenizer_dir: Path, resolution: int) -> tuple[
+        AutoencoderKL, CLIPTextModel, CLIPTokenizer]:
+    """Random tiny VAE (×2) and CLIP text encoder, and the a–z tokenizer."""
     tok = tiny_tokenizer(tokenizer_dir)
     text = CLIPTextModel(CLIPTextConfig(
         vocab_size=len(tok), hidden_size=16, intermediate_size=32, num_hidden_layers=1,
@@ -62,9 +62,75 @@ def tiny_pipeline(tokenizer_dir: Path, *, resolution: int = 32, seed: int = 0,
         in_channels=3, out_channels=3, down_block_types=("DownEncoderBlock2D",) * 2,
         up_block_types=("UpDecoderBlock2D",) * 2, block_out_channels=(8, 16),
         layers_per_block=1, latent_channels=4, norm_num_groups=4, sample_size=resolution)
+    return vae, text, tok
+
+
+def tiny_pipeline(tokenizer_dir: Path, *, resolution: int = 32, seed: int = 0,
+                  **config: object) -> CocoGoldPipeline:
+    """Random tiny VAE (×2), CLIP text encoder and 8-channel UNet."""
+    torch.manual_seed(seed)
+    vae, text, tok = _tiny_parts(tokenizer_dir, resolution)
     unet = widen_conv_in(tiny_unet())
     return CocoGoldPipeline(vae, text, tok, unet, default_scheduler(),
                             CocoGoldConfig(resolution=resolution, **config))  # type: ignore[arg-type]
+
+
+def tiny_base(root: Path, *, seed: int = 0) -> Path:
+    """A tiny random Stable Diffusion 2–style directory (4-channel UNet) at ``root``."""
+    torch.manual_seed(seed)
+    vae, text, _ = _tiny_parts(root / "tokenizer", 32)
+    vae.save_pretrained(root / "vae", safe_serialization=True)
+    text.save_pretrained(root / "text_encoder", safe_serialization=True)
+    tiny_unet().save_pretrained(root / "unet", safe_serialization=True)
+    default_scheduler().save_config(root / "scheduler")
+    return root
+
+
+def coco_fixture(root: Path, split: str, *, count: int = 3) -> Path:
+    """A COCO-format directory: ``count`` 400×320 JPEGs on grass, each with a brown "dog"
+    polygon, a grey "car" box (every other image) and a crowd "car" RLE (the first)."""
+    from PIL import Image, ImageDraw
+
+    (root / "annotations").mkdir(parents=True, exist_ok=True)
+    (root / split).mkdir(exist_ok=True)
+    images: list[dict[str, object]] = []
+    annotations: list[dict[str, object]] = []
+    rng = np.random.default_rng(0)
+    for i in range(count):
+        w, h = 400, 320
+        img = Image.new("RGB", (w, h), (60, 140, 50))
+        draw = ImageDraw.Draw(img)
+        cx, cy = 120 + 60 * i, 150 + 10 * i
+        dog = [float(v) for k in range(12) for v in (
+            cx + 70 * np.cos(k * np.pi / 6), cy + 50 * np.sin(k * np.pi / 6))]
+        draw.polygon(dog, fill=(115, 70, 30))
+        xs, ys = dog[::2], dog[1::2]
+        annotations.append({"id": len(annotations) + 1, "image_id": i + 1, "category_id": 18,
+                            "segmentation": [dog], "iscrowd": 0, "area": 11000.0,
+                            "bbox": [min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)]})
+        if i % 2 == 0:
+            draw.rectangle((290, 40, 369, 99), fill=(150, 150, 160))
+            annotations.append({"id": len(annotations) + 1, "image_id": i + 1,
+                                "category_id": 3, "iscrowd": 0, "area": 4800.0,
+                                "segmentation": [[290, 40, 370, 40, 370, 100, 290, 100]],
+                                "bbox": [290, 40, 80, 60]})
+        if i == 0:  # a crowd of cars along the bottom-left: column-major RLE runs
+            counts = [h * 10 + 280]
+            for _ in range(30):
+                counts += [20, h - 20]
+            counts[-1] = h * w - sum(counts[:-1])
+            annotations.append({"id": len(annotations) + 1, "image_id": i + 1,
+                                "category_id": 3, "iscrowd": 1, "area": 600.0,
+                                "segmentation": {"size": [h, w], "counts": counts},
+                                "bbox": [10, 280, 30, 20]})
+        noisy = np.asarray(img, np.float32) + rng.normal(0, 3, (h, w, 3))
+        Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)).save(
+            root / split / f"{i:012d}.jpg", quality=95)
+        images.append({"id": i + 1, "file_name": f"{i:012d}.jpg", "width": w, "height": h})
+    categories = [{"id": 3, "name": "car"}, {"id": 18, "name": "dog"}]
+    (root / "annotations" / f"instances_{split}.json").write_text(json.dumps(
+        {"images": images, "annotations": annotations, "categories": categories}))
+    return root
 
 
 def dog_photo(width: int = 64, height: int = 48) -> tuple[NDArray[np.float32], NDArray[np.bool_]]:

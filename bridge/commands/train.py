@@ -35,6 +35,8 @@ def register(sub: Any) -> None:
     parser.add_argument("--lr", type=float,
                         help="learning rate (default: filternet 1e-3, cocogold 3e-5)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=0, metavar="N",
+                        help="torch CPU threads (default 0 = torch's choice)")
     filternet = parser.add_argument_group("filternet")
     filternet.add_argument("--photos", help="folder of good photos (recursive)")
     filternet.add_argument("--model", choices=["small", "resnet50"], default="small",
@@ -100,6 +102,7 @@ def _filternet(args: argparse.Namespace) -> int:
         samples_per_photo=args.samples_per_photo, batch_size=args.batch_size, lr=args.lr,
         val_fraction=args.val_fraction, seed=args.seed, amp=args.amp,
         vgg_weights=args.vgg_weights, max_minutes=args.max_minutes, image_size=args.image_size,
+        threads=args.threads,
     )
     try:
         state = train_filternet(cfg, resume=not args.no_resume,
@@ -120,6 +123,8 @@ def _cocogold(args: argparse.Namespace) -> int:
             or args.checkpoint_every < 0 or args.lr <= 0:
         return _usage("--steps, --batch-size and --accumulation must be ≥ 1, --warmup and "
                       "--checkpoint-every ≥ 0, --lr > 0")
+    import torch
+
     from engine.masks.cocogold.coco import THESIS_CLASSES
     from engine.masks.cocogold.finetune import FinetuneConfig, finetune_on_coco
     from engine.masks.cocogold.pipeline import CocoGoldError
@@ -133,6 +138,8 @@ def _cocogold(args: argparse.Namespace) -> int:
         steps=args.steps, lr=args.lr, warmup_steps=args.warmup, batch_size=args.batch_size,
         accumulation=args.accumulation, resolution=args.resolution,
         checkpoint_every=args.checkpoint_every, seed=args.seed)
+    if args.threads:
+        torch.set_num_threads(args.threads)
     try:
         losses = finetune_on_coco(config, log=lambda s: print(s, file=sys.stderr, flush=True))
     except (FileNotFoundError, ValueError, CocoGoldError) as exc:

@@ -5,14 +5,16 @@ image and target are letterboxed to the model's square and near-white-guarded ex
 at inference.  One training step: encode both with the frozen VAE, noise the target
 latent at a uniformly drawn timestep, let the UNet predict from (image latent ‖ noisy
 target latent, prompt) what the scheduler's ``prediction_type`` names (ε or v), MSE.
-Only the UNet learns (AdamW, linear warm-up, gradient accumulation).
+Only the UNet learns (AdamW, linear warm-up, gradient accumulation).  Samples come from a
+fixed list (cycled in a shuffled order) or an endless stream such as the COCO sampler
+(`engine.masks.cocogold.coco.training_samples`).
 """
 
 from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -102,9 +104,23 @@ def denoising_loss(
     return torch.nn.functional.mse_loss(predicted.float(), wanted.float())
 
 
+def _drawer(
+    samples: Sequence[TrainingSample] | Iterable[TrainingSample], rng: random.Random,
+) -> Iterator[TrainingSample]:
+    """A list cycled in seeded shuffled orders, or the stream itself."""
+    if not isinstance(samples, Sequence):
+        yield from samples
+        return
+    while True:
+        order = list(range(len(samples)))
+        rng.shuffle(order)
+        for i in order:
+            yield samples[i]
+
+
 def train_cocogold(
     pipeline: CocoGoldPipeline,
-    samples: Sequence[TrainingSample],
+    samples: Sequence[TrainingSample] | Iterable[TrainingSample],
     *,
     steps: int,
     lr: float = 3e-5,
@@ -118,7 +134,8 @@ def train_cocogold(
 
     Args:
         pipeline: the model; its VAE and text encoder stay frozen.
-        samples: the training triples, cycled in a seeded shuffled order.
+        samples: a list of training triples (cycled in a seeded shuffled order; a batch
+            is at most the list's length) or an endless stream of them.
         steps: optimiser steps, ≥ 1.
         lr: peak learning rate, reached linearly over ``warmup_steps``.
         warmup_steps: linear warm-up length, optimiser steps (0 = none).
@@ -130,9 +147,12 @@ def train_cocogold(
     Returns:
         The mean loss of each optimiser step.
     """
-    if steps < 1 or batch_size < 1 or accumulation < 1 or not samples:
-        raise ValueError("train_cocogold needs samples, steps ≥ 1, batch_size ≥ 1, "
-                         "accumulation ≥ 1")
+    if isinstance(samples, Sequence):
+        if not samples:
+            raise ValueError("train_cocogold needs at least one sample")
+        batch_size = min(batch_size, len(samples))
+    if steps < 1 or batch_size < 1 or accumulation < 1:
+        raise ValueError("train_cocogold needs steps ≥ 1, batch_size ≥ 1, accumulation ≥ 1")
     unet = pipeline.unet
     unet.train()
     unet.requires_grad_(True)
@@ -140,21 +160,18 @@ def train_cocogold(
     warm = max(warmup_steps, 0)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimiser, lambda s: min(1.0, (s + 1) / warm) if warm else 1.0)
-    rng = random.Random(seed)
+    draw = _drawer(samples, random.Random(seed))
     generator = torch.Generator("cpu").manual_seed(seed)
-    order: list[int] = []
     losses: list[float] = []
     try:
         for step in range(steps):
             optimiser.zero_grad(set_to_none=True)
             total = 0.0
             for _ in range(accumulation):
-                batch: list[TrainingSample] = []
-                while len(batch) < min(batch_size, len(samples)):
-                    if not order:
-                        order = list(range(len(samples)))
-                        rng.shuffle(order)
-                    batch.append(samples[order.pop()])
+                try:
+                    batch = [next(draw) for _ in range(batch_size)]
+                except StopIteration:
+                    raise ValueError("the sample stream ended before training did") from None
                 loss = denoising_loss(pipeline, batch, generator)
                 value = loss.item()
                 if not math.isfinite(value):
