@@ -24,9 +24,10 @@ from atelier.v1 import engine_pb2 as pb
 from atelier.v1 import engine_pb2_grpc
 from benchmarks.critic_eval import rotate_crop
 from engine.critic import get_critic
+from engine.critic.parse import parse_answer
 from engine.critic.technical import Review, issues, review
 from engine.critic.vlm import VLMCritic, critique_from_answer, photo_image
-from engine.critic.vlm.answer import straighten_angle
+from engine.critic.vlm.answer import MAX_EDITS, straighten_angle, suggestions_from
 from engine.critic.vlm.model import IMAGE_TOKEN, ModelError
 from engine.critic.vlm.prompt import RUBRIC, SYSTEM, user_prompt
 from engine.decode import DecodedPhoto, decode_photo
@@ -145,6 +146,16 @@ def test_malformed_answers_give_a_valid_critique(
 def test_junk_edits_are_named_not_guessed(dark: DecodedPhoto, dark_review: Review) -> None:
     c = critique_from_answer(dark, dark_review, MALFORMED[5][0], None, backend="b")
     assert not c.suggestions and "left to you: “make it pop!!!”" in c.reasoning
+
+
+def test_a_runaway_edit_list_is_deduplicated_and_capped() -> None:
+    repeated = "<edit_start>" + "Exposure +1 EV\n" * 50 + "".join(
+        f"Shadows +{n}\n" for n in range(1, 12)) + "<edit_end><answer>50</answer>"
+    advice = suggestions_from(parse_answer(repeated))
+    assert [s.text for s in advice.suggestions] == ["Exposure +1 EV"] + [
+        f"Shadows +{n}" for n in range(1, MAX_EDITS)]
+    assert advice.notes == [f"The answer listed 12 edits; only the first {MAX_EDITS} are "
+                            "considered."]
 
 
 @pytest.mark.parametrize(("clause", "angle"), [

@@ -9,6 +9,8 @@ here each edit clause becomes one ``Suggestion``:
   (positive = counter-clockwise, as in the proto);
 - anything else (crop, clone, dodge) is not guessed: it is named in the reasoning.
 
+Repeated clauses count once, and only the first `MAX_EDITS` are considered.
+
 Then every suggestion is checked against the critic's own measurements
 (`check`): develop settings go through the technical critic's render-and-judge step
 (`engine.critic.technical.check_suggestion`: kept only if the overall score rises, with
@@ -33,7 +35,7 @@ from engine.critic.technical import (
 from engine.decode.types import DecodedPhoto
 from engine.predictors.base import Prediction
 
-__all__ = ["ATTRIBUTES", "Advice", "check", "straighten_angle", "suggestions_from"]
+__all__ = ["ATTRIBUTES", "MAX_EDITS", "Advice", "check", "straighten_angle", "suggestions_from"]
 
 #: Lightroom slider → the attribute (issue name) its suggestion improves.
 ATTRIBUTES = {
@@ -44,6 +46,8 @@ ATTRIBUTES = {
     "Vibrance": "saturation", "Saturation": "saturation",
     "Texture": "sharpness", "Clarity2012": "sharpness",
 }
+#: Edits considered per answer (each develop edit costs a render, ≈ 1 s at 512 px).
+MAX_EDITS = 8
 #: Geometry.straighten_angle's range, degrees.
 MAX_STRAIGHTEN = 45.0
 
@@ -97,8 +101,11 @@ def suggestions_from(
     """One suggestion per edit clause of ``parsed`` (see the module docstring)."""
     advice = Advice()
     outside = []
-    for edit in parsed.edits:
-        clause = _BULLET.sub("", edit)
+    clauses = list(dict.fromkeys(_BULLET.sub("", edit) for edit in parsed.edits))
+    if len(clauses) > MAX_EDITS:
+        advice.notes.append(f"The answer listed {len(clauses)} edits; only the first "
+                            f"{MAX_EDITS} are considered.")
+    for clause in clauses[:MAX_EDITS]:
         settings, _, _ = parse_edits(clause, is_raw=is_raw,
                                      as_shot_temperature=as_shot_temperature)
         if settings:
