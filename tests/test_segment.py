@@ -92,6 +92,7 @@ def test_without_a_model_words_beyond_the_weight_free_masks_need_one(
         segment(_request(photos["dog"], "the red car"), ACCESS)
     assert info.value.code == grpc.StatusCode.FAILED_PRECONDITION
     assert "sky, subject" in str(info.value)
+    assert "atelier train cocogold --coco COCO_DIR --base SD2_DIR --out DIR" in str(info.value)
     with pytest.raises(ModelNeeded, match="no CocoGold model directory at"):
         segment(_request(photos["dog"], "the dog", model=str(tmp_path / "none")), ACCESS)
     (tmp_path / "empty").mkdir()

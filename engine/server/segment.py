@@ -62,8 +62,8 @@ MASKED_RASTER_LONG_SIDE = 1024
 DEFAULT_STEPS = 4
 
 _HOW_TO = ("text masks need a CocoGold model directory: pass --model DIR (or set "
-           "$ATELIER_COCOGOLD); make one by fine-tuning a Stable Diffusion 2 directory "
-           "(CocoGoldPipeline.from_base + train_cocogold + save_pretrained, see "
+           "$ATELIER_COCOGOLD); make one by fine-tuning a local Stable Diffusion 2 directory "
+           "on COCO: atelier train cocogold --coco COCO_DIR --base SD2_DIR --out DIR (see "
            "docs/cocogold.md). Without one, Atelier finds only: sky, subject (person, the "
            "main subject), background, shadows, highlights")
 

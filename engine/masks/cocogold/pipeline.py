@@ -185,7 +185,9 @@ class CocoGoldPipeline:
         """
         root = Path(path).expanduser()
         if not root.is_dir():
-            raise CocoGoldError(f"no CocoGold model directory at {root}")
+            raise CocoGoldError(f"no CocoGold model directory at {root} (make one with: "
+                                "atelier train cocogold --coco COCO_DIR --base SD2_DIR "
+                                "--out DIR; docs/cocogold.md)")
         roots = [root] + ([Path(base).expanduser()] if base else [])
 
         def where(name: str) -> Path:
