@@ -1,0 +1,169 @@
+"""A masked edit end to end: what the engine previews is what the quality harness scored,
+and what `atelier enhance --masks auto` writes is each host's own kind of mask.
+
+The photo is a quality-harness case (Kodak 21, only the subject darkened) saved as a
+16-bit TIFF; the engine runs over real gRPC on loopback, ExifTool reads the Lightroom
+XMP back, and the darktable sidecar is parsed with darktable's own struct layouts.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import grpc
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from atelier.v1 import engine_pb2 as pb
+from atelier.v1 import engine_pb2_grpc
+from benchmarks.quality import Case, build_test_set, restore_with_predictor
+from bridge.cli import main
+from engine.color.transfer import linear_to_srgb
+from engine.decode import decode_photo
+from engine.develop import encode_image
+from engine.metrics import psnr
+from engine.server import build_server
+from xmp.darktable import darktable_sidecar_path, read_history
+from xmp.darktable_masks import TYPE_BRUSH, TYPE_CIRCLE, TYPE_ELLIPSE, TYPE_GROUP, unpack_points
+from xmp.darktable_params import BLEND, decode_blob
+from xmp.packet import Packet
+
+SIZE = 512  # the engine's analysis size: Analyze and the harness see the same pixels
+DT = "{http://darktable.sf.net/}"
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[tuple[str, engine_pb2_grpc.EngineStub]]:
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)  # small images: threads only contend on a shared machine
+    server, port, servicer = build_server("127.0.0.1:0", workers=1)
+    server.start()
+    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+    try:
+        yield f"127.0.0.1:{port}", engine_pb2_grpc.EngineStub(channel)
+    finally:
+        channel.close()
+        server.stop(None).wait()
+        servicer.close()
+        torch.set_num_threads(before)
+
+
+@pytest.fixture(scope="module")
+def case(shared_photos: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Case]:
+    """The harness's subject case of Kodak 21 as a file, and the case holding its pixels."""
+    (subject,) = [c for c in build_test_set([shared_photos / "kodak" / "kodim21.png"],
+                                            long_side=SIZE, per_photo=0) if c.kind == "subject"]
+    path = tmp_path_factory.mktemp("masked") / "kodim21_subject.tif"
+    degraded = torch.from_numpy(subject.degraded).permute(2, 0, 1)
+    path.write_bytes(encode_image(degraded, "sRGB", "tiff"))
+    # The harness restores exactly what the file holds (16-bit, clipped to 0..1).
+    photo = decode_photo(path, long_side=SIZE)
+    return path, replace(subject, degraded=photo.linear, photo=photo)
+
+
+def _srgb(linear: np.ndarray) -> np.ndarray:
+    return np.clip(linear_to_srgb(np.clip(linear, 0, 1)), 0, 1)
+
+
+def test_engine_preview_of_the_masked_edit_is_the_harness_restoration(
+    engine: tuple[str, engine_pb2_grpc.EngineStub], case: tuple[Path, Case],
+) -> None:
+    path, harness_case = case
+    masked, _ = restore_with_predictor("analytic", masks=True)(harness_case)
+    plain, _ = restore_with_predictor("analytic")(harness_case)
+    _, stub = engine
+    ref = pb.PhotoRef(path=str(path))
+    analysis = stub.Analyze(pb.AnalyzeRequest(photo=ref, options=pb.AnalyzeOptions(
+        mask_mode=pb.MASK_MODE_AUTO, analysis_size=SIZE)), timeout=300).analysis
+    assert [m.name for m in analysis.masks], "a masked edit to preview"
+    reply = stub.Render(pb.RenderRequest(photo=ref, adjustments=analysis.adjustments,
+                                         masks=analysis.masks, long_side=SIZE,
+                                         format=pb.IMAGE_FORMAT_PNG), timeout=300)
+    preview = np.asarray(Image.open(io.BytesIO(reply.image)).convert("RGB"), np.float32) / 255
+    assert preview.shape == masked.shape
+    match = psnr(_srgb(masked), preview)
+    # 8-bit PNG and settings rounded to Lightroom's steps bound the match near 50-60 dB;
+    # the same preview without its masks would be far further away.
+    assert match > 48
+    assert match > psnr(_srgb(plain), preview) + 6
+
+
+def _crs(path: Path) -> dict[str, Any]:
+    out = subprocess.run(["exiftool", "-j", "-struct", "-XMP-crs:all", str(path)],
+                         capture_output=True, check=True, text=True)
+    record: dict[str, Any] = json.loads(out.stdout)[0]
+    return record
+
+
+def _darktable_forms(packet: Packet, group_id: int) -> list[tuple[int, tuple[Any, ...]]]:
+    """(mask type, first point struct) of each member of darktable's group ``group_id``."""
+    forms = {li.get(f"{DT}mask_id"): li
+             for li in packet.rdf.iter("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}li")
+             if li.get(f"{DT}mask_id")}
+    group = forms[str(group_id)]
+    assert group.get(f"{DT}mask_type") == str(TYPE_GROUP)
+    members = []
+    for member in unpack_points(TYPE_GROUP, decode_blob(group.get(f"{DT}mask_points") or "")):
+        form = forms[str(member[0])]
+        kind = int(form.get(f"{DT}mask_type") or 0)
+        members.append((kind, unpack_points(kind, decode_blob(form.get(f"{DT}mask_points")
+                                                              or ""))[0]))
+    return members
+
+
+def test_enhance_writes_semantic_masks_for_lightroom_and_drawn_masks_for_darktable(
+    engine: tuple[str, engine_pb2_grpc.EngineStub], case: tuple[Path, Case],
+    capsys: pytest.CaptureFixture[str], tmp_path: Path,
+) -> None:
+    photo = tmp_path / "kodim21.tif"
+    photo.write_bytes(case[0].read_bytes())
+    code = main(["enhance", str(photo), "--masks", "auto", "--sidecar", "--darktable",
+                 "--engine", engine[0], "--json"])
+    assert code == 0
+    (record,) = json.loads(capsys.readouterr().out)["photos"]
+    masks = {m["name"]: m for m in record["masks"]}
+    assert set(masks) == {"Sky", "Subject"}
+    # Lightroom: the semantic intent (AI sky / subject) at the region, with our Local* values.
+    corrections = {c["CorrectionName"]: c for c in _crs(photo.with_suffix(".xmp"))
+                   ["MaskGroupBasedCorrections"]}
+    assert set(corrections) == set(masks)
+    for name, subtype in (("Sky", 2), ("Subject", 1)):
+        (component,) = corrections[name]["CorrectionMasks"]
+        assert (component["What"], component["MaskSubType"]) == ("Mask/Image", subtype)
+        assert masks[name]["kind"] == "semantic"
+        for slider, value in masks[name]["settings"].items():
+            scale = 4 if slider == "LocalExposure2012" else 100  # Lightroom's storage
+            assert float(corrections[name][slider]) == pytest.approx(value / scale, abs=0.006)
+    # The geometry is the engine's: the same Analyze the CLI made (deterministic) gives it.
+    proposed = {m.name: m for m in engine[1].Analyze(pb.AnalyzeRequest(
+        photo=pb.PhotoRef(path=str(photo)),
+        options=pb.AnalyzeOptions(mask_mode=pb.MASK_MODE_AUTO)), timeout=300).analysis.masks}
+    for name in masks:
+        point = proposed[name].forms[0].components[0].semantic.reference_point
+        written = corrections[name]["CorrectionMasks"][0]["ReferencePoint"].split()
+        assert [float(v) for v in written] == pytest.approx([point.x, point.y], abs=1e-5)
+    assert proposed["Sky"].forms[0].components[0].semantic.reference_point.y < 0.3
+    # darktable: each mask's module instance is limited to drawn forms darktable renders —
+    # the subject's radial gradient as an ellipse at its box centre, the sky's raster as
+    # brush strokes (its horizon is not a straight line, so no linear gradient).
+    packet = Packet.parse(darktable_sidecar_path(photo).read_bytes())
+    members: dict[str, list[tuple[int, tuple[Any, ...]]]] = {}
+    for entry in read_history(packet):
+        if ": " in entry.multi_name and entry.enabled:
+            mask_id = BLEND.decode(decode_blob(entry.blendop_params))["mask_id"]
+            assert isinstance(mask_id, int)
+            members[entry.multi_name.split(": ")[1]] = _darktable_forms(packet, mask_id)
+    ((kind, ellipse),) = members["Subject"]
+    radial = proposed["Subject"].forms[1].components[0].radial_gradient
+    assert kind == TYPE_ELLIPSE
+    assert ellipse[:2] == pytest.approx(((radial.left + radial.right) / 2,
+                                         (radial.top + radial.bottom) / 2), abs=1e-5)
+    assert members["Sky"] and {k for k, _ in members["Sky"]} <= {TYPE_BRUSH, TYPE_CIRCLE}
