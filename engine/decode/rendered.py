@@ -38,8 +38,9 @@ def _declared_space(image: Image.Image) -> str:
     return next((space for key, space in _ICC_NAMES.items() if key in desc), "sRGB")
 
 
-def _to_float(image: Image.Image) -> tuple[NDArray[np.float32], int]:
-    """Pixels as (H, W, 3) float32 0..1 and the bits per sample of the source."""
+def _encoded_pixels(image: Image.Image) -> tuple[NDArray[np.generic], int]:
+    """Pixels as (H, W, 3) — uint8 code values for 8-bit sources, float32 0..1 for
+    16-bit ones — and the bits per sample of the source."""
     mode = image.mode
     if mode in ("I;16", "I;16B", "I;16L", "I"):
         a = np.asarray(image, dtype=np.float32) / 65535.0
@@ -47,10 +48,21 @@ def _to_float(image: Image.Image) -> tuple[NDArray[np.float32], int]:
     if mode.startswith("RGB;16") or mode == "RGBA;16":
         a = np.asarray(image, dtype=np.float32)[..., :3] / 65535.0
         return a, 16
-    if mode not in ("RGB", "L"):
-        image = image.convert("RGB")
-    a = np.asarray(image.convert("RGB"), dtype=np.float32) / 255.0
-    return a, 8
+    return np.asarray(image if mode == "RGB" else image.convert("RGB")), 8
+
+
+def _shrink(image: Image.Image, long_side: int) -> Image.Image:
+    """``image`` with its long side at most ``long_side`` px (never enlarged).
+
+    A 2×2 box average first while the image is still twice the target (cheap, and what
+    a bilinear filter that wide would do anyway), then one bilinear resize.
+    """
+    factor = max(image.size) // (2 * long_side)
+    if factor >= 1:
+        image = image.reduce(2 * factor)
+    if max(image.size) > long_side:
+        image.thumbnail((long_side, long_side), Image.Resampling.BILINEAR)
+    return image
 
 
 def decode_rendered(data: bytes | Path, fmt: str, long_side: int | None) -> DecodedPhoto:
@@ -97,9 +109,7 @@ def decode_rendered(data: bytes | Path, fmt: str, long_side: int | None) -> Deco
             raise CorruptPhoto(f"damaged {fmt}: {msg}") from None
         except (SyntaxError, ValueError) as exc:
             raise CorruptPhoto(f"damaged {fmt}: {exc}") from None
-        if long_side and max(image.size) > long_side:
-            image.thumbnail((long_side, long_side), Image.Resampling.BILINEAR, reducing_gap=2.0)
-        pixels, bits = _to_float(image)
+        pixels, bits = _encoded_pixels(_shrink(image, long_side) if long_side else image)
     orientation = facts.pop("orientation", 1)
     # Wide-gamut (P3, Adobe RGB) colours outside sRGB's gamut come out slightly negative;
     # the working space is linear sRGB primaries, so they are clipped onto its gamut.
