@@ -94,7 +94,7 @@ def _record_for_analysis(photo: PhotoFile, analysis: pb.Analysis) -> dict[str, A
         "predictor": analysis.predictor,
         "settings": lightroom_settings(analysis.adjustments),
         "reasons": dict(analysis.adjustments.reasons),
-        "masks": mask_records(analysis.masks),
+        "masks": mask_records(analysis.masks, orientation=info.orientation or 1),
         "critique": critique_record(analysis.critique) if analysis.HasField("critique") else None,
     }
 

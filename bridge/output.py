@@ -34,12 +34,27 @@ def lightroom_settings(adjustments: pb.AdjustmentSet) -> dict[str, float | str]:
     return out
 
 
-def mask_records(masks: Sequence[pb.MaskedAdjustment]) -> list[dict[str, Any]]:
-    """Local adjustments for ``--json``: name, first form's kind, Local* settings, reason."""
+def mask_records(
+    masks: Sequence[pb.MaskedAdjustment], *, orientation: int = 1,
+) -> list[dict[str, Any]]:
+    """Local adjustments for ``--json``: name, kind of the form Lightroom is given (the
+    first form when none qualifies), Local* settings, reason, and ``lightroom``: the
+    correction exactly as the XMP stores it (`xmp.lightroom_table.correction_table`,
+    ``orientation`` EXIF 1..8), left out when Lightroom cannot be given the mask."""
+    from xmp.lightroom_masks import MaskWriteError, writable_form
+    from xmp.lightroom_table import correction_table
+    from xmp.vocabulary import SliderRangeError
+
     records = []
-    for m in masks:
-        first = m.forms[0].components[0] if m.forms and m.forms[0].components else None
+    for index, m in enumerate(masks):
         record: dict[str, Any] = {"name": m.name}
+        try:
+            form: pb.MaskForm | None = writable_form(m)
+            lightroom: dict[str, Any] | None = correction_table(m, index,
+                                                                 orientation=orientation)
+        except (MaskWriteError, SliderRangeError):
+            form, lightroom = (m.forms[0] if m.forms else None), None
+        first = form.components[0] if form is not None and form.components else None
         if first is not None:
             kind = first.WhichOneof("kind") or ""
             record["kind"] = kind
@@ -52,6 +67,8 @@ def mask_records(masks: Sequence[pb.MaskedAdjustment]) -> list[dict[str, Any]]:
             record["settings"] = settings
         if m.reason:
             record["reason"] = m.reason
+        if lightroom is not None:
+            record["lightroom"] = lightroom
         records.append(record)
     return records
 

@@ -98,22 +98,12 @@ def _coverage(raster: pb.RasterMask) -> float:
 
 def mask_record(reply: pb.SegmentResponse, prompt: str) -> dict[str, Any]:
     """One ``masks[]`` entry (docs/json.md): name, kind, semantic_class, Local* settings,
-    reason — plus the segmentation's confidence, coverage 0..1, bbox [left, top, right,
-    bottom] (normalised) and backend."""
+    reason, lightroom (the correction as the XMP stores it) — plus the segmentation's
+    confidence, coverage 0..1, bbox [left, top, right, bottom] (normalised) and backend."""
     from bridge.output import mask_records
-    from xmp.lightroom_masks import MaskWriteError, writable_form
 
     if reply.HasField("masked"):
-        masked = reply.masked
-        try:  # report the form Lightroom is given (a luminance range is not, yet)
-            form = writable_form(masked)
-            masked = pb.MaskedAdjustment()
-            masked.CopyFrom(reply.masked)
-            masked.ClearField("forms")
-            masked.forms.append(form)
-        except MaskWriteError:
-            pass
-        record = mask_records([masked])[0]
+        record = mask_records([reply.masked], orientation=reply.info.orientation or 1)[0]
     else:
         record = {"name": prompt, "kind": "raster"}
     box = reply.bbox
