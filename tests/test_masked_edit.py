@@ -90,10 +90,10 @@ def test_engine_preview_of_the_masked_edit_is_the_harness_restoration(
     preview = np.asarray(Image.open(io.BytesIO(reply.image)).convert("RGB"), np.float32) / 255
     assert preview.shape == masked.shape
     match = psnr(_srgb(masked), preview)
-    # 8-bit PNG and settings rounded to Lightroom's steps bound the match near 50-60 dB;
-    # the same preview without its masks would be far further away.
-    assert match > 48
-    assert match > psnr(_srgb(plain), preview) + 6
+    # Equal up to the preview's 8-bit PNG steps (which alone give 59 dB); the same edit
+    # without its masks is about 15 dB further away.
+    assert match > 55
+    assert match > psnr(_srgb(plain), preview) + 8
 
 
 def _crs(path: Path) -> dict[str, Any]:
