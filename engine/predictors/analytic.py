@@ -87,8 +87,13 @@ def _statistics_size(rgb: NDArray[np.float32]) -> NDArray[np.float32]:
     if factor < 2:
         return rgb
     h, w = (rgb.shape[0] // factor) * factor, (rgb.shape[1] // factor) * factor
-    blocks = rgb[:h, :w].reshape(h // factor, factor, w // factor, factor, 3)
-    return blocks.mean(axis=(1, 3), dtype=np.float32)
+    # a sum of factor² strided views: numpy reduces over reshaped block axes ~6× slower
+    total = rgb[0:h:factor, 0:w:factor].astype(np.float32)  # a copy to add into
+    for i in range(factor):
+        for j in range(factor):
+            if i or j:
+                total += rgb[i:h:factor, j:w:factor]
+    return total / np.float32(factor * factor)
 
 
 def _round(name: str, value: float) -> float:
