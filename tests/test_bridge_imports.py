@@ -1,13 +1,14 @@
 """The bridge starts light: the engine's heavy libraries stay in the engine process.
 
 Every ``atelier`` command imports the bridge; colour-science alone costs ~2 s of CPU
-to import (and torch more), which every run of every command would pay for nothing.
+to import, SciPy ~0.5 s and torch more, which every run of every command would
+pay for nothing.
 """
 
 import subprocess
 import sys
 
-HEAVY = ("colour", "torch", "transformers", "diffusers", "matplotlib")
+HEAVY = ("colour", "torch", "transformers", "diffusers", "matplotlib", "scipy")
 
 
 def test_bridge_and_every_command_import_without_engine_libraries() -> None:

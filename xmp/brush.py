@@ -31,12 +31,12 @@ import math
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
-from scipy import ndimage
 
 from atelier.v1 import engine_pb2 as pb
 
@@ -90,6 +90,14 @@ class BrushFit:
 
 
 # -- decoding -----------------------------------------------------------------------------
+
+
+def _ndimage() -> ModuleType:
+    """``scipy.ndimage``, imported when first needed: every command that imports the
+    XMP writers would otherwise pay ~0.5 s for it."""
+    from scipy import ndimage
+
+    return ndimage
 
 
 def decode_png_mask(png: bytes) -> FloatArray:
@@ -235,7 +243,7 @@ def _greedy_discs(
     if region.all():
         return [(h // 2, w // 2, math.hypot(h, w) / 2 + 1)]
     pad = max(h, w)  # the region continues past the frame
-    dist = ndimage.distance_transform_edt(np.pad(region, pad, mode="edge"))
+    dist = _ndimage().distance_transform_edt(np.pad(region, pad, mode="edge"))
     dist = np.asarray(dist, dtype=np.float64)[pad : pad + h, pad : pad + w]
     levels = _levels(float(dist.max()), levels_step)
     levels = np.concatenate([levels, levels[-1] * levels_step ** np.arange(1, grow + 1)])
@@ -313,7 +321,7 @@ def _strokes_from_discs(
 def _edge_width(mask: FloatArray, target: BoolArray, scale: float) -> float:
     """Mean width, px of the fitting grid, of the mask's soft edge (0.05..0.95 band)."""
     band = np.count_nonzero((mask > 0.05) & (mask < 0.95))
-    rim = np.count_nonzero(target & ~ndimage.binary_erosion(target, border_value=1))
+    rim = np.count_nonzero(target & ~_ndimage().binary_erosion(target, border_value=1))
     return 0.0 if rim == 0 else band / rim * scale
 
 
@@ -398,7 +406,7 @@ def _cover(
     if holes == "avoid":
         paint = _greedy_discs(target, budget, radius_step, min_gain, spill=spill, grow=grow)
         return _strokes_from_discs(paint, shape, edge, 1.0)
-    filled = ndimage.binary_fill_holes(target)
+    filled = _ndimage().binary_fill_holes(target)
     hole = filled & ~target
     # Paint the filled shape (it needs few dabs), then erase the holes with what is left;
     # at most half the budget paints when there are holes to erase.
