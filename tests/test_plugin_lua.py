@@ -7,7 +7,9 @@ zip, and the contract between the Lua code and the bridge: the argv the Lua code
 (taken from the Lua code, not retyped) is accepted by the real CLI parser, what the real
 ``atelier enhance --json`` prints is made of Lightroom develop keys in range that the plugin's
 mapping applies without dropping anything, and the masks the real ``enhance`` and ``mask``
-print become, in Masks.lua, the corrections the Python XMP writer writes for them.
+print become, in Masks.lua, the corrections the Python XMP writer writes for them: each mask's
+``lightroom`` key is what ExifTool reads from the XMP the bridge writes, and Masks.lua applies
+it unchanged (AI masks, gradients, radial gradients, brush dabs).
 """
 
 from __future__ import annotations
@@ -105,7 +107,7 @@ def test_busted_specs_pass_under_lua51(tmp_path: Path) -> None:
     ok = re.findall(r"^ok \d+", proc.stdout, re.M)
     not_ok = re.findall(r"^not ok \d+.*$", proc.stdout, re.M)
     assert proc.returncode == 0 and not not_ok, proc.stdout[-4000:] + proc.stderr[-2000:]
-    assert len(ok) >= 135, f"only {len(ok)} specs ran"
+    assert len(ok) >= 145, f"only {len(ok)} specs ran"
 
 
 @needs_lua
@@ -278,7 +280,7 @@ def test_real_enhance_output_is_what_the_plugin_applies(real_enhance: str) -> No
 MASK_KEYS: dict[str, type | tuple[type, ...]] = {
     "name": str, "kind": str, "semantic_class": str, "settings": dict, "reason": str,
     "confidence": (int, float), "coverage": (int, float), "bbox": list, "backend": str,
-    "png": str}
+    "png": str, "lightroom": dict}
 MASK_KINDS = {"semantic", "linear_gradient", "radial_gradient", "brush", "raster",
               "luminance_range"}
 
@@ -345,14 +347,9 @@ def _without_ids(table: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def check_masks_as_python_writes_them(stdout: str) -> None:
-    """Every mask entry is well formed; every one Masks.lua applies equals the Python
-    writer's correction key for key (and at least one is compared)."""
-    doc = json.loads(stdout)
-    masks = [m for p in doc["photos"] for m in p.get("masks", [])]
-    assert masks, "the bridge found no mask to check"
-    for mask in masks:
-        check_mask_record(mask)
+def lua_plans(stdout: str) -> list[dict[str, Any]]:
+    """Masks.plan of each photo's ``masks`` in the bridge document ``stdout``:
+    {corrections, left (how many were left out)} per photo."""
     plans = lua_json(
         "local M = require 'Masks'; local J = require 'JSON'\n"
         f"local doc = J.decode({json.dumps(stdout)})\n"
@@ -362,6 +359,34 @@ def check_masks_as_python_writes_them(stdout: str) -> None:
         "  out[i] = { corrections = J.asArray(c), left = #left }\n"
         "end\n"
         "io.write(J.encode(J.asArray(out)))")
+    assert isinstance(plans, list)
+    return plans
+
+
+def check_lua_applies_lightroom_keys(stdout: str) -> list[dict[str, Any]]:
+    """Every mask entry of the bridge document ``stdout`` is well formed and has a
+    ``lightroom`` key that Masks.lua applies as it is; returns the masks."""
+    doc = json.loads(stdout)
+    masks = [m for p in doc["photos"] for m in p.get("masks", [])]
+    assert masks, "the bridge found no mask to check"
+    for mask in masks:
+        check_mask_record(mask)
+        assert "lightroom" in mask, f"mask {mask['name']!r} has no lightroom form"
+    for photo, plan in zip(doc["photos"], lua_plans(stdout), strict=True):
+        assert plan["left"] == 0
+        assert plan["corrections"] == [m["lightroom"] for m in photo.get("masks", [])]
+    return masks
+
+
+def check_masks_as_python_writes_them(stdout: str) -> None:
+    """`check_lua_applies_lightroom_keys`; and without that key (an older bridge) every
+    mask Masks.lua builds itself equals the Python writer's correction key for key (and at
+    least one is compared)."""
+    check_lua_applies_lightroom_keys(stdout)
+    doc = json.loads(stdout)
+    for mask in (m for p in doc["photos"] for m in p.get("masks", [])):
+        del mask["lightroom"]
+    plans = lua_plans(json.dumps(doc))
     compared = 0
     for photo, plan in zip(doc["photos"], plans, strict=True):
         semantic = [m for m in photo.get("masks", []) if m["kind"] == "semantic"]
@@ -394,3 +419,151 @@ def test_real_mask_masks_are_what_the_python_writer_writes(
     doc = json.loads(stdout)
     assert doc["command"] == "mask" and doc["photos"][0]["status"] == "ok", stdout[-2000:]
     check_masks_as_python_writes_them(stdout)
+
+
+# -- the `lightroom` key against the XMP the bridge writes ----------------------------------
+
+EXIFTOOL = shutil.which("exiftool")
+needs_exiftool = pytest.mark.skipif(EXIFTOOL is None, reason="exiftool not installed")
+
+
+def exiftool_corrections(path: Path) -> dict[str, dict[str, Any]]:
+    """``crs:MaskGroupBasedCorrections`` as ExifTool reads it from ``path``, by sync id."""
+    assert EXIFTOOL is not None
+    proc = subprocess.run([EXIFTOOL, "-j", "-struct", "-n", "-XMP-crs:MaskGroupBasedCorrections",
+                           str(path)], capture_output=True, text=True, check=True, timeout=60)
+    group = json.loads(proc.stdout)[0].get("MaskGroupBasedCorrections", [])
+    return {c["CorrectionSyncID"]: c for c in group}
+
+
+def approx_tree(value: Any) -> Any:
+    """``value`` with every float compared to 1e-9."""
+    if isinstance(value, dict):
+        return {k: approx_tree(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [approx_tree(v) for v in value]
+    if isinstance(value, float):
+        return pytest.approx(value, abs=1e-9)
+    return value
+
+
+def check_lightroom_is_the_xmp(masks: list[dict[str, Any]], xmp: Path) -> int:
+    """Each mask's ``lightroom`` key equals, field for field (dabs included), the correction
+    ExifTool reads from ``xmp``; returns how many dabs were compared."""
+    stored = exiftool_corrections(xmp)
+    dabs = 0
+    for mask in masks:
+        want = mask["lightroom"]
+        got = stored.get(want["CorrectionSyncID"])
+        assert got is not None, f"{mask['name']!r} is not in {xmp}"
+        assert approx_tree(got) == want, mask["name"]
+        assert [len(c.get("Dabs", [])) for c in got["CorrectionMasks"]] == [
+            len(c.get("Dabs", [])) for c in want["CorrectionMasks"]]
+        dabs += sum(len(c.get("Dabs", [])) for c in want["CorrectionMasks"])
+    return dabs
+
+
+@needs_bridge
+@needs_exiftool
+@pytest.mark.parametrize(("action", "photo", "opts", "what"), [
+    ("mask", POND, {"prompt": "the shadows"}, {"Mask/Paint"}),
+    ("enhanceMasks", "uhdr05_pixel6pro_backlit_sun_clouds.jpg", {}, {"Mask/Image"}),
+])
+def test_real_lightroom_key_is_what_exiftool_reads_from_the_written_xmp(
+    shared_photos: Path, tmp_path: Path, action: str, photo: str, opts: dict[str, Any],
+    what: set[str],
+) -> None:
+    """The real bridge, run with the command line the Lua code builds (writing this time):
+    the ``lightroom`` key of its ``--json`` is what it wrote into the photo's XMP."""
+    copy = tmp_path / photo
+    shutil.copy(shared_photos / "photos" / photo, copy)
+    argv = plugin_argv(action, [str(copy)], engine="", style="", dryRun=False, **opts)
+    proc = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=300,
+                          cwd=tmp_path, env={**os.environ, "ATELIER_STATE_DIR": str(tmp_path)})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    record = json.loads(proc.stdout)["photos"][0]
+    assert record["status"] == "ok", record
+    masks = record["masks"]
+    assert masks and all("lightroom" in m for m in masks), masks
+    assert {c["What"] for m in masks for c in m["lightroom"]["CorrectionMasks"]} == what
+    dabs = check_lightroom_is_the_xmp(masks, Path(record["xmp"]["path"]))
+    assert (dabs > 0) == ("Mask/Paint" in what)
+    check_lua_applies_lightroom_keys(proc.stdout)
+
+
+GEOMETRY_FIXTURE = PLUGIN_LUA / "spec" / "fixtures" / "masks_geometry_bridge.json"
+
+
+def geometry_masks() -> list[pb.MaskedAdjustment]:
+    """Drawn masks as the engine sends them (displayed frame): a linear gradient, a radial
+    gradient and a two-stroke brush — forms the weight-free engine gives only as fallbacks."""
+    def masked(name: str, mask: pb.Mask, settings: dict[str, float],
+               amount: float = 1.0) -> pb.MaskedAdjustment:
+        return pb.MaskedAdjustment(
+            name=name, amount=amount, forms=[pb.MaskForm(components=[mask])],
+            adjustments=local_adjustments_from_settings(settings), reason=f"{name} test")
+
+    linear = pb.LinearGradient(zero=pb.Point(x=0.5, y=0.62), full=pb.Point(x=0.45, y=0.3))
+    radial = pb.RadialGradient(top=0.2, left=0.3, bottom=0.7, right=0.8, angle=15.0,
+                               feather=50.0, roundness=0.0, flipped=True)
+    brush = pb.BrushMask(strokes=[
+        pb.BrushStroke(radius=0.05, flow=1.0, center_weight=0.5, value=1.0,
+                       dabs=[pb.Point(x=0.2, y=0.3), pb.Point(x=0.25, y=0.35)]),
+        pb.BrushStroke(radius=0.02, flow=0.8, center_weight=0.25, value=1.0,
+                       dabs=[pb.Point(x=0.6, y=0.65)]),
+    ])
+    return [
+        masked("Sky gradient", pb.Mask(linear_gradient=linear),
+               {"LocalExposure2012": -0.5, "LocalHighlights2012": -20}),
+        masked("Spot", pb.Mask(radial_gradient=radial), {"LocalExposure2012": 0.3}, 0.8),
+        masked("Painted", pb.Mask(brush=brush), {"LocalClarity2012": 20}),
+    ]
+
+
+#: The displayed photo is turned (EXIF 6): geometry must reach the stored frame.
+GEOMETRY_ORIENTATION = 6
+
+
+def geometry_document() -> str:
+    """The ``--json`` document the bridge prints for `geometry_masks` (bridge.output)."""
+    import io
+
+    from bridge.output import mask_records, write_json
+
+    out = io.StringIO()
+    write_json({"atelier": "0.1.0", "command": "enhance", "dry_run": True,
+                "summary": {"total": 1, "ok": 1, "failed": 0, "skipped": 0},
+                "photos": [{"path": "/tmp/h10lr/drawn.jpg", "status": "ok", "format": "JPEG",
+                            "is_raw": False, "predictor": "analytic/1",
+                            "settings": {"Exposure2012": 0.2},
+                            "masks": mask_records(geometry_masks(),
+                                                  orientation=GEOMETRY_ORIENTATION)}]}, out)
+    return out.getvalue()
+
+
+def test_geometry_fixture_is_what_the_bridge_prints() -> None:
+    """spec/fixtures/masks_geometry_bridge.json is bridge.output's document, not retyped."""
+    assert GEOMETRY_FIXTURE.read_text() == geometry_document()
+
+
+@needs_exiftool
+def test_geometry_lightroom_key_is_what_exiftool_reads_from_the_xmp(tmp_path: Path) -> None:
+    from xmp.lightroom import set_mask_group
+    from xmp.packet import Packet
+
+    packet = Packet.empty()
+    assert set_mask_group(packet, geometry_masks(), orientation=GEOMETRY_ORIENTATION)
+    (tmp_path / "drawn.xmp").write_bytes(packet.to_bytes())
+    masks = json.loads(geometry_document())["photos"][0]["masks"]
+    assert [c["What"] for m in masks for c in m["lightroom"]["CorrectionMasks"]] == [
+        "Mask/Gradient", "Mask/CircularGradient", "Mask/Paint", "Mask/Paint"]
+    assert check_lightroom_is_the_xmp(masks, tmp_path / "drawn.xmp") == 3
+    # stored frame: EXIF 6 turns the displayed (x, y) into stored (y, 1 − x)
+    gradient = masks[0]["lightroom"]["CorrectionMasks"][0]
+    assert (gradient["ZeroX"], gradient["ZeroY"]) == (0.62, 0.5)
+
+
+@needs_lua
+def test_lua_applies_the_geometry_masks_as_the_bridge_gives_them() -> None:
+    masks = check_lua_applies_lightroom_keys(geometry_document())
+    assert [m["kind"] for m in masks] == ["linear_gradient", "radial_gradient", "brush"]

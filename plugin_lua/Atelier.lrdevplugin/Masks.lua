@@ -1,15 +1,19 @@
 --[[
 Masks.lua — the bridge's `masks[]` as Lightroom `MaskGroupBasedCorrections` develop settings.
 
-Pure Lua: no SDK. Builds the table form `photo:applyDevelopSettings` takes (the `crs:` names
-of xmp/lightroom_masks.py without prefix, numbers as numbers, booleans as booleans, `rdf:Seq`
-as arrays), merges it with the corrections a photo already has the way the Python writer does
-(xmp/lightroom.py `set_mask_group(replace_names=)`), and checks what Lightroom reads back.
+Pure Lua: no SDK. Gives `photo:applyDevelopSettings` the table form of the corrections (the
+`crs:` names of xmp/lightroom_masks.py without prefix, numbers as numbers, booleans as
+booleans, `rdf:Seq` as arrays), merges them with the corrections a photo already has the way
+the Python writer does (xmp/lightroom.py `set_mask_group(replace_names=)`), and checks what
+Lightroom reads back.
 
-Only masks Lightroom recomputes itself can be given from the JSON: `kind = "semantic"` with a
-class Lightroom has a code for → `Mask/Image`. The JSON carries no geometry and no brush dabs,
-so other kinds (`raster`, `brush`, gradients) reach Lightroom only through the XMP the bridge
-writes. Masks need Lightroom Classic 11 or later (`Masks.supported`).
+Each mask's `lightroom` key (docs/json.md) is the correction exactly as the bridge writes it
+into the XMP — AI masks (`Mask/Image`), linear (`Mask/Gradient`) and radial
+(`Mask/CircularGradient`) gradients, brush dabs (`Mask/Paint`, also fitted to raster masks),
+geometry already in the stored frame: it is checked and copied, nothing is recomputed. A
+bridge from before that key gives only name, kind and settings: then only AI masks are built
+here (`kind = "semantic"` with a class Lightroom has a code for) and the others reach
+Lightroom only through the XMP. Masks need Lightroom Classic 11 or later (`Masks.supported`).
 ]]
 
 local Develop = require 'Develop'
@@ -105,9 +109,77 @@ function Masks.stored(name, v)
   return round(v / s.scale, 6)
 end
 
+-- Component kinds the Python writer gives Lightroom (xmp/lightroom_masks.py, verified forms).
+Masks.WHAT = { ['Mask/Image'] = true, ['Mask/Gradient'] = true, ['Mask/CircularGradient'] = true,
+  ['Mask/Paint'] = true }
+
+-- A copy of the JSON value `v` at `path` in plain Lua types, or nil and what is wrong.
+local function plain(v, path)
+  local t = type(v)
+  if t == 'number' then
+    if finite(v) then return v end
+  elseif t == 'string' or t == 'boolean' then
+    return v
+  elseif t == 'table' and getmetatable(v) == nil then
+    local out = {}
+    for k, x in pairs(v) do
+      local c, err = plain(x, path .. '.' .. tostring(k))
+      if c == nil then return nil, err end
+      out[k] = c
+    end
+    return out
+  end
+  return nil, path .. ' is not a number, text, boolean or table'
+end
+
+local function isSyncId(v)
+  return type(v) == 'string' and #v == 32 and v:find('^[0-9A-F]+$') ~= nil
+end
+
+local DAB = '^d %-?%d+%.?%d* %-?%d+%.?%d*$'
+
+-- Why component `c` (a CorrectionMasks entry) is not one Lightroom is given, or nil.
+local function componentProblem(c)
+  if type(c) ~= 'table' or not Masks.WHAT[c.What] then
+    return string.format('a %s component is not a form Atelier applies', tostring(type(c) == 'table' and c.What))
+  end
+  if not isSyncId(c.MaskSyncID) then return 'a component has no MaskSyncID' end
+  if c.What == 'Mask/Paint' then
+    if type(c.Dabs) ~= 'table' or #c.Dabs == 0 then return 'a brush component has no dabs' end
+    for _, d in ipairs(c.Dabs) do
+      if type(d) ~= 'string' or not d:find(DAB) then return 'a brush dab is not "d x y": ' .. tostring(d) end
+    end
+  end
+  return nil
+end
+
+--- The correction in `t` (a mask's `lightroom` key: the bridge's XMP correction as JSON) as
+-- the table `applyDevelopSettings` takes, or nil and what is wrong with it.
+function Masks.fromBridge(t)
+  local c, err = plain(t, 'lightroom')
+  if not c then return nil, err end
+  if type(c) ~= 'table' or c.What ~= 'Correction' or not isSyncId(c.CorrectionSyncID) then
+    return nil, 'its lightroom form is not a correction'
+  end
+  if type(c.CorrectionMasks) ~= 'table' or #c.CorrectionMasks == 0 then
+    return nil, 'its lightroom form has no masks'
+  end
+  for _, comp in ipairs(c.CorrectionMasks) do
+    local problem = componentProblem(comp)
+    if problem then return nil, problem end
+  end
+  for k, v in pairs(c) do
+    if type(k) == 'string' and k:find('^Local') and type(v) ~= 'number' then
+      return nil, k .. ' is not a number'
+    end
+  end
+  return c
+end
+
 --- One correction (index = its place among this result's masks, 1-based) for bridge mask `m`,
 -- or nil and why Lightroom cannot be given it from here.
 function Masks.correction(m, index)
+  if m.lightroom ~= nil then return Masks.fromBridge(m.lightroom) end
   local name = type(m.name) == 'string' and m.name ~= '' and m.name or ('Mask ' .. index)
   if m.kind ~= 'semantic' then
     return nil, string.format('a %s mask reaches Lightroom only through the XMP', tostring(m.kind or 'shapeless'))
@@ -213,10 +285,13 @@ function Masks.compare(merged, ours, readBack)
       end
       local gm = type(got.CorrectionMasks) == 'table' and got.CorrectionMasks or {}
       local wm = want.CorrectionMasks
-      if #gm ~= #wm or type(gm[1]) ~= 'table' or gm[1].What ~= wm[1].What
-        or gm[1].MaskSubType ~= wm[1].MaskSubType then
-        out[#out + 1] = label .. ': its mask is not the one applied'
+      local same = #gm == #wm
+      for i = 1, same and #wm or 0 do
+        local g, w = gm[i], wm[i]
+        same = same and type(g) == 'table' and g.What == w.What and g.MaskSubType == w.MaskSubType
+          and (type(w.Dabs) ~= 'table' or (type(g.Dabs) == 'table' and #g.Dabs == #w.Dabs))
       end
+      if not same then out[#out + 1] = label .. ': its mask is not the one applied' end
     end
   end
   return out
