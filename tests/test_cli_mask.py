@@ -22,10 +22,14 @@ from atelier.v1 import engine_pb2_grpc
 from bridge.cli import main
 from engine.server import build_server
 from tests.cocogold_tiny import calibrated_model, dog_photo, save_jpeg
+from tests.test_darktable import _luminance, _render
 from xmp.brush import iou, render_strokes
+from xmp.darktable import read_history, write_darktable_sidecar
+from xmp.darktable_masks import TYPE_GROUP, unpack_points
+from xmp.darktable_params import BLEND, decode_blob
 from xmp.exiftool import ExifToolSession
 from xmp.lightroom import Provenance, apply_develop_settings, set_mask_group
-from xmp.packet import Packet
+from xmp.packet import Packet, qname
 from xmp.write import update_xmp
 
 
@@ -178,3 +182,95 @@ def test_failures_dry_run_and_usage(
     code, doc = atelier(capsys, "mask", "dog", photo, "--model", "/nowhere/cocogold",
                         "--engine", address, "--json")
     assert code == 1 and "no CocoGold model directory at /nowhere" in doc["photos"][0]["error"]
+
+
+def _sky_photo(folder: Path) -> Path:
+    """Blue sky over dark textured land: the sky region wants local contrast."""
+    h, w = 192, 288
+    sky = np.empty((h, w, 3), np.float32)
+    sky[:] = (0.35, 0.55, 0.9)
+    sky[120:] = np.random.default_rng(0).uniform(0.05, 0.3, (h - 120, w, 3))
+    folder.mkdir(exist_ok=True)
+    return save_jpeg(sky, folder / "sky.jpg")
+
+
+def _forms(side: Path) -> dict[int, tuple[int, str, bytes]]:
+    """The darktable sidecar's last masks snapshot: id → (type, name, points)."""
+    packet = Packet.parse(side.read_bytes())
+    seq = packet.root.find(".//" + qname("darktable", "masks_history"))
+    assert seq is not None
+    attrs = [{k.split("}")[1]: v for k, v in li.attrib.items()}
+             for li in seq.iter(qname("rdf", "li"))]
+    last = max(int(a["mask_num"]) for a in attrs)
+    return {int(a["mask_id"]): (int(a["mask_type"]), a["mask_name"],
+                                decode_blob(a["mask_points"]))
+            for a in attrs if int(a["mask_num"]) == last}
+
+
+def _group_members(forms: dict[int, tuple[int, str, bytes]], group: str) -> list[int]:
+    (points,) = [p for t, n, p in forms.values() if t == TYPE_GROUP and n == group]
+    return [int(m[0]) for m in unpack_points(TYPE_GROUP, points)]
+
+
+def test_mask_darktable_writes_drawn_masks_and_replaces_only_its_own(
+    capsys: pytest.CaptureFixture[str], engine: tuple[str, engine_pb2_grpc.EngineStub],
+    tmp_path: Path,
+) -> None:
+    photo = _sky_photo(tmp_path)
+    args = ("mask", "the sky", photo, "--enhance", "--darktable", "--sidecar", "--engine",
+            engine[0], "--json")
+    code, doc = atelier(capsys, *args)
+    assert code == 0, doc
+    (record,) = doc["photos"]
+    side = Path(record["darktable"])
+    assert side == tmp_path / "sky.jpg.xmp" and record["xmp"]["path"] == str(tmp_path / "sky.xmp")
+    assert record["masks"][0]["settings"] == {"LocalContrast2012": pytest.approx(21, abs=8)}
+    (entry,) = [e for e in read_history(Packet.parse(side.read_bytes()))
+                if e.multi_name == "atelier 1: the sky"]
+    assert entry.operation == "colorbalancergb" and entry.enabled
+    mask_id = BLEND.decode(decode_blob(entry.blendop_params))["mask_id"]
+    assert isinstance(mask_id, int)
+    forms = _forms(side)
+    assert forms[mask_id][1] == "grp atelier 1: the sky"   # the sky's drawn (brush) forms
+    members = _group_members(forms, "grp atelier 1: the sky")
+    assert members and all(forms[m][1] in ("atelier brush", "atelier dab") for m in members)
+
+    # Another Atelier mask is added; a second `atelier mask "the sky"` keeps it.
+    other = pb.MaskedAdjustment(name="pond", forms=[pb.MaskForm(components=[pb.Mask(
+        radial_gradient=pb.RadialGradient(top=0.7, left=0.1, bottom=0.9, right=0.4,
+                                          feather=50, flipped=True))])])
+    other.adjustments.exposure = 0.5
+    write_darktable_sidecar(photo, {}, is_raw=False, masks=[other], replace_names={"pond"})
+    assert atelier(capsys, *args)[0] == 0
+    live = {e.multi_name: e.enabled for e in read_history(Packet.parse(side.read_bytes()))}
+    assert live["atelier 1: the sky"] and live["atelier 1: pond"]
+    forms = _forms(side)
+    assert _group_members(forms, "grp atelier 1: pond")
+    assert set(_group_members(forms, "grp atelier 1: the sky")) <= set(forms)
+    # Usage: darktable masks carry the local adjustment, so --enhance is needed.
+    assert atelier(capsys, "mask", "the sky", photo, "--darktable")[0] == 2
+
+
+@pytest.mark.darktable
+def test_darktable_renders_the_segment_mask_where_it_is(
+    engine: tuple[str, engine_pb2_grpc.EngineStub], tmp_path: Path,
+) -> None:
+    """The Segment raster → brush forms → darktable-cli: +1 EV lands on the mask."""
+    photo = _sky_photo(tmp_path / "photo")
+    reply = engine[1].Segment(pb.SegmentRequest(photo=pb.PhotoRef(path=str(photo)),
+                                                prompt="the sky", enhance=True), timeout=120)
+    masked = pb.MaskedAdjustment()
+    masked.CopyFrom(reply.masked)
+    masked.adjustments.Clear()
+    masked.adjustments.exposure = 1.0  # measurable: doubles linear light inside
+    side = write_darktable_sidecar(photo, {}, is_raw=False, masks=[masked])
+    base = _render(photo, None, tmp_path)
+    edited = _render(photo, side, tmp_path)
+    ratio = _luminance(edited) / np.maximum(_luminance(base), 1e-6)
+    raster = np.asarray(Image.open(io.BytesIO(reply.mask.png)).convert("L").resize(
+        ratio.shape[::-1], Image.Resampling.BILINEAR)) / 255
+    score = iou(raster, np.clip(ratio - 1, 0, 1))
+    print(f"darktable mask IoU {score:.3f}", file=sys.stderr)
+    assert score >= 0.9
+    assert np.median(ratio[raster > 0.99]) == pytest.approx(2.0, abs=0.15)
+    assert np.percentile(np.abs(ratio[raster < 0.01] - 1), 90) < 0.05

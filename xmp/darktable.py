@@ -31,8 +31,10 @@ Merging with an existing darktable sidecar keeps every other entry: entries abov
 user's ``history_end`` (undone steps) are dropped as darktable itself does when a step is
 added, then Atelier's entries are appended and ``history_end`` moves to the end.  An
 instance whose params did not change gets no new entry, so a second identical run writes
-nothing.  Atelier's instances of a previous run that are no longer wanted get a disabling
-entry.  New instances are placed in an explicit (custom) pipeline order next to their
+nothing.  Atelier's masked instances of a previous run that are no longer wanted get a
+disabling entry — all of them, or with ``replace_names`` only those of the masks named
+there (``atelier mask`` replaces its own mask and keeps the others, their forms too).  New
+instances are placed in an explicit (custom) pipeline order next to their
 module — after ``colorin`` for rendered files, so exposure acts on linear data.  What the
 sidecar held before is recorded in ``atelier:DarktablePrevious`` so `revert_darktable`
 can take Atelier's entries back out.
@@ -47,7 +49,7 @@ from __future__ import annotations
 import json
 import logging
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -57,7 +59,15 @@ from atelier.settings import local_settings_from_adjustments
 from atelier.v1 import engine_pb2 as pb
 from engine.decode.types import RawColour
 from xmp.darktable_iop_order import BASE_ORDERS, parse_order, serialize_order
-from xmp.darktable_masks import Form, MaskWriteError, darktable_form, forms_for_mask, group_form
+from xmp.darktable_masks import (
+    TYPE_GROUP,
+    Form,
+    MaskWriteError,
+    darktable_form,
+    forms_for_mask,
+    group_form,
+    unpack_points,
+)
 from xmp.darktable_params import (
     BLEND_VERSION,
     CHANNELMIXERRGB,
@@ -413,6 +423,33 @@ def _is_ours(li: ET.Element) -> bool:
     return name.startswith((INSTANCE_PREFIX, "grp " + INSTANCE_PREFIX))
 
 
+def _replaced(name: str, names: Collection[str] | None) -> bool:
+    """Whether Atelier's instance (``atelier <n>: <mask>``) or group (``grp atelier <n>:
+    <mask>``) ``name`` belongs to a mask in ``names`` (None: every mask).  Names cut at
+    `_MAX_NAME` match the masks they are a prefix of."""
+    if names is None:
+        return True
+    part = name.split(": ", 1)[1] if ": " in name else ""
+    return any(part == n or (len(name) >= _MAX_NAME and n.startswith(part)) for n in names)
+
+
+def _kept_form_ids(lis: Sequence[ET.Element], names: Collection[str] | None) -> set[int]:
+    """Ids of Atelier's forms that stay: the groups of masks not in ``names`` and their
+    members (none when ``names`` is None: every Atelier mask is replaced)."""
+    kept: set[int] = set()
+    if names is None:
+        return kept
+    for li in lis:
+        name = _value(li, "mask_name") or ""
+        if _int(_value(li, "mask_type")) != TYPE_GROUP or not name.startswith(
+                f"grp {INSTANCE_PREFIX} ") or _replaced(name, names):
+            continue
+        kept.add(_int(_value(li, "mask_id")))
+        members = unpack_points(TYPE_GROUP, decode_blob(_value(li, "mask_points") or ""))
+        kept.update(int(member[0]) for member in members)
+    return kept
+
+
 def _form_attrs(li: ET.Element) -> dict[str, str]:
     return {k: v for k, v in _li_attrs(li).items() if k != "mask_num"}
 
@@ -456,9 +493,12 @@ def _resolve(
 
 
 def _merge(
-    packet: Packet, wanted: list[_Instance], is_raw: bool, fresh: bool, taken: set[int]
+    packet: Packet, wanted: list[_Instance], is_raw: bool, fresh: bool, taken: set[int],
+    replace_names: Collection[str] | None = None, keep_forms: Collection[int] = (),
 ) -> bool:
-    """Append ``wanted`` to the packet's history; True if anything changed."""
+    """Append ``wanted`` to the packet's history; True if anything changed.  Atelier's
+    earlier masked instances of ``replace_names`` (None: all) are switched off; its
+    forms in ``keep_forms`` stay in the masks snapshot."""
     history_seq = _seq(packet, "history", create=True)
     assert history_seq is not None
     lis = history_seq.findall(qname("rdf", "li"))
@@ -475,13 +515,14 @@ def _merge(
     # Atelier's masked instances of an earlier run that are no longer wanted: switch off.
     for (op, prio), e in current.items():
         if e.multi_name.startswith(INSTANCE_PREFIX + " ") and (op, prio) not in wanted_keys \
-                and e.enabled:
+                and e.enabled and _replaced(e.multi_name, replace_names):
             new.append(HistoryEntry(0, op, False, e.modversion, e.params, e.multi_name, prio,
                                     e.blendop_version, e.blendop_params))
 
     # Masks: the forms snapshot at history_end, minus Atelier's old forms, plus the new.
     _, snap = _snapshot(packet, end)
-    kept = [li for li in snap if not _is_ours(li)]
+    kept = [li for li in snap
+            if not _is_ours(li) or _int(_value(li, "mask_id")) in keep_forms]
     snapshot = [_form_attrs(li) for li in kept] + [darktable_form(f) for f in new_forms]
     snapshot_changed = snapshot != [_form_attrs(li) for li in snap]
     if snapshot_changed and not new:
@@ -572,6 +613,7 @@ def write_darktable_sidecar(
     orientation: int = 1,
     size: tuple[int, int] | None = None,
     raw_colour: RawColour | None = None,
+    replace_names: Collection[str] | None = None,
     dry_run: bool = False,
 ) -> Path:
     """Merge Atelier's settings into ``photo``'s darktable sidecar ``<file>.<ext>.xmp``.
@@ -587,6 +629,8 @@ def write_darktable_sidecar(
             and masks need it.
         raw_colour: the camera colour model for raw white balance; read with LibRaw
             when None.
+        replace_names: of Atelier's earlier masks, only those with these names are
+            replaced (switched off, their forms dropped); None = all of them.
         dry_run: compute, write nothing.
 
     Returns:
@@ -602,15 +646,18 @@ def write_darktable_sidecar(
     before = fingerprint(target)
     packet = Packet.parse(target.read_bytes()) if before else Packet.empty()
     # Ids of Atelier's own earlier forms are free again: a rerun gets the same ids.
-    taken = {_int(_value(li, "mask_id")) for li in _all_mask_lis(packet) if not _is_ours(li)}
     history = read_history(packet)
     end = _history_end(packet, len(history))
+    keep_forms = _kept_form_ids(_snapshot(packet, end)[1], replace_names)
+    taken = {_int(_value(li, "mask_id")) for li in _all_mask_lis(packet) if not _is_ours(li)}
+    taken |= keep_forms
     wanted = _global_instances(settings, is_raw, photo, raw_colour, history[:end],
                                fresh=before is None)
     if masks:
         frame = size or _photo_size(photo, is_raw)
         wanted += _local_instances(masks, frame, orientation, taken)
-    changed = _merge(packet, wanted, is_raw, fresh=before is None, taken=taken)
+    changed = _merge(packet, wanted, is_raw, fresh=before is None, taken=taken,
+                     replace_names=replace_names, keep_forms=keep_forms)
     if changed and provenance is not None:
         packet.set("atelier", "Backend", provenance.backend)
         packet.set("atelier", "EngineVersion", provenance.engine_version)

@@ -23,7 +23,9 @@ background, shadows, highlights.  With --enhance the region's local adjustment
 is written into the photo's XMP as a Lightroom mask — the semantic class when the prompt
 names one Lightroom recomputes (sky, hair, water, …), else brush dabs fitted to the mask.
 The photo's global settings and the user's own masks stay; an earlier Atelier mask with
-the same name is replaced.  `atelier revert` removes Atelier's masks.
+the same name is replaced.  With --darktable the same adjustment also goes into the
+darktable sidecar <file>.<ext>.xmp as drawn (brush) masks, with the same replacing rule.
+`atelier revert` removes Atelier's masks.
 exit status: 0 all photos ok, 1 some failed, 2 bad usage."""
 
 
@@ -54,6 +56,9 @@ def register(sub: Any) -> None:
     parser.add_argument("--coconet", choices=("bbox", "full"), default="bbox",
                         help="predict the local edit on the bounding box or the region's "
                              "own pixels (default %(default)s)")
+    parser.add_argument("--darktable", action="store_true",
+                        help="with --enhance, also write the adjustment as darktable drawn "
+                             "masks into <file>.<ext>.xmp")
     parser.add_argument("--save-masks", type=Path, metavar="DIR",
                         help="also write each mask as DIR/<photo>.<prompt>.png")
     add_result_arguments(parser, dry_run="find and predict; write nothing")
@@ -68,6 +73,8 @@ def _check(args: argparse.Namespace) -> str | None:
         return "PROMPT must have 1..200 characters"
     if args.steps and not 1 <= args.steps <= 50:
         return f"--steps {args.steps} is outside 1..50"
+    if args.darktable and not args.enhance:
+        return "--darktable writes the local adjustment: it needs --enhance"
     if args.ensemble and not 1 <= args.ensemble <= 16:
         return f"--ensemble {args.ensemble} is outside 1..16"
     if args.model is not None and not args.engine and not args.model.is_dir():
@@ -173,7 +180,28 @@ def _one(
             return {**record, "status": "failed", "error": str(exc)}
         if not args.dry_run:
             record["xmp"] = {"path": str(written.path), "mode": written.mode}
+        if args.darktable:
+            record.update(_darktable(args, photo, reply))
     return {**record, "status": "ok"}
+
+
+def _darktable(args: argparse.Namespace, photo: Path, reply: pb.SegmentResponse,
+               ) -> dict[str, str]:
+    """Write the mask's adjustment into the darktable sidecar: ``{"darktable": path}``,
+    ``{"darktable_error": why}`` (the Lightroom XMP is written either way), or nothing
+    on a dry run or when darktable has no module for the adjustment."""
+    from xmp.darktable import write_darktable_sidecar
+    from xmp.packet import XmpError
+    from xmp.write import FileChangedError
+
+    try:
+        side = write_darktable_sidecar(
+            photo, {}, is_raw=reply.info.is_raw, masks=[reply.masked],
+            orientation=reply.info.orientation or 1, replace_names={reply.masked.name},
+            dry_run=args.dry_run)
+    except (FileChangedError, XmpError, OSError) as exc:
+        return {"darktable_error": str(exc)}
+    return {} if args.dry_run or not side.exists() else {"darktable": str(side)}
 
 
 def _print_line(record: dict[str, Any]) -> None:
