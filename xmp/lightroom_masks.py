@@ -31,6 +31,7 @@ fraction of the long side; Lightroom's reference length is also unverified.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import uuid
@@ -549,15 +550,24 @@ def correction_element(
     return li
 
 
+@functools.lru_cache(maxsize=16)
+def _fit_once(png: bytes, width: int, height: int, budget: int) -> tuple[bytes, ...]:
+    """Strokes fitted to a raster, serialised (immutable): a fit takes seconds, and the
+    bridge's ``--json`` record (`xmp.lightroom_table`) and its XMP write fit the same one."""
+    fit = fit_raster(pb.RasterMask(png=png, width=width, height=height), budget=budget)
+    return tuple(s.SerializeToString(deterministic=True) for s in fit.strokes)
+
+
 def _fitted_brush(comp: pb.Mask, budget: int) -> pb.Mask:
+    raster = comp.raster
     try:
-        fit = fit_raster(comp.raster, budget=budget)
+        fitted = _fit_once(raster.png, raster.width, raster.height, budget)
     except BrushError as exc:
         raise MaskWriteError(f"raster mask: {exc}") from None
-    if not fit.strokes:
+    if not fitted:
         raise MaskWriteError("raster mask is empty: no dabs to write")
-    return pb.Mask(brush=pb.BrushMask(strokes=fit.strokes), blend=comp.blend,
-                   inverted=comp.inverted)
+    strokes = [pb.BrushStroke.FromString(s) for s in fitted]
+    return pb.Mask(brush=pb.BrushMask(strokes=strokes), blend=comp.blend, inverted=comp.inverted)
 
 
 def mask_group_element(
