@@ -111,7 +111,8 @@ def test_atelier_train_cocogold_two_steps(coco: Path, tmp_path: Path,
     out = tmp_path / "model"
     args = ["train", "cocogold", "--coco", str(coco), "--base", str(base), "--out", str(out),
             "--steps", "2", "--batch-size", "2", "--accumulation", "2", "--resolution", "32",
-            "--warmup", "1", "--checkpoint-every", "1", "--classes", "dog,car"]
+            "--warmup", "1", "--checkpoint-every", "1", "--classes", "dog,car",
+            "--device", "cpu"]
     assert main(args) == 0
     captured = capsys.readouterr()
     losses = [float(line.rsplit(" ", 1)[1]) for line in captured.err.splitlines()
@@ -129,4 +130,6 @@ def test_atelier_train_cocogold_two_steps(coco: Path, tmp_path: Path,
     assert main([*args[:9], "--steps", "0"]) == 2
     assert main([*args[:3], str(tmp_path / "nothing"), *args[4:]]) == 1
     assert "no COCO instances file" in capsys.readouterr().err
+    assert main([*args[:-2], "--device", "nodevice"]) == 1
+    assert "device 'nodevice'" in capsys.readouterr().err
     assert main(["train", "filternet", "--out", str(out)]) == 2  # needs --photos

@@ -83,6 +83,7 @@ def test_atelier_eval_cocogold(coco: Path, tmp_path: Path,
     out = capsys.readouterr().out
     assert code == 0 and "trained" in out and "2 queries" in out
     assert main([*args, "--steps", "51"]) == 2
+    assert main([*args, "--device", "nodevice"]) == 1
     assert main([*args[:5], str(tmp_path / "none"), *args[6:]]) == 1
     assert "no CocoGold model directory" in (err := capsys.readouterr().err)
     assert "atelier train cocogold --coco" in err  # says how to make one

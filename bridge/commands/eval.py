@@ -44,6 +44,8 @@ def register(sub: Any) -> None:
     parser.add_argument("--limit", type=int, default=0, metavar="N",
                         help="only the first N images (default: all)")
     parser.add_argument("--classes", metavar="A,B,...", help="only these classes")
+    parser.add_argument("--device", default="cpu",
+                        help="torch device to run the model on, e.g. cuda (default %(default)s)")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.set_defaults(func=run)
 
@@ -67,12 +69,15 @@ def run(args: argparse.Namespace) -> int:
     from engine import __version__
     from engine.masks.cocogold.coco import CocoDataset
     from engine.masks.cocogold.evaluate import evaluate_cocogold
-    from engine.masks.cocogold.pipeline import CocoGoldError, CocoGoldPipeline
+    from engine.masks.cocogold.pipeline import CocoGoldError, CocoGoldPipeline, device_problem
 
     classes = [c.strip() for c in (args.classes or "").split(",") if c.strip()]
+    if problem := device_problem(args.device):
+        print(f"atelier eval: {problem}", file=sys.stderr)
+        return EXIT_FAILED
     try:
         dataset = CocoDataset(args.coco, args.split)
-        pipeline = CocoGoldPipeline.from_pretrained(args.model, base=args.base)
+        pipeline = CocoGoldPipeline.from_pretrained(args.model, base=args.base).to(args.device)
         report = evaluate_cocogold(
             pipeline, dataset, steps=args.steps, ensemble=args.ensemble, seed=args.seed,
             schedule=args.schedule, limit=args.limit, classes=classes,

@@ -72,6 +72,8 @@ def register(sub: Any) -> None:
                           help="the model's square input, px (default %(default)s)")
     cocogold.add_argument("--checkpoint-every", type=int, default=500, metavar="N",
                           help="save OUT every N steps (default %(default)s; 0 = at the end)")
+    cocogold.add_argument("--device", default="cpu",
+                          help="torch device to train on, e.g. cuda (default %(default)s)")
     parser.set_defaults(func=run)
 
 
@@ -127,7 +129,7 @@ def _cocogold(args: argparse.Namespace) -> int:
 
     from engine.masks.cocogold.coco import THESIS_CLASSES
     from engine.masks.cocogold.finetune import FinetuneConfig, finetune_on_coco
-    from engine.masks.cocogold.pipeline import CocoGoldError
+    from engine.masks.cocogold.pipeline import CocoGoldError, device_problem
 
     classes = tuple(c.strip() for c in args.classes.split(",") if c.strip()) \
         if args.classes else THESIS_CLASSES
@@ -137,7 +139,10 @@ def _cocogold(args: argparse.Namespace) -> int:
         coco=args.coco, base=args.base, out=Path(args.out), split=args.split, classes=classes,
         steps=args.steps, lr=args.lr, warmup_steps=args.warmup, batch_size=args.batch_size,
         accumulation=args.accumulation, resolution=args.resolution,
-        checkpoint_every=args.checkpoint_every, seed=args.seed)
+        checkpoint_every=args.checkpoint_every, seed=args.seed, device=args.device)
+    if problem := device_problem(args.device):
+        print(f"atelier train: {problem}", file=sys.stderr)
+        return 1
     if args.threads:
         torch.set_num_threads(args.threads)
     try:

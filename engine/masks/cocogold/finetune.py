@@ -45,6 +45,7 @@ class FinetuneConfig:
         checkpoint_every: save every N optimiser steps (0 = only at the end).
         seed: sampler, noise and timesteps.
         min_side: images with a shorter side are skipped, px.
+        device: where the model computes (``"cpu"``, ``"cuda"``, …).
     """
 
     coco: Path
@@ -61,6 +62,7 @@ class FinetuneConfig:
     checkpoint_every: int = 500
     seed: int = 0
     min_side: int = MIN_IMAGE_SIDE
+    device: str = "cpu"
 
 
 def finetune_on_coco(config: FinetuneConfig, log: Callable[[str], None] = print) -> list[float]:
@@ -75,6 +77,7 @@ def finetune_on_coco(config: FinetuneConfig, log: Callable[[str], None] = print)
     stream = training_samples(dataset, classes=config.classes, resolution=config.resolution,
                               seed=config.seed, min_side=config.min_side)
     pipeline = CocoGoldPipeline.from_base(config.base, resolution=config.resolution)
+    pipeline.to(config.device)
     pipeline.config.classes = list(config.classes)
     saved: list[int] = []
 

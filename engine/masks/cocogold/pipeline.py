@@ -52,6 +52,7 @@ __all__ = [
     "CocoGoldResult",
     "Schedule",
     "default_scheduler",
+    "device_problem",
 ]
 
 CONFIG_NAME = "cocogold.json"
@@ -123,6 +124,16 @@ def default_scheduler(prediction_type: str = "v_prediction") -> DDIMScheduler:
         steps_offset=1, prediction_type=prediction_type, timestep_spacing="trailing",
         rescale_betas_zero_snr=prediction_type == "v_prediction",
     )
+
+
+def device_problem(device: str) -> str | None:
+    """Why torch cannot compute on ``device`` here (unknown name, not built in, no such
+    card), or None."""
+    try:
+        torch.empty(0, device=device)
+    except (RuntimeError, AssertionError) as exc:
+        return f"device {device!r}: {exc}"
+    return None
 
 
 class CocoGoldPipeline:
@@ -268,6 +279,13 @@ class CocoGoldPipeline:
     @property
     def dtype(self) -> torch.dtype:
         return self.unet.dtype
+
+    def to(self, device: str | torch.device) -> CocoGoldPipeline:
+        """Move the VAE, text encoder and UNet to ``device`` (``"cpu"``, ``"cuda"``, …);
+        inputs follow the modules and results come back as numpy arrays."""
+        for module in (self.vae, self.text_encoder, self.unet):
+            torch.nn.Module.to(module, device)  # diffusers types its own .to oddly
+        return self
 
     def encode_prompt(self, prompts: list[str]) -> torch.Tensor:
         """CLIP hidden states (N, tokens, width) for ``prompts``."""

@@ -90,7 +90,8 @@ def denoising_loss(
     n = len(samples)
     noise = torch.randn(target_latent.shape, generator=generator).to(target_latent)
     steps = int(scheduler.config["num_train_timesteps"])
-    t = cast(torch.IntTensor, torch.randint(0, steps, (n,), generator=generator))
+    t = cast(torch.IntTensor, torch.randint(0, steps, (n,), generator=generator).to(
+        target_latent.device))
     noisy = scheduler.add_noise(target_latent, noise, t)
     kind = scheduler.config["prediction_type"]
     if kind == "v_prediction":
