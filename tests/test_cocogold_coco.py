@@ -103,6 +103,11 @@ def test_sampler_paints_the_named_class_in_square_crops(coco: Path) -> None:
     assert {next(only_dogs).prompt for _ in range(5)} == {"dog"}
     with pytest.raises(ValueError, match="has an instance of giraffe"):
         next(training_samples(dataset, classes=("giraffe",)))
+    for image in dataset.images:  # boxes of zero area: no crop holds them
+        for ann in image.annotations:
+            ann["bbox"][2] = 0
+    with pytest.raises(ValueError, match="fits a square crop"):
+        next(training_samples(dataset, classes=("dog", "car")))
 
 
 def test_atelier_train_cocogold_two_steps(coco: Path, tmp_path: Path,

@@ -314,7 +314,8 @@ def training_samples(
         min_side: images with a shorter side are skipped, px.
 
     Raises:
-        ValueError: no image has an instance of ``classes`` (at least ``min_side`` px).
+        ValueError: no image has an instance of ``classes`` (at least ``min_side`` px),
+            or a whole pass over them found no instance a crop can hold.
     """
     wanted = frozenset(classes)
     pool = [im for im in dataset.images if min(im.width, im.height) >= min_side
@@ -324,8 +325,12 @@ def training_samples(
                          f"has an instance of {', '.join(sorted(wanted))}")
     rng = random.Random(seed)
     while True:
-        order = rng.sample(pool, len(pool))
-        for image in order:
+        found = False
+        for image in rng.sample(pool, len(pool)):
             sample = _sample(dataset, image, wanted, resolution, rng)
             if sample is not None:
+                found = True
                 yield sample
+        if not found:  # e.g. only empty boxes: never loop forever
+            raise ValueError(f"no instance of {', '.join(sorted(wanted))} in {dataset.root} "
+                             f"({dataset.split}) fits a square crop")
