@@ -37,6 +37,7 @@ __all__ = [
     "CocoImage",
     "decode_rle",
     "is_partially_contained",
+    "polygon_mask",
     "training_samples",
 ]
 
@@ -107,8 +108,11 @@ class CocoDataset:
         the image's size — the ground truth of the evaluation."""
         mask = np.zeros((image.height, image.width), bool)
         for ann in image.annotations:
-            if self.class_of(ann) == name:
-                mask |= segmentation_mask(ann["segmentation"], image.width, image.height)
+            if self.class_of(ann) != name:
+                continue
+            seg = ann["segmentation"]  # RLE (crowd regions) or polygons
+            mask |= decode_rle(seg) if isinstance(seg, Mapping) else polygon_mask(
+                seg, image.width, image.height)
         return mask
 
 
@@ -155,32 +159,28 @@ def decode_rle(rle: Mapping[str, Any]) -> NDArray[np.bool_]:
     return flat.reshape((width, height)).T
 
 
-def segmentation_mask(
-    segmentation: Any, width: int, height: int, *, box: Box | None = None,
-    size: int | None = None,
+def polygon_mask(
+    polygons: Sequence[Sequence[float]], width: int, height: int, *,
+    box: Box | None = None, size: int | None = None,
 ) -> NDArray[np.bool_]:
-    """An annotation's ``segmentation`` as a mask.
+    """Polygon ``segmentation`` (flat [x, y, …] lists) as a mask.
 
     Args:
-        segmentation: polygons (list of flat [x, y, …] lists) or an RLE dict.
+        polygons: the annotation's polygons, image pixels.
         width, height: the image's size, px.
         box: a square crop of the image (x0, y0, x1, y1); None = the whole image.
-        size: side of the crop's output mask, px (with ``box``).
+        size: side of the crop's output mask, px (needed with ``box``).
 
     Returns:
         (height, width) for the whole image, (size, size) for a crop.
     """
-    x0, y0, x1, _ = box if box is not None else (0.0, 0.0, float(width), float(height))
-    scale = (size / (x1 - x0)) if box is not None and size else 1.0
-    out_w, out_h = (size, size) if box is not None and size else (width, height)
-    if isinstance(segmentation, Mapping):
-        full = decode_rle(segmentation)
-        if box is None:
-            return full
-        crop = Image.fromarray(full).crop((round(x0), round(y0), round(x1), round(box[3])))
-        return np.asarray(crop.resize((out_w, out_h), Image.Resampling.NEAREST), bool)
+    x0, y0, scale, out_w, out_h = 0.0, 0.0, 1.0, width, height
+    if box is not None:
+        if not size:
+            raise ValueError("a cropped polygon mask needs its output size")
+        x0, y0, scale, out_w, out_h = box[0], box[1], size / (box[2] - box[0]), size, size
     canvas = np.zeros((out_h, out_w), bool)
-    for polygon in segmentation:
+    for polygon in polygons:
         xs = (np.asarray(polygon[0::2], np.float64) - x0) * scale
         ys = (np.asarray(polygon[1::2], np.float64) - y0) * scale
         if min(len(xs), len(ys)) >= 3:
@@ -291,8 +291,8 @@ def _sample(dataset: CocoDataset, image: CocoImage, classes: frozenset[str], res
     mask = np.zeros((resolution, resolution), bool)
     for ann in candidates:
         if dataset.class_of(ann) == chosen:
-            mask |= segmentation_mask(ann["segmentation"], image.width, image.height,
-                                      box=crop, size=resolution)
+            mask |= polygon_mask(ann["segmentation"], image.width, image.height,
+                                 box=crop, size=resolution)  # crowd RLEs are not candidates
     with Image.open(image.path) as im:
         square = im.convert("RGB").crop(crop).resize(
             (resolution, resolution), Image.Resampling.LANCZOS)
