@@ -2,15 +2,18 @@
 
     .venv/bin/python benchmarks/critic_eval.py [--size 512] [--limit N] [--critic technical]
 
-For every photo and every degradation (darken 1.5 EV, brighten 1 EV, warm and cool casts,
-Gaussian blur σ = 2 px, added noise σ = 8 levels, rotation by 4°) it reports:
+For every photo and every degradation (darken 1.5 EV, brighten 1 EV, warm and cool casts
+of about ±35 mired, the quality harness's extreme lights of 4000 K and 10000 K, contrast
+and saturation ∓40 — the harness's amplitudes —, Gaussian blur σ = 2 px, added noise
+σ = 8 levels, rotation by 4°) it reports:
 
 - **detected**: the critic raises an issue of the degraded attribute (severity ≥ minor);
   **on original**: how often it raises that issue on the undamaged photo;
 - **ranked**: the original scores higher than the degraded copy; the mean drop of the
   attribute's sub-score and of the overall score;
 - **direction**: the critic's suggestion for that attribute points the right way
-  (Exposure2012 > 0 after darkening, IncrementalTemperature < 0 after warming, Texture > 0
+  (Exposure2012 > 0 after darkening, IncrementalTemperature < 0 after warming,
+  Contrast2012 > 0 after flattening, Saturation + Vibrance > 0 after muting, Texture > 0
   after blurring, a straighten angle within ±1.5° of −4° after rotating, …);
 - **improved**: applying the critic's suggestions for that attribute with the develop
   model (`engine.develop.render`; rotations with scipy) brings the photo closer to the
@@ -36,6 +39,7 @@ sys.path.insert(0, str(REPO))
 from atelier.settings import settings_from_adjustments  # noqa: E402
 from atelier.v1 import engine_pb2 as pb  # noqa: E402
 from engine.color.transfer import linear_to_srgb, srgb_to_linear  # noqa: E402
+from engine.color.white_balance import d65_cct_duv, shift_to_incremental  # noqa: E402
 from engine.decode import DecodedPhoto, decode_photo  # noqa: E402
 
 __all__ = [
@@ -54,8 +58,27 @@ PHOTOS = REPO.parent / "shared" / "data" / "photos"
 Linear = NDArray[np.float32]
 ROTATION = 4.0  # degrees, counter-clockwise as displayed
 CROP = 0.8  # share of each side kept around a rotation (no empty corners up to ~8°)
+#: Channel gains of the warm and cool casts: lights of about 5300 K and 8300 K (+35 and
+#: −33 mired from D65), inside the quality harness's 4000–10000 K.
 WARM = np.array([1.15, 1.0, 0.8], dtype=np.float32)
 COOL = np.array([0.85, 1.0, 1.2], dtype=np.float32)
+#: The harness's contrast and saturation amplitude (benchmarks.quality.harness.AMPLITUDES).
+TONE = 40.0
+
+
+def _light(kelvin: float) -> float:
+    """``IncrementalTemperature`` that casts a light of ``kelvin`` on a D65 photo (the
+    harness's white-balance degradation)."""
+    return -shift_to_incremental(kelvin, d65_cct_duv()[1])[0]
+
+
+def _developed(settings: dict[str, float]) -> Callable[[Linear, int], tuple[Linear, Linear]]:
+    """A degradation rendered with the develop model."""
+    return lambda x, s: (x, apply_suggestions(x, settings))
+
+
+def _chroma(st: dict[str, float]) -> float:
+    return st.get("Saturation", 0.0) + st.get("Vibrance", 0.0)
 
 
 def rotate_crop(rgb: Linear, degrees: float, keep: float = CROP) -> Linear:
@@ -107,6 +130,24 @@ DEGRADATIONS: dict[str, Degradation] = {
     "cool cast": Degradation(
         "colour", lambda x, s: (x, x * COOL),
         lambda st, g: st.get("IncrementalTemperature", 0.0) > 0),
+    "warm 4000 K light": Degradation(
+        "colour", _developed({"IncrementalTemperature": _light(4000.0)}),
+        lambda st, g: st.get("IncrementalTemperature", 0.0) < 0),
+    "cool 10000 K light": Degradation(
+        "colour", _developed({"IncrementalTemperature": _light(10000.0)}),
+        lambda st, g: st.get("IncrementalTemperature", 0.0) > 0),
+    "flatten Contrast −40": Degradation(
+        "exposure", _developed({"Contrast2012": -TONE}),
+        lambda st, g: st.get("Contrast2012", 0.0) > 0, "contrast"),
+    "harsh Contrast +40": Degradation(
+        "exposure", _developed({"Contrast2012": TONE}),
+        lambda st, g: st.get("Contrast2012", 0.0) < 0, "contrast"),
+    "mute Saturation −40": Degradation(
+        "colour", _developed({"Saturation": -TONE}), lambda st, g: _chroma(st) > 0,
+        "saturation"),
+    "boost Saturation +40": Degradation(
+        "colour", _developed({"Saturation": TONE}), lambda st, g: _chroma(st) < 0,
+        "saturation"),
     "blur σ 2 px": Degradation(
         "sharpness", lambda x, s: (x, ndimage.gaussian_filter(x, (2.0, 2.0, 0))),
         lambda st, g: st.get("Texture", 0.0) > 0),

@@ -4,7 +4,7 @@
 here each edit clause becomes one ``Suggestion``:
 
 - sliders (`engine.critic.parse.parse_edits` of the clause) → an ``AdjustmentSet``,
-  attributed by the first slider (exposure, colour, saturation, sharpness);
+  attributed by the first slider (exposure, contrast, colour, saturation, sharpness);
 - "straighten / rotate / level … N° (counter-)clockwise" → ``Geometry.straighten_angle``
   (positive = counter-clockwise, as in the proto);
 - anything else (crop, clone, dodge) is not guessed: it is named in the reasoning.
@@ -39,7 +39,7 @@ __all__ = ["ATTRIBUTES", "MAX_EDITS", "Advice", "check", "straighten_angle", "su
 
 #: Lightroom slider → the attribute (issue name) its suggestion improves.
 ATTRIBUTES = {
-    "Exposure2012": "exposure", "Contrast2012": "exposure", "Highlights2012": "exposure",
+    "Exposure2012": "exposure", "Contrast2012": "contrast", "Highlights2012": "exposure",
     "Shadows2012": "exposure", "Whites2012": "exposure", "Blacks2012": "exposure",
     "Dehaze": "exposure", "Temperature": "colour", "Tint": "colour",
     "IncrementalTemperature": "colour", "IncrementalTint": "colour",
