@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F  # noqa: N812
 from PIL import Image
 
-from engine.artist import restore
+from engine.artist.classical import restore
 from engine.artist.classical.denoise import atrous_decompose
 from engine.artist.classical.sharpen import estimate_blur_sigma, gaussian_kernel
 from engine.metrics import psnr, ssim

@@ -10,22 +10,20 @@ Critic's issues into the operations.
 
 from __future__ import annotations
 
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from engine.artist.base import Cancelled, Generated, Job, Progress
-from engine.artist.classical import OPERATIONS, Restoration, restore
 from engine.registry import Registry
+
+if TYPE_CHECKING:  # the backends need torch; listing them (GetInfo) must not
+    from engine.artist.base import Cancelled, Generated, Job, Progress
 
 __all__ = [
     "ARTISTS",
     "DEFAULT_ARTIST",
-    "OPERATIONS",
     "Artist",
-    "Restoration",
     "available_artists",
     "get_artist",
     "register_artist",
-    "restore",
 ]
 
 DEFAULT_ARTIST = "classical"
