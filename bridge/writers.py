@@ -39,6 +39,8 @@ class WriterPool:
         self._local = threading.local()
         # Started here, one after the other, before any writer thread runs.
         self._sessions = [ExifToolSession().__enter__() for _ in range(self.writers)]
+        for session in self._sessions:
+            session.warm_up()
         self._free: queue.SimpleQueue[ExifToolSession] = queue.SimpleQueue()
         for session in self._sessions:
             self._free.put(session)
