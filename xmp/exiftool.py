@@ -8,6 +8,7 @@ and leaves the image data byte-identical.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -84,10 +85,9 @@ class ExifToolSession:
         with tempfile.TemporaryDirectory(prefix="atelier-warm-") as folder:
             jpeg = Path(folder) / "warm.jpg"
             Image.new("RGB", (1, 1)).save(jpeg)
-            try:
+            # a failure loses nothing: the photos' own writes report what is wrong
+            with contextlib.suppress(XmpError):
                 self.embed_xmp(jpeg, _WARM_UP_PACKET)
-            except XmpError:
-                pass  # nothing lost: the photos' own writes report what is wrong
 
     def read_xmp(self, path: Path) -> bytes | None:
         """The file's XMP packet bytes, or None if it has none."""
