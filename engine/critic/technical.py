@@ -25,7 +25,7 @@ from atelier.settings import adjustments_from_settings, settings_from_adjustment
 from atelier.v1 import engine_pb2 as pb
 from engine.critic import scoring
 from engine.critic._image import prepare
-from engine.critic.colour import PREFERRED_WHITE_K, ColourMeasurement, measure_colour
+from engine.critic.colour import PREFERRED_WHITE_K, ColourMeasurement, cast_name, measure_colour
 from engine.critic.composition import CompositionMeasurement, measure_composition, suggest_crop
 from engine.critic.contrast import TYPICAL_SPREAD, ContrastMeasurement, measure_contrast
 from engine.critic.exposure import ExposureMeasurement, measure_exposure
@@ -316,7 +316,8 @@ def _colour(
         # The edges see a light near the preferred white (kodim02's red door): one
         # colour fills the frame; a strong cast moves the edges too and is not excused.
         penalty = 0.0
-        paragraph = (f"Colour: even the least colourful parts of the frame are strongly {hue} "
+        paragraph = (f"Colour: even the least colourful parts of the frame are strongly "
+                     f"{cast_name(m.neutral_a, m.neutral_b)} "
                      f"(ΔE {m.neutral_delta_e:.0f} from grey; {light}) — a scene filled by one "
                      "colour rather than a cast, so the white balance is left alone.")
     elif 0 < penalty < scoring.MINOR:
