@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -140,7 +141,8 @@ def main() -> None:
         mp = im.width * im.height / 1e6
     floor_s = run_floor(fresh_copies(corpus, args.workdir / "floor"))
     floor_pps = args.count / floor_s
-    print(f"photos: {args.count} JPEGs, first {mp:.1f} MP")
+    print(f"photos: {args.count} JPEGs, first {mp:.1f} MP; machine load (1 min) "
+          f"{os.getloadavg()[0]:.1f} before the floor")
     print(f"floor (draft decode + 1 ExifTool embed): {floor_s:7.2f} s {floor_pps:6.2f} photos/s")
     for workers in args.workers:
         atelier_dir = args.workdir / "atelier"
@@ -150,7 +152,8 @@ def main() -> None:
         label = f"workers={workers or 'auto'}"
         print(f"atelier {label:<12} (start-up included): {atelier_s:7.2f} s "
               f"{atelier_pps:6.2f} photos/s, peak {peak_mb:5.0f} MB, {summary}")
-        print(f"  ratio atelier/floor: {atelier_pps / floor_pps:.2f} (target >= 0.50)")
+        print(f"  ratio atelier/floor: {atelier_pps / floor_pps:.2f} (target >= 0.50); "
+              f"load {os.getloadavg()[0]:.1f} after")
 
 
 if __name__ == "__main__":
