@@ -11,8 +11,9 @@ from PIL import Image
 
 from atelier.settings import local_settings_from_adjustments
 from atelier.v1 import engine_pb2 as pb
-from engine.decode import decode_photo
+from engine.decode import DEFAULT_ANALYSIS_SIZE, decode_photo
 from engine.masks import detect_sky, detect_subject, luminance_zones, propose_local_adjustments
+from engine.masks.sky import scan_border
 from engine.predictors import get_predictor
 
 WITH_SKY = ["kodak/kodim16.png", "kodak/kodim21.png", "kodak/kodim22.png",
@@ -21,6 +22,12 @@ WITHOUT_SKY = ["kodak/kodim04.png", "kodak/kodim15.png", "kodak/kodim18.png",
                "photos/libjxl_flower_q85_444.jpg",
                "photos/pd_usnavy_111117-N-UB993-082_sailor_examines_patient.png",
                "photos/kodak_pcd0992_img0004_16base_portrait_red_hat.jpg"]
+# Skies behind a film-scan border, overcast, or hazy; found at the engine's analysis size.
+SCANNED_GREY_OR_HAZY_SKY = ["kodak/kodim06.png", "kodak/kodim09.png", "kodak/kodim10.png",
+                            "kodak/kodim12.png",
+                            "photos/kodak_pcd0992_img0012_16base_couple_beach.tif"]
+# Smooth pale backdrops touching the top of the frame: not skies.
+BACKDROPS = ["kodak/kodim15.png", "photos/kodak_pcd0992_img0015_16base_portrait_painted_face.jpg"]
 
 
 @pytest.mark.parametrize("name", WITH_SKY)
@@ -35,6 +42,40 @@ def test_sky_is_found_in_the_upper_frame(shared_photos: Path, name: str) -> None
 @pytest.mark.parametrize("name", WITHOUT_SKY)
 def test_no_sky_in_portraits_flowers_and_indoors(shared_photos: Path, name: str) -> None:
     assert detect_sky(decode_photo(shared_photos / name, long_side=256).linear) is None
+
+
+@pytest.mark.parametrize("name", SCANNED_GREY_OR_HAZY_SKY)
+def test_sky_behind_a_scan_border_grey_or_hazy_is_found(shared_photos: Path, name: str) -> None:
+    photo = decode_photo(shared_photos / name, long_side=DEFAULT_ANALYSIS_SIZE)
+    sky = detect_sky(photo.linear)
+    assert sky is not None and sky.fraction > 0.08
+    h = sky.mask.shape[0]
+    assert sky.mask[: h // 4].mean() > 3 * sky.mask[3 * h // 4 :].mean()
+
+
+@pytest.mark.parametrize("name", BACKDROPS)
+def test_pale_backdrop_running_down_the_sides_is_not_sky(shared_photos: Path, name: str) -> None:
+    photo = decode_photo(shared_photos / name, long_side=DEFAULT_ANALYSIS_SIZE)
+    assert detect_sky(photo.linear) is None
+
+
+def test_sky_filling_the_frame_is_found_without_a_horizon(shared_photos: Path) -> None:
+    name = "photos/uhdr05_pixel6pro_backlit_sun_clouds.jpg"
+    sky = detect_sky(decode_photo(shared_photos / name, long_side=DEFAULT_ANALYSIS_SIZE).linear)
+    assert sky is not None and sky.fraction > 0.6
+    assert sky.horizon is None, "the sky runs off the bottom: no horizon inside the frame"
+
+
+def test_scan_border_is_trimmed_but_a_clear_sky_is_not_a_border() -> None:
+    rng = np.random.default_rng(1)
+    picture = np.clip(rng.normal(0.5, 0.15, (200, 300, 3)), 0, 1).astype(np.float32)
+    framed = picture.copy()
+    framed[:2] = framed[-2:] = 0.39  # a Kodak-style grey scanner mask, 2 px
+    framed[:, :2] = 0.1
+    assert scan_border(framed) == (3, 3, 3, 0), "2 px plus the resampling blend row"
+    clear = picture.copy()
+    clear[:60] = [0.4, 0.6, 0.9]  # a uniform sky goes on far past any border width
+    assert scan_border(clear) == (0, 0, 0, 0)
 
 
 def test_subject_box_surrounds_a_bright_object_on_a_plain_ground() -> None:
