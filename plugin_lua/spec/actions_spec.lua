@@ -2,12 +2,7 @@ local Actions = require 'Actions'
 local JSON = require 'JSON'
 local fake = require 'fake_sdk'
 local fake_env = require 'fake_env'
-
-local function applies(photo)
-  local out = {}
-  for _, c in ipairs(photo.calls) do if c[1] == 'applyDevelopSettings' then out[#out + 1] = c end end
-  return out
-end
+local applies = require('spec_support').applies
 
 local function contains(list, value)
   for _, v in ipairs(list) do if v == value then return true end end

@@ -15,31 +15,8 @@ local JSON = require 'JSON'
 local Masks = require 'Masks'
 local fake = require 'fake_sdk'
 local fake_env = require 'fake_env'
-
-local function fixture(name)
-  local f = assert(io.open('spec/fixtures/' .. name, 'rb'))
-  local s = f:read('*a')
-  f:close()
-  return s
-end
-
-local function applies(photo)
-  local out = {}
-  for _, c in ipairs(photo.calls) do if c[1] == 'applyDevelopSettings' then out[#out + 1] = c end end
-  return out
-end
-
-local function names(corrections)
-  local out = {}
-  for i, c in ipairs(corrections or {}) do out[i] = c.CorrectionName end
-  return out
-end
-
-local function userCorrection(name)
-  return { What = 'Correction', CorrectionName = name, CorrectionSyncID = 'F00D' .. string.rep('0', 28),
-    CorrectionAmount = 0.8, CorrectionActive = true, LocalExposure2012 = 0.1,
-    CorrectionMasks = { { What = 'Mask/Gradient', ZeroX = 0.5, ZeroY = 0.9, FullX = 0.5, FullY = 0.6 } } }
-end
+local support = require 'spec_support'
+local fixture, applies, names, userCorrection = support.fixture, support.applies, support.names, support.userCorrection
 
 local function dabCount(c)
   local n = 0

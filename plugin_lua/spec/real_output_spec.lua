@@ -7,13 +7,7 @@ local Develop = require 'Develop'
 local Actions = require 'Actions'
 local fake = require 'fake_sdk'
 local fake_env = require 'fake_env'
-
-local function fixture(name)
-  local f = assert(io.open('spec/fixtures/' .. name, 'rb'))
-  local s = f:read('*a')
-  f:close()
-  return s
-end
+local fixture = require('spec_support').fixture
 
 describe('real bridge output', function()
   local enhanceText = fixture('enhance_real.json')
