@@ -62,7 +62,7 @@ def test_pale_backdrop_running_down_the_sides_is_not_sky(shared_photos: Path, na
 def test_sky_filling_the_frame_is_found_without_a_horizon(shared_photos: Path) -> None:
     name = "photos/uhdr05_pixel6pro_backlit_sun_clouds.jpg"
     sky = detect_sky(decode_photo(shared_photos / name, long_side=DEFAULT_ANALYSIS_SIZE).linear)
-    assert sky is not None and sky.fraction > 0.6
+    assert sky is not None and sky.fraction > 0.8, "clouds and the deeper blue beside them"
     assert sky.horizon is None, "the sky runs off the bottom: no horizon inside the frame"
 
 

@@ -14,7 +14,9 @@ Method (weight-free):
    `MIN_SKY_FRACTION` of the frame, its mean likelihood high enough, and either
    its centroid in the upper half and bounded below (a backdrop behind a portrait
    runs down the sides of the frame; a sky ends at a horizon), or filling most of the
-   frame uniformly (a camera pointed up into the clouds).
+   frame uniformly (a camera pointed up into the clouds). A frame-filling sky then
+   takes in the smooth blue around it whatever its brightness, since there the frame's
+   median is the sky's own.
 5. Horizon: for each column, the lowest sky row; a least-squares line through those
    gives the horizon and how straight it is (RMS residual, fraction of the height).
 """
@@ -90,8 +92,11 @@ def scan_border(encoded: NDArray[np.float32]) -> tuple[int, int, int, int]:
             _border_width(cols), _border_width(cols[::-1]))
 
 
-def _likelihood(linear: NDArray[np.float32], enc: NDArray[np.float32]) -> NDArray[np.float32]:
-    """Per-pixel sky likelihood 0..1 from colour, brightness relative to the frame, smoothness."""
+def _likelihood(
+    linear: NDArray[np.float32], enc: NDArray[np.float32]
+) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+    """Per-pixel sky likelihood 0..1 from colour, brightness relative to the frame, smoothness;
+    and the same without the brightness (blue and smooth), for a sky that fills the frame."""
     r, g, b = enc[..., 0], enc[..., 1], enc[..., 2]
     y = linear @ _LUMA
     stops = np.log2(y + 1e-4) - np.log2(np.median(y) + 1e-4)  # EV above the frame's median
@@ -112,7 +117,8 @@ def _likelihood(linear: NDArray[np.float32], enc: NDArray[np.float32]) -> NDArra
     texture = np.hypot(ndimage.sobel(logy, 0), ndimage.sobel(logy, 1))
     texture = ndimage.uniform_filter(texture, 5)
     smooth = np.clip(1.5 - texture / 1.2, 0, 1)
-    return np.asarray(colour * np.sqrt(bright * smooth), dtype=np.float32)
+    return (np.asarray(colour * np.sqrt(bright * smooth), dtype=np.float32),
+            np.asarray(blue * smooth, dtype=np.float32))
 
 
 def _runs_down_the_sides(region: NDArray[np.bool_]) -> bool:
@@ -136,7 +142,7 @@ def detect_sky(linear: NDArray[np.float32]) -> SkyDetection | None:
     top, bottom, left, right = scan_border(frame_enc)
     fh, fw = frame.shape[:2]
     picture = (slice(top, fh - bottom), slice(left, fw - right))
-    like = _likelihood(frame[picture], frame_enc[picture])
+    like, blue_smooth = _likelihood(frame[picture], frame_enc[picture])
     h = like.shape[0]
     strong, weak = like > 0.45, like > 0.2
     labels, n = ndimage.label(weak)
@@ -159,6 +165,13 @@ def detect_sky(linear: NDArray[np.float32]) -> SkyDetection | None:
     filling = fraction >= _FILLING_FRACTION and mean_like >= _FILLING_LIKELIHOOD
     if mean_like < 0.3 or not (upper or filling):
         return None
+    if not upper:
+        # The frame is the sky, so its median is no yardstick of "bright": the deeper
+        # blue beside the clouds joins if it is blue, smooth and touches the clouds.
+        labels, _ = ndimage.label(region | (blue_smooth > 0.5))
+        region = np.isin(labels, np.unique(labels[region]))
+        region = ndimage.binary_fill_holes(ndimage.binary_opening(region, iterations=2))
+        fraction = float(region.mean())
     confidence = float(np.clip((mean_like - 0.25) * 2.5, 0, 1) * np.clip(fraction * 5, 0, 1))
     # Back to the full frame: the border takes the value of the picture next to it.
     region = np.pad(region, ((top, bottom), (left, right)), mode="edge")
