@@ -192,7 +192,13 @@ def resample_window(
     # columns first, on the few low rows the window reads ...
     r0, r1 = int(y0.min()), int(y1.max()) + 1
     sub = low[..., r0:r1, :]
-    cols = torch.lerp(sub.index_select(-1, x0), sub.index_select(-1, x1), wx)
+    if torch.is_grad_enabled() and (low.requires_grad or wx.requires_grad):
+        cols = torch.lerp(sub.index_select(-1, x0), sub.index_select(-1, x1), wx)
+    else:  # gathering whole rows of a columns-first copy is ~3× faster than along the last dim
+        t = sub.movedim(-1, 0).contiguous()  # (w, …, rows)
+        wt = wx.view(-1, *[1] * (t.dim() - 1))
+        cols = torch.lerp(t.index_select(0, x0), t.index_select(0, x1), wt).movedim(0, -1)
+        cols = cols.contiguous()
     # ... then rows: full rows sharing a pair of low rows are one broadcast lerp each
     runs: list[tuple[int, int, int, int]] = []  # (first row, end row, low row 0, low row 1)
     for r, (a, b) in enumerate(zip((y0 - r0).tolist(), (y1 - r0).tolist(), strict=True)):
