@@ -53,9 +53,12 @@ def test_sky_behind_a_scan_border_grey_or_hazy_is_found(shared_photos: Path, nam
     assert sky.mask[: h // 4].mean() > 3 * sky.mask[3 * h // 4 :].mean()
 
 
+@pytest.mark.parametrize("size", [256, DEFAULT_ANALYSIS_SIZE, 768])
 @pytest.mark.parametrize("name", BACKDROPS)
-def test_pale_backdrop_running_down_the_sides_is_not_sky(shared_photos: Path, name: str) -> None:
-    photo = decode_photo(shared_photos / name, long_side=DEFAULT_ANALYSIS_SIZE)
+def test_pale_backdrop_running_down_a_side_is_not_sky(
+    shared_photos: Path, name: str, size: int
+) -> None:
+    photo = decode_photo(shared_photos / name, long_side=size)
     assert detect_sky(photo.linear) is None
 
 

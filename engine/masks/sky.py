@@ -13,7 +13,7 @@ Method (weight-free):
 4. Reject the result unless it is a meaningful, mostly upper region: at least
    `MIN_SKY_FRACTION` of the frame, its mean likelihood high enough, and either
    its centroid in the upper half and bounded below (a backdrop behind a portrait
-   runs down the sides of the frame; a sky ends at a horizon), or filling most of the
+   runs down a side of the frame; a sky ends at a horizon), or filling most of the
    frame uniformly (a camera pointed up into the clouds). A frame-filling sky then
    takes in the smooth blue around it whatever its brightness, since there the frame's
    median is the sky's own.
@@ -121,14 +121,14 @@ def _likelihood(
             np.asarray(blue * smooth, dtype=np.float32))
 
 
-def _runs_down_the_sides(region: NDArray[np.bool_]) -> bool:
-    """Whether ``region`` covers most of the left and right frame edges in the lowest quarter.
+def _runs_down_a_side(region: NDArray[np.bool_]) -> bool:
+    """Whether ``region`` covers most of the left or right frame edge in the lowest quarter.
 
-    A studio backdrop surrounds the sitter and runs down both sides of the frame; a sky
-    ends at a horizon above the ground.
+    A studio backdrop beside the sitter runs down the side of the frame to the bottom;
+    a sky ends at a horizon above the ground.
     """
     low = region[3 * region.shape[0] // 4:]
-    return float(np.concatenate([low[:, 0], low[:, -1]]).mean()) >= 0.5
+    return max(float(low[:, 0].mean()), float(low[:, -1].mean())) >= 0.5
 
 
 def detect_sky(linear: NDArray[np.float32]) -> SkyDetection | None:
@@ -161,7 +161,7 @@ def detect_sky(linear: NDArray[np.float32]) -> SkyDetection | None:
         return None
     centroid = float(np.mean(np.nonzero(region)[0])) / h
     mean_like = float(like[region].mean())
-    upper = centroid <= 0.5 and not _runs_down_the_sides(region)
+    upper = centroid <= 0.5 and not _runs_down_a_side(region)
     filling = fraction >= _FILLING_FRACTION and mean_like >= _FILLING_LIKELIHOOD
     if mean_like < 0.3 or not (upper or filling):
         return None
