@@ -56,15 +56,19 @@ function Develop.isRaw(fileFormat)
   return nil
 end
 
-local function round(v, decimals)
+--- `v` rounded half away from zero to `decimals` places (default 0), as Lightroom stores sliders.
+function Develop.round(v, decimals)
   local m = 10 ^ (decimals or 0)
   if v >= 0 then return math.floor(v * m + 0.5) / m end
   return -math.floor(-v * m + 0.5) / m
 end
+local round = Develop.round
 
-local function finite(v)
+--- true when `v` is a number that is neither NaN nor ±infinity.
+function Develop.finite(v)
   return type(v) == 'number' and v == v and v ~= math.huge and v ~= -math.huge
 end
+local finite = Develop.finite
 
 --- Build the settings to apply.
 -- `settings`: the bridge's per-photo `settings` table; `fileFormat`: Lightroom's;

@@ -61,15 +61,7 @@ function Masks.versionText(version)
   return tostring(version.major) .. '.' .. tostring(version.minor or 0)
 end
 
-local function round(v, decimals)
-  local m = 10 ^ decimals
-  if v >= 0 then return math.floor(v * m + 0.5) / m end
-  return -math.floor(-v * m + 0.5) / m
-end
-
-local function finite(v)
-  return type(v) == 'number' and v == v and v ~= math.huge and v ~= -math.huge
-end
+local round, finite = Develop.round, Develop.finite
 
 -- 32-bit multiplicative hash of `s` (exact in doubles: h·mult < 2^53, no bit operations in 5.1).
 local function hash32(s, seed, mult)
