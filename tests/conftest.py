@@ -1,11 +1,16 @@
-"""Shared test fixtures: where the shared photo corpus lives."""
+"""Shared test fixtures: where the shared photo corpus lives, and an engine on loopback."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from atelier.v1 import engine_pb2_grpc
 
 REPO = Path(__file__).resolve().parents[1]
 #: ../shared/data beside the checkout (CI has it there); ATELIER_SHARED_DATA overrides.
@@ -24,3 +29,31 @@ def shared_data() -> Path:
 def shared_photos(shared_data: Path) -> Path:
     """``../shared/data/photos``."""
     return shared_data / "photos"
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[tuple[str, engine_pb2_grpc.EngineStub]]:
+    """A real gRPC engine (one worker) on a free loopback port: its address and a stub.
+
+    torch runs on one thread meanwhile: test images are small, and more threads only contend
+    on the shared machine.
+    """
+    # imported here so that tests which never start an engine do not load torch and grpc
+    import grpc
+    import torch
+
+    from atelier.v1 import engine_pb2_grpc
+    from engine.server import build_server
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    server, port, servicer = build_server("127.0.0.1:0", workers=1)
+    server.start()
+    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+    try:
+        yield f"127.0.0.1:{port}", engine_pb2_grpc.EngineStub(channel)
+    finally:
+        channel.close()
+        server.stop(None).wait()
+        servicer.close()
+        torch.set_num_threads(before)

@@ -8,7 +8,6 @@ import json
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,6 @@ from atelier.v1 import engine_pb2 as pb
 from atelier.v1 import engine_pb2_grpc
 from bridge.cli import main
 from engine.errors import PhotoError
-from engine.server import build_server
 from engine.server.analysis import PhotoAccess
 from engine.server.generate import GenerateCancelled, NothingToGenerate, generate_events
 
@@ -138,19 +136,6 @@ def test_cancelled_by_the_caller_or_by_closing(noisy_photo: Path) -> None:
 
 
 # -- gRPC and the command line -----------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def engine() -> Iterator[tuple[str, engine_pb2_grpc.EngineStub]]:
-    server, port, servicer = build_server("127.0.0.1:0", workers=1)
-    server.start()
-    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-    try:
-        yield f"127.0.0.1:{port}", engine_pb2_grpc.EngineStub(channel)
-    finally:
-        channel.close()
-        server.stop(None)
-        servicer.close()
 
 
 def test_generate_over_grpc(

@@ -7,20 +7,16 @@ import json
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import grpc
 import numpy as np
 import pytest
-import torch
 from PIL import Image
 
 from atelier.v1 import engine_pb2 as pb
 from atelier.v1 import engine_pb2_grpc
 from bridge.cli import main
-from engine.server import build_server
 from tests.cocogold_tiny import calibrated_model, dog_photo, save_jpeg
 from tests.test_darktable import _luminance, _render
 from xmp.brush import iou, render_strokes
@@ -31,22 +27,6 @@ from xmp.exiftool import ExifToolSession
 from xmp.lightroom import Provenance, apply_develop_settings, set_mask_group
 from xmp.packet import Packet, qname
 from xmp.write import update_xmp
-
-
-@pytest.fixture(scope="module")
-def engine() -> Iterator[tuple[str, engine_pb2_grpc.EngineStub]]:
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)  # tiny models: threads only contend on the shared machine
-    server, port, servicer = build_server("127.0.0.1:0", workers=1)
-    server.start()
-    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-    try:
-        yield f"127.0.0.1:{port}", engine_pb2_grpc.EngineStub(channel)
-    finally:
-        channel.close()
-        server.stop(None).wait()
-        servicer.close()
-        torch.set_num_threads(before)
 
 
 @pytest.fixture(scope="module")

@@ -11,12 +11,10 @@ from __future__ import annotations
 import io
 import json
 import subprocess
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import grpc
 import numpy as np
 import pytest
 import torch
@@ -30,7 +28,6 @@ from engine.color.transfer import linear_to_srgb
 from engine.decode import decode_photo
 from engine.develop import encode_image
 from engine.metrics import psnr
-from engine.server import build_server
 from xmp.darktable import darktable_sidecar_path, read_history
 from xmp.darktable_masks import TYPE_BRUSH, TYPE_CIRCLE, TYPE_ELLIPSE, TYPE_GROUP, unpack_points
 from xmp.darktable_params import BLEND, decode_blob
@@ -38,22 +35,6 @@ from xmp.packet import Packet
 
 SIZE = 512  # the engine's analysis size: Analyze and the harness see the same pixels
 DT = "{http://darktable.sf.net/}"
-
-
-@pytest.fixture(scope="module")
-def engine() -> Iterator[tuple[str, engine_pb2_grpc.EngineStub]]:
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)  # small images: threads only contend on a shared machine
-    server, port, servicer = build_server("127.0.0.1:0", workers=1)
-    server.start()
-    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-    try:
-        yield f"127.0.0.1:{port}", engine_pb2_grpc.EngineStub(channel)
-    finally:
-        channel.close()
-        server.stop(None).wait()
-        servicer.close()
-        torch.set_num_threads(before)
 
 
 @pytest.fixture(scope="module")
