@@ -69,6 +69,11 @@ def test_sky_filling_the_frame_is_found_without_a_horizon(shared_photos: Path) -
     assert sky.horizon is None, "the sky runs off the bottom: no horizon inside the frame"
 
 
+def test_sky_under_a_dark_top_line_is_found_at_the_harness_size(shared_photos: Path) -> None:
+    sky = detect_sky(decode_photo(shared_photos / "kodak/kodim20.png", long_side=768).linear)
+    assert sky is not None and sky.fraction > 0.3
+
+
 def test_scan_border_is_trimmed_but_a_clear_sky_is_not_a_border() -> None:
     rng = np.random.default_rng(1)
     picture = np.clip(rng.normal(0.5, 0.15, (200, 300, 3)), 0, 1).astype(np.float32)
@@ -76,6 +81,9 @@ def test_scan_border_is_trimmed_but_a_clear_sky_is_not_a_border() -> None:
     framed[:2] = framed[-2:] = 0.39  # a Kodak-style grey scanner mask, 2 px
     framed[:, :2] = 0.1
     assert scan_border(framed) == (3, 3, 3, 0), "2 px plus the resampling blend row"
+    lined = picture.copy()
+    lined[0] = np.clip(rng.normal(0.1, 0.1, (300, 3)), 0, 1)  # a dark, uneven scan line
+    assert scan_border(lined)[0] == 2, "a line much darker than the picture below it"
     clear = picture.copy()
     clear[:60] = [0.4, 0.6, 0.9]  # a uniform sky goes on far past any border width
     assert scan_border(clear) == (0, 0, 0, 0)

@@ -60,13 +60,14 @@ class SkyDetection:
 
 
 def _border_width(encoded: NDArray[np.float32]) -> int:
-    """Rows of a uniform scan border along the top of ``encoded`` (rows, cols, 3), 0 if none.
+    """Rows of a scan border along the top of ``encoded`` (rows, cols, 3), 0 if none.
 
-    A border row is near-constant: its 5–95 % spread is a quarter or less of the spread
-    of the picture rows just inside it, and at the level of the first row. The run must
-    end within `_MAX_BORDER` of the height — a uniform band that goes on is picture (a
-    clear sky), not a border. One more row is trimmed: resampling blends the border's
-    last row into the picture's first.
+    A border row is near-constant (its 5–95 % spread a quarter or less of the spread of
+    the picture rows just inside it, at the level of the first row), or a line much darker
+    or lighter than the row after it (a step of ≥ 0.15 in sRGB, ≥ 4× the picture's
+    row-to-row steps). The run must end within `_MAX_BORDER` of the height — a uniform
+    band that goes on is picture (a clear sky), not a border. One more row is trimmed:
+    resampling blends the border's last row into the picture's first.
     """
     rows = encoded.shape[0]
     limit = max(1, int(np.ceil(_MAX_BORDER * rows)))
@@ -77,7 +78,10 @@ def _border_width(encoded: NDArray[np.float32]) -> int:
     level = strip.mean(axis=1)
     inside = float(np.median(spread[limit + 1:]))
     uniform = (spread <= min(0.25 * inside, 0.2)) & (np.abs(level - level[0]).max(axis=-1) < 0.05)
-    run = int(np.argmin(uniform)) if not uniform.all() else len(uniform)
+    step = np.abs(np.diff(level, axis=0)).max(axis=-1)
+    line = step >= max(0.15, 4 * float(np.median(step[limit + 1:])))
+    border = uniform[:-1] | line
+    run = int(np.argmin(border)) if not border.all() else len(border)
     return run + 1 if 0 < run <= limit else 0
 
 
