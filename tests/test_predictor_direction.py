@@ -66,3 +66,13 @@ def test_raw_dng_gets_kelvin_near_its_as_shot_daylight(shared_photos: Path) -> N
 def test_unknown_predictor_lists_the_known_ones() -> None:
     with pytest.raises(ValueError, match="analytic"):
         get_predictor("nope")
+
+
+def test_small_highlights_anchor_exposure_at_full_size(kodak: list) -> None:
+    # A 512 px grey scene with 1 % isolated bright pixels: averaged 2×2 they would read 0.3,
+    # not 0.9, and the highlight anchor would ask for about +1 EV instead of almost none.
+    linear = np.full((384, 512, 3), 0.1, dtype=np.float32)
+    linear[::10, ::10] = 0.9
+    prediction = get_predictor("analytic").predict(replace(kodak[0], linear=linear))
+    assert abs(prediction.settings["Exposure2012"]) < 0.2
+    assert "brightest 0.5 % at 0.90" in prediction.reasons["Exposure2012"]
