@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/quality_eval.py [--size 768] [--per-photo 3]
         [--predictor analytic] [--sheet docs/img/quality_contact_sheet.jpg]
-        [--sky-sheet docs/img/quality_sky_masks.jpg] [--no-tables]
+        [--sky-sheet docs/img/quality_sky_masks.jpg] [--no-tables] [--exposure-only]
 
 Restorers compared: identity (no edit), auto-levels + grey-world (what simple tools
 do), the chosen predictor globally, and with weight-free masked local edits.  Each
@@ -11,7 +11,8 @@ restorer runs once on every case; the tables group its scores by kind and overal
 ``--sheet`` restores only a compact subset (per photo, its first global case and its
 sky — else subject — case) with the predictor and masks, so it takes minutes; with
 ``--no-tables`` nothing else is run.  ``--sky-sheet`` shows the sky the detector finds on
-every photo at the engine's analysis size.
+every photo at the engine's analysis size.  ``--exposure-only`` runs just the predictor on
+the global cases and prints their median exposure error (half a minute, no rendering).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+import numpy as np  # noqa: E402
 
 from benchmarks.quality import (  # noqa: E402
     Case,
@@ -38,6 +41,7 @@ from benchmarks.quality import (  # noqa: E402
 )
 from engine.decode import DEFAULT_ANALYSIS_SIZE, decode_photo  # noqa: E402
 from engine.masks import detect_sky  # noqa: E402
+from engine.predictors import get_predictor  # noqa: E402
 
 PHOTOS = REPO.parent / "shared" / "data" / "photos"
 KINDS = ("global", "sky", "subject", "all")
@@ -63,6 +67,15 @@ def _tables(cases: list[Case], predictor: str) -> None:
         print()
 
 
+def _exposure_only(cases: list[Case], predictor: str) -> None:
+    """The median exposure error of ``predictor`` alone on the global cases (as in the tables)."""
+    model = get_predictor(predictor)
+    errors = [abs(model.predict(case.photo).settings.get("Exposure2012", 0.0)
+                  + case.degradation["Exposure2012"]) for case in cases if case.kind == "global"]
+    print(f"{predictor}: median exposure error {np.median(errors):.3f} EV on "
+          f"{len(errors)} global cases ({np.mean(np.array(errors) <= 0.3):.0%} within 0.3 EV)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=Path, default=PHOTOS)
@@ -74,6 +87,8 @@ def main() -> None:
     parser.add_argument("--sky-sheet", type=Path,
                         help="write the sky mask of every photo as an overlay sheet (.jpg/.png)")
     parser.add_argument("--no-tables", action="store_true", help="only write the sheets")
+    parser.add_argument("--exposure-only", action="store_true",
+                        help="only the predictor's median exposure error on the global cases")
     args = parser.parse_args()
 
     start = time.perf_counter()
@@ -95,6 +110,9 @@ def main() -> None:
     cases = build_test_set(paths, long_side=args.size, per_photo=args.per_photo)
     print(f"{len(cases)} cases from {len(paths)} photos at {args.size} px "
           f"({time.perf_counter() - start:.0f} s to build)\n")
+    if args.exposure_only:
+        _exposure_only(cases, args.predictor)
+        return
     if args.sheet:
         picked = sheet_cases(cases)
         restore = restore_with_predictor(args.predictor, masks=True)
