@@ -1,4 +1,5 @@
-"""Shared test fixtures: where the shared photo corpus lives, and an engine on loopback."""
+"""Shared test fixtures: where the shared photo corpus lives, torch on one thread, and an engine
+on loopback."""
 
 from __future__ import annotations
 
@@ -32,21 +33,28 @@ def shared_photos(shared_data: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def engine() -> Iterator[tuple[str, engine_pb2_grpc.EngineStub]]:
-    """A real gRPC engine (one worker) on a free loopback port: its address and a stub.
+def one_torch_thread() -> Iterator[None]:
+    """torch on one thread for a module: tiny models and small images only make threads contend
+    on the shared 2-core machine (tens of times slower). Use with
+    ``pytestmark = pytest.mark.usefixtures("one_torch_thread")``."""
+    import torch  # here: tests that never run torch do not load it
 
-    torch runs on one thread meanwhile: test images are small, and more threads only contend
-    on the shared machine.
-    """
-    # imported here so that tests which never start an engine do not load torch and grpc
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.fixture(scope="module")
+def engine(one_torch_thread: None) -> Iterator[tuple[str, engine_pb2_grpc.EngineStub]]:
+    """A real gRPC engine (one worker) on a free loopback port, torch on one thread: its address
+    and a stub."""
+    # imported here so that tests which never start an engine do not load grpc and the server
     import grpc
-    import torch
 
     from atelier.v1 import engine_pb2_grpc
     from engine.server import build_server
 
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
     server, port, servicer = build_server("127.0.0.1:0", workers=1)
     server.start()
     channel = grpc.insecure_channel(f"127.0.0.1:{port}")
@@ -56,4 +64,3 @@ def engine() -> Iterator[tuple[str, engine_pb2_grpc.EngineStub]]:
         channel.close()
         server.stop(None).wait()
         servicer.close()
-        torch.set_num_threads(before)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import grpc
 import numpy as np
 import pytest
-import torch
 from PIL import Image
 
 from atelier.v1 import engine_pb2 as pb
@@ -23,12 +21,7 @@ from tests.cocogold_tiny import calibrated_model, dog_photo, save_jpeg
 ACCESS = PhotoAccess()
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread() -> Iterator[None]:
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)  # tiny models: threads only contend on the shared machine
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(autouse=True)
