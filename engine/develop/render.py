@@ -419,9 +419,7 @@ def _roll_off(x: Tensor, ev: Tensor) -> Tensor:
     top, bottom, left, right = box
     if ev.shape[-2:] != (1, 1):
         ev = ev[..., top:bottom, left:right]
-    x[..., top:bottom, left:right] = tone.highlight_rolloff(
-        x[..., top:bottom, left:right], ev
-    )
+    tone.highlight_rolloff(x[..., top:bottom, left:right], ev, in_place=True)
     return x
 
 

@@ -115,18 +115,28 @@ def _scaled(amount: Amount, like: Tensor, stops: float) -> Tensor | float:
     return as_amount(amount, like) * (stops / 100)
 
 
-def highlight_rolloff(u: Tensor, ev: Amount, knee: float = ROLLOFF_KNEE) -> Tensor:
+def highlight_rolloff(
+    u: Tensor, ev: Amount, knee: float = ROLLOFF_KNEE, *, in_place: bool = False
+) -> Tensor:
     """The soft shoulder of `exposure`, applied to already-multiplied values ``u``.
 
     ``S(u) = u`` below ``knee`` and ``knee + (1 − knee) tanh((u − knee) / (1 − knee))``
     above; the result is ``(1 − α) u + α S(u)`` with ``α = max(0, 1 − 2^−EV)``, so EV ≤ 0
     leaves ``u`` alone and large EV approaches a soft clip at 1.0.
+
+    Args:
+        in_place: write the result into ``u`` (no autograd): the same values with one
+            temporary instead of six, each a fresh strip-sized allocation.
     """
     ev_t = as_amount(ev, u)
     alpha = (1 - torch.exp2(-ev_t)).clamp(min=0)
     over = (u - knee).clamp(min=0)
     # S(u) − u = (1 − k) tanh(o / (1 − k)) − o = 2(1 − k) σ(2o / (1 − k)) − (1 − k) − o
-    excess = torch.sigmoid(over * (2 / (1 - knee))) * (2 * (1 - knee)) - over
+    excess = torch.mul(over, 2 / (1 - knee))
+    if in_place:
+        excess.sigmoid_().mul_(2 * (1 - knee)).sub_(over).sub_(1 - knee)
+        return u.addcmul_(alpha, excess)
+    excess = torch.sigmoid(excess) * (2 * (1 - knee)) - over
     return torch.addcmul(u, alpha, excess - (1 - knee))
 
 
