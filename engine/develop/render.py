@@ -497,10 +497,19 @@ def _prepare(
     return ctx
 
 
+def _init_worker() -> None:
+    """A worker's thread-local torch state: one intra-op thread, no autograd.
+
+    Grad mode is per thread: without this, jobs ran with autograd on and took the
+    autograd branches (e.g. downsampling the whole photo in one piece, ~70k page faults).
+    """
+    torch.set_num_threads(1)
+    torch.set_grad_enabled(False)
+
+
 def _worker_pool(threads: int) -> ThreadPoolExecutor:
-    """Worker threads with one intra-op thread each (set in the worker, not the caller)."""
-    return ThreadPoolExecutor(threads, thread_name_prefix="develop",
-                              initializer=torch.set_num_threads, initargs=(1,))
+    """Inference worker threads (see `_init_worker`; set in the worker, not the caller)."""
+    return ThreadPoolExecutor(threads, thread_name_prefix="develop", initializer=_init_worker)
 
 
 def _may_leave_range(params: Mapping[str, Tensor], local: Sequence[LocalAdjustment]) -> set[str]:
