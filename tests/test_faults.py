@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import random
+import re
 import signal
 import subprocess
 import sys
@@ -80,9 +82,19 @@ def test_bridge_killed_at_random_points_then_resumed_does_every_photo_once(
 ) -> None:
     photos = make_photos(tmp_path / "photos", 200, size=400)
     state = tmp_path / "state"
-    for delay in (3.0, 4.0, 5.0):
+    rng = random.Random(11)
+    # Killed once photos are being written, at a random moment after a progress line
+    # (a fixed delay is too late once a batch is fast: 200 photos take ~2 s).
+    for tenths in (1, 3, 5):
         proc = start_enhance(tmp_path / "photos", state)
-        time.sleep(delay)
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            step = re.search(r"atelier: (\d+)/(\d+) ", line)
+            if step and int(step[1]) * 10 >= tenths * int(step[2]):
+                break
+        else:
+            pytest.fail("the batch ended before it could be killed")
+        time.sleep(rng.uniform(0.0, 0.1))
         for pid in [proc.pid, *children(proc.pid)]:  # kill -9, the engine orphaned too
             os.kill(pid, signal.SIGKILL)
         proc.wait()
