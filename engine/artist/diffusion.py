@@ -17,7 +17,6 @@ Stable Diffusion 1.x), far below a photo's, so the edit is *resolution-aware*:
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from functools import lru_cache
@@ -38,6 +37,8 @@ from engine.artist.base import (
     srgb_decode,
     srgb_encode,
 )
+from engine.model_dirs import ModelError
+from engine.model_dirs import check_model_dir as check_local_dir
 
 __all__ = ["DEFAULT_STEPS", "VERSION", "DiffusionArtist", "guided_upsample_change",
            "load_pipeline", "working_size"]
@@ -50,25 +51,11 @@ _LUMA = (0.2126, 0.7152, 0.0722)
 _locks: dict[str, threading.Lock] = {}
 
 
-class ModelError(ValueError):
-    """The model directory is missing or is not a supported local pipeline."""
-
-
 def _check_model_dir(model: str) -> Path:
-    if not model:
-        raise ModelError("the diffusion Artist needs a local model directory (--model DIR)")
-    path = Path(model).expanduser()
-    index = path / "model_index.json"
-    if not index.is_file():
-        raise ModelError(f"{path} is not a diffusers model directory (no model_index.json)")
-    try:
-        cls = json.loads(index.read_text(encoding="utf-8")).get("_class_name", "")
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ModelError(f"{index} cannot be read: {exc}") from None
-    if cls not in SUPPORTED:
-        raise ModelError(f"{path} holds a {cls or 'unknown'} pipeline; the diffusion Artist "
-                         f"drives {', '.join(SUPPORTED)}")
-    return path.resolve()
+    return check_local_dir(
+        model, index_file="model_index.json", key="_class_name", supported=SUPPORTED,
+        library="diffusers", noun="pipeline", user="the diffusion Artist",
+        missing="the diffusion Artist needs a local model directory (--model DIR)")
 
 
 @lru_cache(maxsize=2)

@@ -24,16 +24,15 @@ from typing import Any
 import torch
 from PIL import Image
 
+from engine.model_dirs import ModelError
+from engine.model_dirs import check_model_dir as check_local_dir
+
 __all__ = ["IMAGE_TOKEN", "SUPPORTED", "ModelError", "VisionChat", "check_model_dir",
            "load_model"]
 
 #: ``model_type`` values of the families whose input convention this module follows.
 SUPPORTED = ("qwen2_vl", "qwen2_5_vl")
 IMAGE_TOKEN = "<|image_pad|>"
-
-
-class ModelError(ValueError):
-    """The model directory is missing, incomplete, or not a supported model."""
 
 
 def check_model_dir(model: str) -> Path:
@@ -43,22 +42,11 @@ def check_model_dir(model: str) -> Path:
         ModelError: empty, not a directory, no readable ``config.json``, or a
             ``model_type`` outside `SUPPORTED`.
     """
-    if not model:
-        raise ModelError("the vlm critic needs a local model directory (a Qwen2.5-VL-class "
-                         "transformers folder): --critic-model DIR, or "
-                         "AnalyzeOptions.critic_model")
-    path = Path(model).expanduser()
-    config = path / "config.json"
-    if not config.is_file():
-        raise ModelError(f"{path} is not a transformers model directory (no config.json)")
-    try:
-        model_type = json.loads(config.read_text(encoding="utf-8")).get("model_type", "")
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ModelError(f"{config} cannot be read: {exc}") from None
-    if model_type not in SUPPORTED:
-        raise ModelError(f"{path} holds a {model_type or 'unknown'} model; the vlm critic "
-                         f"drives {', '.join(SUPPORTED)}")
-    return path.resolve()
+    return check_local_dir(
+        model, index_file="config.json", key="model_type", supported=SUPPORTED,
+        library="transformers", noun="model", user="the vlm critic",
+        missing="the vlm critic needs a local model directory (a Qwen2.5-VL-class "
+                "transformers folder): --critic-model DIR, or AnalyzeOptions.critic_model")
 
 
 def _chat_template(path: Path, tokenizer: Any) -> str:

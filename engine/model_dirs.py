@@ -1,0 +1,46 @@
+"""Local model directories, checked before any weights are loaded (nothing is downloaded)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["ModelError", "check_model_dir"]
+
+
+class ModelError(ValueError):
+    """The model directory is missing, incomplete, or not a supported model."""
+
+
+def check_model_dir(
+    model: str, *, index_file: str, key: str, supported: Sequence[str], library: str,
+    noun: str, user: str, missing: str,
+) -> Path:
+    """The resolved directory ``model``, whose ``index_file`` names a supported kind.
+
+    Args:
+        model: the directory as given ("" = none given).
+        index_file: the file that says what the directory holds (``config.json``…).
+        key: the entry of ``index_file`` naming the kind (``model_type``…).
+        supported: the kinds ``user`` can drive.
+        library / noun / user: for messages ("transformers", "model", "the vlm critic").
+        missing: the message when no directory is given.
+
+    Raises:
+        ModelError: none given, no readable ``index_file``, or a kind outside ``supported``.
+    """
+    if not model:
+        raise ModelError(missing)
+    path = Path(model).expanduser()
+    index = path / index_file
+    if not index.is_file():
+        raise ModelError(f"{path} is not a {library} model directory (no {index_file})")
+    try:
+        kind = json.loads(index.read_text(encoding="utf-8")).get(key, "")
+    except (OSError, json.JSONDecodeError, AttributeError) as exc:
+        raise ModelError(f"{index} cannot be read: {exc}") from None
+    if kind not in supported:
+        raise ModelError(f"{path} holds a {kind or 'unknown'} {noun}; {user} drives "
+                         f"{', '.join(supported)}")
+    return path.resolve()
