@@ -58,6 +58,8 @@ class EnhanceRun:
             "rating": args.write_rating, "describe": args.describe,
             "darktable": getattr(args, "darktable", False),
         }
+        if options.critic:  # another critic is another result: not resumed from the default's
+            self.job_options.update(critic=options.critic, critic_model=options.critic_model)
         self.records: dict[Path, dict[str, Any]] = {}
         self.engine = connect(args, quiet=args.json)
         self.outcomes: list[PhotoOutcome] = []

@@ -196,13 +196,21 @@ def test_vlm_without_a_model_directory_says_what_is_needed(tmp_path: Path) -> No
         critic_for(pb.AnalyzeOptions(critique=True, critic_model=str(tmp_path)))
 
 
-def test_cli_names_the_missing_model_directory(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["critique", "enhance"])
+@pytest.mark.parametrize(("flags", "message"), [
+    (["--critic", "vlm"], "--critic vlm needs --critic-model DIR"),
+    (["--critic-model", "."], "--critic-model is only for --critic vlm"),
+    (["--critic", "vlm", "--critic-model", "no/such/dir"],
+     "--critic-model no/such/dir: no such directory"),
+])
+def test_cli_names_what_is_wrong_with_the_critic(command: str, flags: list[str], message: str,
+                                                 tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "bridge.cli", "critique", str(REPO / "samples" / "pond_sky.jpg"),
-         "--critic", "vlm"], cwd=REPO, capture_output=True, text=True, timeout=120,
+        [sys.executable, "-m", "bridge.cli", command, str(REPO / "samples" / "pond_sky.jpg"),
+         *flags], cwd=REPO, capture_output=True, text=True, timeout=120,
         env={"ATELIER_STATE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"})
     assert result.returncode == 2
-    assert "--critic vlm needs --critic-model DIR" in result.stderr
+    assert f"atelier {command}: {message}" in result.stderr
 
 
 # --- a tiny random model: prompt, generation, engine --------------------------------------
@@ -281,13 +289,15 @@ def test_engine_reports_the_critic_backend_that_answered(
 
 
 @pytest.mark.slow
-def test_cli_critiques_with_the_vlm(tiny_dir: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["critique", "enhance"])
+def test_cli_critiques_with_the_vlm(command: str, tiny_dir: Path, tmp_path: Path) -> None:
+    """``enhance --critic vlm`` implies ``--critique``: the summary carries the VLM's critique."""
     photo = tmp_path / "pond_sky.jpg"
     photo.write_bytes((REPO / "samples" / "pond_sky.jpg").read_bytes())
     result = subprocess.run(
-        [sys.executable, "-m", "bridge.cli", "critique", str(photo), "--json", "--critic", "vlm",
-         "--critic-model", str(tiny_dir)], cwd=REPO, capture_output=True, text=True,
-        timeout=300, env={"ATELIER_STATE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"})
+        [sys.executable, "-m", "bridge.cli", command, str(photo), "--json", "--dry-run",
+         "--critic", "vlm", "--critic-model", str(tiny_dir)], cwd=REPO, capture_output=True,
+        text=True, timeout=300, env={"ATELIER_STATE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"})
     assert result.returncode == 0, result.stderr
     critique = json.loads(result.stdout)["photos"][0]["critique"]
     assert critique["backend"] == "vlm/1:tiny-qwen2.5-vl"

@@ -26,7 +26,12 @@ exit status: 0 all photos ok, 1 some failed, 2 bad usage."""
 
 def register(sub: Any) -> None:
     """Add ``critique`` to the CLI's subparsers."""
-    from bridge.arguments import add_journal_argument, add_photo_arguments, add_result_arguments
+    from bridge.arguments import (
+        add_critic_arguments,
+        add_journal_argument,
+        add_photo_arguments,
+        add_result_arguments,
+    )
     from bridge.connect import add_engine_arguments
 
     parser = sub.add_parser(
@@ -40,12 +45,7 @@ def register(sub: Any) -> None:
                         help="also set the star rating (xmp:Rating) from the score")
     parser.add_argument("--describe", action="store_true",
                         help="also add the critique to the photo's description (dc:description)")
-    parser.add_argument("--critic", choices=("technical", "vlm"), default="technical",
-                        help="technical (measured, weight-free; default) or vlm (a local "
-                        "vision-language model, needs --critic-model)")
-    parser.add_argument("--critic-model", type=Path, metavar="DIR",
-                        help="local Qwen2.5-VL-class transformers model directory for "
-                        "--critic vlm")
+    add_critic_arguments(parser)
     add_result_arguments(parser, dry_run="critique only; write nothing")
     parser.add_argument("--report", type=Path, metavar="FILE",
                         help="also write an HTML review page, sortable by score")
@@ -57,34 +57,18 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Critique; see ``--help``."""
+    from bridge.arguments import critic_choice
     from bridge.enhance_run import EnhanceRun
 
     if args.in_flight < 1:
         print("atelier critique: --in-flight must be ≥ 1", file=sys.stderr)
         return EXIT_USAGE
-    problem = _critic_problem(args)
-    if problem:
-        print(f"atelier critique: {problem}", file=sys.stderr)
+    try:
+        critic, model_path = critic_choice(args)
+    except ValueError as exc:
+        print(f"atelier critique: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    model = args.critic_model
-    # A remote engine resolves its own paths; a local directory is passed absolute.
-    model_path = "" if model is None else str(model.resolve() if model.is_dir() else model)
-    options = pb.AnalyzeOptions(critique=True, critic="" if args.critic == "technical"
-                                else args.critic, critic_model=model_path)
-    run = EnhanceRun(args, options, command="critique")
-    if options.critic:  # another critic is another result: not resumed from the default's
-        run.job_options.update(critic=options.critic, critic_model=model_path)
-    failed = run.run()
+    options = pb.AnalyzeOptions(critique=True, critic=critic, critic_model=model_path)
+    failed = EnhanceRun(args, options, command="critique").run()
     return EXIT_FAILED if failed else EXIT_OK
 
-
-def _critic_problem(args: argparse.Namespace) -> str:
-    """What is wrong with ``--critic`` / ``--critic-model`` ("" = nothing)."""
-    if args.critic == "vlm" and args.critic_model is None:
-        return ("--critic vlm needs --critic-model DIR (a local Qwen2.5-VL-class "
-                "transformers model directory; nothing is downloaded)")
-    if args.critic == "technical" and args.critic_model is not None:
-        return "--critic-model is only for --critic vlm"
-    if args.critic_model is not None and not args.engine and not args.critic_model.is_dir():
-        return f"--critic-model {args.critic_model}: no such directory"
-    return ""

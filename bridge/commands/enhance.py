@@ -27,7 +27,12 @@ exit status: 0 all photos ok, 1 some failed, 2 bad usage."""
 
 def register(sub: Any) -> None:
     """Add ``enhance`` to the CLI's subparsers."""
-    from bridge.arguments import add_journal_argument, add_photo_arguments, add_result_arguments
+    from bridge.arguments import (
+        add_critic_arguments,
+        add_journal_argument,
+        add_photo_arguments,
+        add_result_arguments,
+    )
     from bridge.connect import add_engine_arguments
 
     parser = sub.add_parser(
@@ -52,6 +57,7 @@ def register(sub: Any) -> None:
     parser.add_argument("--critique", action="store_true",
                         help="also critique each photo (score and text stored in XMP, shown "
                              "in the summary and the report)")
+    add_critic_arguments(parser, implies="; --critic vlm implies --critique")
     add_journal_argument(parser, force="redo photos an earlier run already finished")
     parser.add_argument("--in-flight", type=int, default=8, metavar="N",
                         help="photos outstanding at the engine at once (default %(default)s)")
@@ -70,9 +76,14 @@ def analyze_options(args: argparse.Namespace) -> pb.AnalyzeOptions:
     """The engine options the command line asks for.
 
     Raises:
-        ValueError: an empty ``--masks`` list.
+        ValueError: an empty ``--masks`` list, or a ``--critic`` problem
+            (:func:`bridge.arguments.critic_choice`).
     """
-    options = pb.AnalyzeOptions(predictor=args.predictor, critique=args.critique,
+    from bridge.arguments import critic_choice
+
+    critic, critic_model = critic_choice(args)
+    options = pb.AnalyzeOptions(predictor=args.predictor, critique=args.critique or bool(critic),
+                                critic=critic, critic_model=critic_model,
                                 style_profile=str(args.style.resolve()) if args.style else "")
     masks = args.masks.strip().lower()
     if masks == "auto":
