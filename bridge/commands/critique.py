@@ -26,12 +26,7 @@ exit status: 0 all photos ok, 1 some failed, 2 bad usage."""
 
 def register(sub: Any) -> None:
     """Add ``critique`` to the CLI's subparsers."""
-    from bridge.arguments import (
-        add_critic_arguments,
-        add_journal_argument,
-        add_photo_arguments,
-        add_result_arguments,
-    )
+    from bridge import arguments
     from bridge.connect import add_engine_arguments
 
     parser = sub.add_parser(
@@ -40,16 +35,16 @@ def register(sub: Any) -> None:
         "and explain, like a photographer, what to fix and how.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    add_photo_arguments(parser)
+    arguments.add_photo_arguments(parser)
     parser.add_argument("--write-rating", action="store_true",
                         help="also set the star rating (xmp:Rating) from the score")
     parser.add_argument("--describe", action="store_true",
                         help="also add the critique to the photo's description (dc:description)")
-    add_critic_arguments(parser)
-    add_result_arguments(parser, dry_run="critique only; write nothing")
+    arguments.add_critic_arguments(parser)
+    arguments.add_result_arguments(parser, dry_run="critique only; write nothing")
     parser.add_argument("--report", type=Path, metavar="FILE",
                         help="also write an HTML review page, sortable by score")
-    add_journal_argument(parser, force="redo photos an earlier run already critiqued")
+    arguments.add_journal_argument(parser, force="redo photos an earlier run already critiqued")
     add_engine_arguments(parser)
     parser.set_defaults(func=run, masks="none", predictor="", style=None, in_flight=8,
                         critique=True)

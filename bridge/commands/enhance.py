@@ -27,12 +27,7 @@ exit status: 0 all photos ok, 1 some failed, 2 bad usage."""
 
 def register(sub: Any) -> None:
     """Add ``enhance`` to the CLI's subparsers."""
-    from bridge.arguments import (
-        add_critic_arguments,
-        add_journal_argument,
-        add_photo_arguments,
-        add_result_arguments,
-    )
+    from bridge import arguments
     from bridge.connect import add_engine_arguments
 
     parser = sub.add_parser(
@@ -41,7 +36,7 @@ def register(sub: Any) -> None:
         "would choose, as ordinary Lightroom / Camera Raw settings in XMP.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    add_photo_arguments(parser)
+    arguments.add_photo_arguments(parser)
     parser.add_argument("--predictor", default="",
                         help="analytic (default) or another installed predictor")
     parser.add_argument("--style", type=Path, metavar="PROFILE",
@@ -51,14 +46,14 @@ def register(sub: Any) -> None:
                              "sky,subject")
     parser.add_argument("--darktable", action="store_true",
                         help="also write native darktable sidecars (<file>.<ext>.xmp)")
-    add_result_arguments(parser, dry_run="analyse only; write nothing")
+    arguments.add_result_arguments(parser, dry_run="analyse only; write nothing")
     parser.add_argument("--report", type=Path, metavar="FILE",
                         help="also write a self-contained HTML review page")
     parser.add_argument("--critique", action="store_true",
                         help="also critique each photo (score and text stored in XMP, shown "
                              "in the summary and the report)")
-    add_critic_arguments(parser, implies="; --critic vlm implies --critique")
-    add_journal_argument(parser, force="redo photos an earlier run already finished")
+    arguments.add_critic_arguments(parser, implies="; --critic vlm implies --critique")
+    arguments.add_journal_argument(parser, force="redo photos an earlier run already finished")
     parser.add_argument("--in-flight", type=int, default=8, metavar="N",
                         help="photos outstanding at the engine at once (default %(default)s)")
     add_engine_arguments(parser)
