@@ -1,7 +1,7 @@
 """Run the quality harness on the shared photos: per-category tables and sheets.
 
     .venv/bin/python benchmarks/quality_eval.py [--size 768] [--per-photo 3]
-        [--predictor analytic] [--sheet docs/img/quality_contact_sheet.jpg]
+        [--seed 0] [--predictor analytic] [--sheet docs/img/quality_contact_sheet.jpg]
         [--sky-sheet docs/img/quality_sky_masks.jpg] [--no-tables] [--exposure-only]
 
 Restorers compared: identity (no edit), auto-levels + grey-world (what simple tools
@@ -81,6 +81,7 @@ def main() -> None:
     parser.add_argument("--photos", type=Path, default=PHOTOS)
     parser.add_argument("--size", type=int, default=768, help="long side, px (default 768)")
     parser.add_argument("--per-photo", type=int, default=3, help="global degradations per photo")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the degradations")
     parser.add_argument("--predictor", default="analytic")
     parser.add_argument("--sheet", type=Path,
                         help="write a compact original | degraded | restored sheet (.jpg/.png)")
@@ -107,7 +108,8 @@ def main() -> None:
         print(f"sky sheet: {args.sky_sheet} ({time.perf_counter() - start:.0f} s)\n")
     if args.no_tables and not args.sheet:
         return
-    cases = build_test_set(paths, long_side=args.size, per_photo=args.per_photo)
+    cases = build_test_set(paths, long_side=args.size, per_photo=args.per_photo,
+                           seed=args.seed)
     print(f"{len(cases)} cases from {len(paths)} photos at {args.size} px "
           f"({time.perf_counter() - start:.0f} s to build)\n")
     if args.exposure_only:

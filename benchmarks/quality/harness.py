@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from zlib import crc32
 
 import numpy as np
 import torch
@@ -120,6 +121,21 @@ def _moderate(rng: np.random.Generator) -> dict[str, float]:
     return settings
 
 
+#: Degradation category → its code in the seed of its random stream.
+_STREAMS = {"global": 0, "sky": 1, "subject": 2}
+
+
+def _stream(seed: int, photo: str, kind: str) -> np.random.Generator:
+    """The random stream of one photo's ``kind`` cases.
+
+    Keyed by the seed, the photo's name and the category, so a case never depends on
+    another category's draws (nor on whether a detector found a region), on which
+    other photos are in the set, or on their order.
+    """
+    return np.random.default_rng(
+        np.random.SeedSequence([seed, crc32(photo.encode()), _STREAMS[kind]]))
+
+
 def _photos(root: Path) -> list[Path]:
     keep = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
     return sorted(p for p in root.rglob("*") if p.suffix.lower() in keep)
@@ -133,13 +149,18 @@ def build_test_set(
     local: bool = True,
     seed: int = 0,
 ) -> list[Case]:
-    """Degraded cases of every photo (see the module docstring)."""
+    """Degraded cases of every photo (see the module docstring).
+
+    Each photo's global cases and each of its local cases draw from their own stream
+    (`_stream`): the same ``seed`` gives the same case of a photo whatever the other
+    photos, ``per_photo`` (its first cases) or the detectors' verdicts elsewhere.
+    """
     paths = _photos(photos) if isinstance(photos, Path) else list(photos)
-    rng = np.random.default_rng(seed)
     cases: list[Case] = []
     for path in paths:
         source = decode_photo(path, long_side=long_side)
         original = source.linear
+        rng = _stream(seed, path.stem, "global")
         for k in range(per_photo):
             settings = _moderate(rng)
             degraded = _develop(original, settings)
@@ -150,6 +171,7 @@ def build_test_set(
         for kind, found in (("sky", detect_sky(original)), ("subject", detect_subject(original))):
             if found is None:
                 continue
+            rng = _stream(seed, path.stem, kind)
             ev = float(rng.uniform(0.8, 1.5) * rng.choice([-1.0, 1.0]))
             mask = torch.from_numpy(found.mask)[None, None]
             adjustment = LocalAdjustment(mask, {"LocalExposure2012": ev})
