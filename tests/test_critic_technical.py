@@ -23,6 +23,7 @@ from engine.critic.colour import PREFERRED_WHITE_K, grey_edge, measure_colour
 from engine.critic.contrast import measure_contrast
 from engine.critic.horizon import measure_horizon
 from engine.critic.noise import measure_noise
+from engine.critic.saturation import gamut_use
 from engine.critic.sharpness import measure_sharpness
 from engine.critic.technical import critique
 from engine.decode import DecodedPhoto, decode_photo
@@ -116,10 +117,14 @@ def test_warm_light_is_named_in_mired_and_cooled(
     photos: list[DecodedPhoto], originals: list[pb.Critique]
 ) -> None:
     # kodim01 and the phone photo; kodim03 is itself warm, cooling it reads as an
-    # improvement (the no-reference limit docs/critic.md measures).
-    for c, settings, _ in _check_degradation("warm 4000 K light", "colour", photos[::2],
-                                             originals[::2]):
-        assert settings["IncrementalTemperature"] < 0, settings
+    # improvement (the no-reference limit docs/critic.md measures).  The phone photo's
+    # original is called muted (its most colourful 1 % use 55 % of the gamut) and the
+    # warm light lifts that to 66 %, so only kodim01 must also score lower.
+    (kodim01, *_), = _check_degradation("warm 4000 K light", "colour", photos[:1],
+                                        originals[:1])
+    phone = critique(degrade("warm 4000 K light", photos[2])[1])
+    for c in (kodim01, phone):
+        assert merged(c.suggestions, "colour")[0]["IncrementalTemperature"] < 0
         desc = _issue(c, "colour").description  # type: ignore[union-attr]
         assert "mired warmer than a pleasing daylight white" in desc and "ΔE" in desc
 
@@ -163,17 +168,51 @@ def test_contrast_spread_is_in_stops_and_follows_the_develop_curve() -> None:
     assert m.contrast_to(m.spread) == 0 and flat.contrast_to(m.spread) > 0
 
 
+def test_white_point_falls_with_a_flattening_curve_and_the_fix_inverts_it() -> None:
+    # Greys from black to white: the lightest area is white; Contrast −40 pulls it to
+    # about 73 % (0.45 stops short), and the Contrast2012 that puts it back is about +45.
+    ramp_ = np.linspace(0.0, 1.0, 128 * 96).reshape(96, 128)
+    rgb = np.repeat(ramp_[..., None], 3, -1).astype(np.float32)
+    m = measure_contrast(rgb)
+    assert m.white > 0.99 and m.white_shortfall < 0.01, m
+    flat = measure_contrast(apply_suggestions(rgb, {"Contrast2012": -40.0}))
+    assert 0.40 < flat.white_shortfall < 0.50 and 0.70 < flat.white < 0.76, flat
+    assert 38 < flat.contrast_to_white() < 52, flat.contrast_to_white()
+    # Darkening below grey leaves nothing for a curve about grey to lift.
+    assert measure_contrast(rgb * np.float32(0.1)).contrast_to_white() == 0
+
+
 def test_flattened_and_harsh_contrast_are_named_and_answered(
     photos: list[DecodedPhoto], originals: list[pb.Critique]
 ) -> None:
-    # kodim01 spans fewer stops than typical, the phone photo more: each is named on
-    # the side it was pushed toward (the other side just nears typical).
-    for kind, photo, base, sign in (("flatten Contrast −40", 0, 0, 1),
-                                    ("harsh Contrast +40", 2, 2, -1)):
-        (c, settings, _), = _check_degradation(
-            kind, "exposure", photos[photo:photo + 1], originals[base:base + 1], None)
-        assert "stops" in _issue(c, "contrast").description  # type: ignore[union-attr]
-        assert settings["Contrast2012"] * sign >= 15, settings
+    # Flattened: every photo, whatever its own spread, loses its white (the phone photo
+    # spans 6.5 stops, wider than typical, and is named by its grey white alone).
+    # kodim01 also scores lower; kodim03's flattened copy loses colour faults with its
+    # contrast (score within 0.2) and the phone photo a harsh-contrast penalty.
+    (kodim01, *_), = _check_degradation("flatten Contrast −40", "exposure", photos[:1],
+                                        originals[:1])
+    for c in (kodim01, *(critique(degrade("flatten Contrast −40", p)[1]) for p in photos[1:])):
+        assert "of white" in _issue(c, "contrast").description  # type: ignore[union-attr]
+        assert merged(c.suggestions, "contrast")[0]["Contrast2012"] >= 15
+    # Harsh: the phone photo, already wider than typical, is named on that side.
+    (c, settings, _), = _check_degradation(
+        "harsh Contrast +40", "exposure", photos[2:], originals[2:], None)
+    assert "stops" in _issue(c, "contrast").description  # type: ignore[union-attr]
+    assert settings["Contrast2012"] <= -15, settings
+    # A darkened photo's grey white is the exposure's to answer, not the contrast's.
+    dark = critique(degrade("darken 1.5 EV", photos[0])[1])
+    assert "of white" not in getattr(_issue(dark, "contrast"), "description", "")
+
+
+def test_gamut_use_is_the_share_of_chroma_room_and_scales_with_saturation() -> None:
+    # A red with green and blue at 0 sits on the gamut's edge; grey uses none of it;
+    # Saturation −40 scales every pixel's use by exactly 0.6.
+    px = np.array([[[0.5, 0.0, 0.0], [0.3, 0.3, 0.3], [0.2, 0.3, 0.1], [0.6, 0.5, 0.2]]],
+                  dtype=np.float32)
+    use = gamut_use(px)
+    assert abs(use[0, 0] - 1) < 1e-6 and use[0, 1] < 1e-6 and 0 < use[0, 2] < 1, use
+    muted = gamut_use(apply_suggestions(px, {"Saturation": -40.0}))
+    assert np.allclose(muted[0, [0, 2, 3]], 0.6 * use[0, [0, 2, 3]], atol=0.01), (muted, use)
 
 
 def test_boosted_and_muted_saturation_are_named_and_answered(
@@ -183,10 +222,17 @@ def test_boosted_and_muted_saturation_are_named_and_answered(
     for c, settings, _ in boosted:
         assert "clipped at the edge of sRGB" in _issue(c, "saturation").description  # type: ignore[union-attr]
         assert settings.get("Saturation", 0) < 0, settings
-    _, muted = degrade("mute Saturation −40", photos[0], seed=7)
-    c = critique(muted)
-    assert "muted colour" in _issue(c, "saturation").description  # type: ignore[union-attr]
-    assert merged(c.suggestions, "saturation")[0]["Vibrance"] > 0
+    # Muted: named on every photo by its gamut use, not on the two originals whose most
+    # colourful parts reach the gamut's edge, and answered with enough Saturation to
+    # undo most of the −40 (+67 would undo it all).
+    for original in originals[:2]:
+        assert "muted" not in getattr(_issue(original, "saturation"), "description", "")
+    for photo in photos:
+        c = critique(degrade("mute Saturation −40", photo, seed=7)[1])
+        issue = _issue(c, "saturation")
+        assert issue is not None and "muted colour" in issue.description, c.reasoning
+        assert "of the room to the edge of sRGB" in issue.description
+        assert merged(c.suggestions, "saturation")[0]["Saturation"] >= 30, c.suggestions
 
 
 def test_blur_is_measured_as_edge_width_and_answered_with_texture(

@@ -1,26 +1,51 @@
-"""Contrast: how many stops the bulk of the tones spans.
+"""Contrast: how many stops the bulk of the tones spans, and whether the lightest tone
+reaches white.
 
 The spread is measured in log2 luminance between the 5th and 95th percentiles: the
 develop model's ``Contrast2012`` curve scales log-luminance around middle grey
 (``engine.develop.tone.contrast``), so the spread is the quantity it changes — about
 ×(1 + 0.6 · c / 100) near grey — and exposure does not change it at all.  On the shared
-corpus a well-made photo spans 3.4–6.5 stops (10th–90th percentile, median 4.2).
+corpus a well-made photo spans 3.4–6.5 stops (10th–90th percentile, median 4.2), wider
+than the ×0.8 / ×1.2 a ``Contrast2012`` of ∓40 makes, so the spread alone cannot tell a
+flattened photo from a naturally soft one.
+
+The white point can: a rendered photo almost always has a small area at or near white
+(a highlight, a sky, a white shirt: 30 of the corpus' 33 photos reach 90 % linear in
+their lightest 0.01 %, at 384, 512 and 768 px alike), and the contrast curve pivots on
+grey, so flattening pulls that white down too (−40: by 0.45 stops, to at most 73 %).  A
+lightest tone well short of white in a photo whose mid-tones are not dark is a flat
+photo — the photographer's "no true white" — and the ``Contrast2012`` that puts it back
+on white follows from the curve.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from engine.critic._image import Linear, luminance
 
-__all__ = ["CONTRAST_GAIN", "TYPICAL_SPREAD", "ContrastMeasurement", "measure_contrast"]
+__all__ = [
+    "CONTRAST_GAIN",
+    "CONTRAST_LIMIT",
+    "TYPICAL_SPREAD",
+    "WHITE_PERCENTILE",
+    "ContrastMeasurement",
+    "measure_contrast",
+]
 
 #: Stops of log-luminance spread a ``Contrast2012`` of +100 adds per stop (tone.py's 0.6).
 CONTRAST_GAIN = 0.6
+#: The curve's soft limit in stops around grey (tone.py: Δ = 0.6 c 2.5 tanh(e / 2.5)).
+CONTRAST_LIMIT = 2.5
+#: Middle grey, linear: the curve's pivot.
+_GREY = 0.18
 #: The corpus' median 5–95 % spread, stops: what a contrast suggestion aims for.
 TYPICAL_SPREAD = 4.2
+#: Percentile of luminance taken as the photo's white (its lightest 0.01 %).
+WHITE_PERCENTILE = 99.99
 #: Luminance floor (linear) so black pixels do not stretch the log spread without bound.
 _FLOOR = 1e-4
 
@@ -32,18 +57,41 @@ class ContrastMeasurement:
     Attributes:
         spread: log2 luminance between the 5th and 95th percentiles, stops, ≥ 0.
         midtone_spread: the same between the 25th and 75th percentiles, stops, ≥ 0.
+        white: linear luminance of the lightest 0.01 % (display-clipped), 0..1.
+        white_shortfall: stops from that to white, log2(1 / white), ≥ 0.
     """
 
     spread: float
     midtone_spread: float
+    white: float
+    white_shortfall: float
 
     def contrast_to(self, target: float = TYPICAL_SPREAD) -> float:
         """``Contrast2012`` (unclamped slider units) that takes the spread to ``target`` stops."""
         return (target / max(self.spread, 0.1) - 1.0) / CONTRAST_GAIN * 100.0
 
+    def contrast_to_white(self) -> float:
+        """``Contrast2012`` (unclamped) that puts the lightest tone on white by the develop
+        curve (``e + 0.6 c 2.5 tanh(e / 2.5)`` with ``e`` stops from grey); 0 when the
+        lightest tone is at or below grey (no curve about grey can lift it to white)."""
+        e = math.log2(max(self.white, 1e-6) / _GREY)
+        if e <= 0.05:
+            return 0.0
+        stretch = CONTRAST_GAIN * CONTRAST_LIMIT * math.tanh(e / CONTRAST_LIMIT)
+        return self.white_shortfall / stretch * 100.0
+
 
 def measure_contrast(rgb: Linear) -> ContrastMeasurement:
     """Measure the tonal spread of validated linear sRGB pixels (see `_image.prepare`)."""
-    log_y = np.log2(np.maximum(luminance(rgb), _FLOOR))
+    y = luminance(rgb)
+    log_y = np.log2(np.maximum(y, _FLOOR))
     p5, p25, p75, p95 = np.percentile(log_y, [5, 25, 75, 95])
-    return ContrastMeasurement(spread=float(p95 - p5), midtone_spread=float(p75 - p25))
+    # The top 0.01 % rather than the maximum, so one hot pixel does not set the white
+    # (a few pixels at any analysis size: a 3 × 3 mean dimmed small highlights at 384 px).
+    white = float(np.percentile(np.minimum(y, 1.0), WHITE_PERCENTILE))
+    return ContrastMeasurement(
+        spread=float(p95 - p5),
+        midtone_spread=float(p75 - p25),
+        white=white,
+        white_shortfall=math.log2(1.0 / max(white, 1e-6)),
+    )
