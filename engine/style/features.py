@@ -6,7 +6,9 @@ All image statistics are measured in linear light on a ≤ 256 px thumbnail:
   fractions of clipped (any channel ≥ 0.98) and near-black (Y < 0.003) pixels;
 - colour: mean chroma ratio ``(max − min) / max`` of mid-tone pixels;
 - display: an 8-bin histogram of sRGB-encoded luma (fractions), its percentiles
-  5/25/50/75/95 and standard deviation (RMS contrast), the mean and the 50th/90th
+  5/25/50/75/95, standard deviation (RMS contrast) and 5–95 % and 25–75 % ranges
+  (contrast as the spread of the tones, one number each, so a sparse fit can use it
+  without pairing two percentiles), the mean and the 50th/90th
   percentiles of the sRGB chroma ratio — how the photo looks on screen, which is what a
   photographer reacts to;
 - illuminant: two estimates — shades-of-grey
@@ -59,6 +61,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     *(f"srgb_luma_bin{i}" for i in range(8)),
     *(f"srgb_luma_p{p}" for p in _SRGB_PERCENTILES),
     "srgb_luma_std",
+    "srgb_luma_range",
+    "srgb_luma_iqr",
     "srgb_chroma",
     "srgb_chroma_p50",
     "srgb_chroma_p90",
@@ -80,7 +84,8 @@ FEATURE_SCALES: dict[str, float] = {
     "midtone_chroma": 0.18,
     **{f"srgb_luma_bin{i}": 0.12 for i in range(8)},
     **{f"srgb_luma_p{p}": 0.18 for p in _SRGB_PERCENTILES},
-    "srgb_luma_std": 0.056, "srgb_chroma": 0.17, "srgb_chroma_p50": 0.18,
+    "srgb_luma_std": 0.056, "srgb_luma_range": 0.17, "srgb_luma_iqr": 0.12,
+    "srgb_chroma": 0.17, "srgb_chroma_p50": 0.18,
     "srgb_chroma_p90": 0.22,
     "illuminant_blue_amber": 0.7, "illuminant_green_magenta": 0.2,
     "grey_world_blue_amber": 0.7, "grey_world_green_magenta": 0.2,
@@ -96,7 +101,7 @@ FEATURE_GROUPS: dict[str, tuple[str, ...]] = {
     "extremes": ("log2y_p1", "log2y_p5", "log2y_p95", "log2y_p99", "clipped_fraction",
                  "dark_fraction", "srgb_luma_p5", "srgb_luma_p95", "srgb_luma_bin0",
                  "srgb_luma_bin7"),
-    "contrast": ("log2y_std", "srgb_luma_std"),
+    "contrast": ("log2y_std", "srgb_luma_std", "srgb_luma_range", "srgb_luma_iqr"),
     "tonal distribution": tuple(f"srgb_luma_bin{i}" for i in range(1, 7)),
     "colourfulness": ("midtone_chroma", "srgb_chroma", "srgb_chroma_p50", "srgb_chroma_p90"),
     "light colour": ("illuminant_blue_amber", "illuminant_green_magenta",
@@ -154,8 +159,10 @@ def photo_features(photo: DecodedPhoto) -> NDArray[np.float64]:
         float((y < 0.003).mean()),
         float(chroma.mean()) if chroma.size else 0.0,
         *np.histogram(luma, bins=8, range=(0.0, 1.0))[0] / luma.size,
-        *np.percentile(luma, _SRGB_PERCENTILES),
+        *(pct := np.percentile(luma, _SRGB_PERCENTILES)),
         float(luma.std()),
+        float(pct[-1] - pct[0]),
+        float(pct[3] - pct[1]),
         float(s_chroma.mean()),
         *np.percentile(s_chroma, (50, 90)),
         *_opponent(np.maximum(np.asarray(illum, dtype=np.float64), 1e-6)),

@@ -7,7 +7,9 @@ For each target (`engine.style.targets`) learned from ``n`` examples, five candi
   slider (so "what the photo needs" is an input), α chosen by closed-form leave-one-out;
 - **sparse**: the same inputs, but only the (up to) three that forward selection by
   leave-one-out error picks — a photographer usually reacts to one or two things
-  (only from `_MIN_SPARSE` examples: fewer cannot tell a cue from a coincidence);
+  (only from `_MIN_SPARSE` examples: fewer cannot tell a cue from a coincidence; and one
+  input per `_EXAMPLES_PER_INPUT` examples: the best of ~50 candidate inputs also
+  improves the leave-one-out error by chance, more so the fewer the examples);
 - **neighbours**: the analytic value plus the distance-weighted mean of the k = 5 nearest
   examples' residuals (target − analytic) — "like your photo X";
 - **offset**: the analytic value plus the mean residual (your bias over the auto-adjust);
@@ -45,6 +47,7 @@ _K = 5
 _CAMERA_PENALTY = 0.5
 _MAX_SPARSE = 3
 _MIN_SPARSE = 8
+_EXAMPLES_PER_INPUT = 15
 #: Distance (× the typical nearest-example distance) beyond which predictions shrink.
 FAR = 2.0
 _N_CANDIDATES = 6
@@ -123,12 +126,14 @@ def _loo_mean(y: F64) -> F64:
 
 
 def _sparse(x: F64, y: F64) -> tuple[NDArray[np.int64], F64, float, F64]:
-    """Forward selection of up to `_MAX_SPARSE` columns by LOO MAE (light ridge)."""
+    """Forward selection of up to `_MAX_SPARSE` columns (one per `_EXAMPLES_PER_INPUT`
+    examples) by LOO MAE (light ridge)."""
     chosen: list[int] = []
     loo_mean = _loo_mean(y)
     best_err = float(np.abs(y - loo_mean).mean())
     best: tuple[F64, float, F64] = (np.zeros(0), float(y.mean()), loo_mean)
-    for _ in range(_MAX_SPARSE if len(y) >= _MIN_SPARSE else 0):
+    steps = min(_MAX_SPARSE, max(1, len(y) // _EXAMPLES_PER_INPUT)) if len(y) >= _MIN_SPARSE else 0
+    for _ in range(steps):
         trials = []
         for c in range(x.shape[1]):
             if c not in chosen and np.ptp(x[:, c]) > 0:
