@@ -157,6 +157,7 @@ def test_learns_from_really_edited_files(
     assert raw_example.is_raw and "raw.temperature_shift" in raw_example.targets
     assert "rendered.temperature_shift" not in raw_example.targets
     assert raw_example.targets["raw.temperature_shift"] > 0  # 10 % more Kelvin = warmer
+    assert profile.head is None and not profile.head_held_out  # < 200 examples: no head
 
 
 def test_style_predictor_edits_like_the_photographer(learned: Path, shared_photos: Path) -> None:

@@ -54,6 +54,10 @@ def learn_profile(
 ) -> tuple[StyleProfile, list[LearnRecord]]:
     """Read every photo's settings, decode its unedited pixels, measure the examples.
 
+    From `engine.style.finetune.HEAD_MIN_EXAMPLES` usable photos on, a FilterNet head is
+    also fine-tuned on the frozen backbone of the shipped model (its features computed
+    as each photo is decoded) and kept for the sliders where it beats the few-shot model.
+
     Args:
         paths: photos and folders (searched recursively).
         predictor: the base predictor the style is learned relative to.
@@ -67,8 +71,12 @@ def learn_profile(
         FileNotFoundError: a path does not exist.
         NotEnoughExamples: fewer than `MIN_EXAMPLES` usable edited photos.
     """
+    from engine.style.finetune import HEAD_MIN_EXAMPLES, Backbone, fit_profile_head
+
     photos = list(find_photos(paths))
     base = get_predictor(predictor)
+    backbone = Backbone() if len(photos) >= HEAD_MIN_EXAMPLES else None
+    maps = []
     profile = StyleProfile(base=base.name)
     records: list[LearnRecord] = []
     with ExifToolSession() as et:
@@ -79,7 +87,10 @@ def learn_profile(
             else:
                 try:
                     photo = decode_photo(path, long_side=long_side)
-                    profile.examples.append(make_example(path.name, photo, edit.settings, base))
+                    example = make_example(path.name, photo, edit.settings, base)
+                    if backbone is not None:  # once per photo, while it is decoded
+                        maps.append(backbone.features([photo.linear]))
+                    profile.examples.append(example)
                     record = LearnRecord(path, "ok", edit.settings, edit.source)
                 except PhotoError as exc:
                     record = LearnRecord(path, "failed", reason=str(exc))
@@ -95,4 +106,8 @@ def learn_profile(
             f"Lightroom develop settings, {failed} unreadable). Edit more photos in Lightroom "
             "(or save their settings to XMP: Metadata › Save Metadata to File) and run again.",
             records)
+    if backbone is not None and len(profile.examples) >= HEAD_MIN_EXAMPLES:
+        import torch
+
+        fit_profile_head(profile, torch.cat(maps), backbone)
     return profile, records

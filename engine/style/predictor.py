@@ -4,13 +4,16 @@ It wraps a base predictor (the one the profile was learned relative to, ``analyt
 default): the base measures what the photo needs, the style model turns that and the
 photo's features into the photographer's settings (`engine.style.model`).  Reasons name
 the most similar edited photo — "like your photo X, which you brightened by 0.7 EV" —
-or, for a photo unlike any example, say that the style's usual bias was applied.
+or, for a photo unlike any example, say that the style's usual bias was applied.  A
+profile with a fine-tuned FilterNet head (`engine.style.finetune`) answers with the head
+for the sliders where it beat the few-shot model, and the reasons say which model did.
 """
 
 from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -21,6 +24,9 @@ from engine.style.model import FAR
 from engine.style.profile import TARGET_NAMES, StyleProfile
 from engine.style.targets import settings_from_targets, targets_from_settings
 from xmp.vocabulary import global_slider
+
+if TYPE_CHECKING:
+    from engine.style.finetune import Backbone
 
 __all__ = ["StylePredictor"]
 
@@ -47,6 +53,22 @@ def _round(name: str, value: float) -> float:
     slider = global_slider(name)
     value = slider.clamp(value)
     return round(value, slider.decimals) if slider.decimals else float(round(value))
+
+
+def _head_backbone(profile: StyleProfile) -> Backbone | None:
+    """The backbone the profile's head was fine-tuned on, or None (no head, or the
+    shipped model changed since: the head would read features it never saw)."""
+    if profile.head is None:
+        return None
+    from engine.style.finetune import Backbone
+
+    backbone = Backbone()
+    if backbone.digest != profile.head.config.backbone_digest:
+        warnings.warn(f"style profile's FilterNet head was fine-tuned on another "
+                      f"{backbone.name} backbone: using the few-shot model only "
+                      "(run learn-style again)", stacklevel=3)
+        return None
+    return backbone
 
 
 class StylePredictor:
@@ -81,6 +103,7 @@ class StylePredictor:
         self.base = base
         self.profile = profile
         self.model = profile.model()
+        self.backbone = _head_backbone(profile)
 
     def predict(self, photo: DecodedPhoto) -> Prediction:
         """Settings for ``photo`` in the profile's style, with reasons."""
@@ -89,21 +112,33 @@ class StylePredictor:
         features, camera = photo_features(photo), camera_of(photo)
         values, nearest = self.model.predict(
             features, np.array([analytic.get(t, 0.0) for t in TARGET_NAMES]), camera)
+        head: dict[str, float] = {}
+        if self.backbone is not None and self.profile.head is not None:
+            other = "rendered." if photo.info.is_raw else "raw."  # the other WB flavour
+            head = {t: v for t, v in self.profile.head.predict(
+                self.backbone.features([photo.linear]))[0].items() if not t.startswith(other)}
+            from engine.style.finetune import merge
+
+            values = merge(values, head, self.model)
         settings = dict(base.settings)
         settings.update(settings_from_targets(values, photo.info))
         settings = {k: _round(k, v) for k, v in settings.items()}
         far = self.model.distance_ratio(features, camera) > FAR
         reasons = dict(base.reasons)
+        n = len(self.profile.examples)
         for key in settings:
             target = _TARGET_OF.get(key, key)
-            if target not in nearest:
+            if target in head:
+                reasons[key] = (f"your style: the FilterNet head fine-tuned on your {n} "
+                                "edited photos (it beat the few-shot model on this slider)")
+            elif target not in nearest:
                 continue
-            if far:
+            elif far:
                 reasons[key] = ("your style, kept close to the auto-adjust plus your usual "
                                 "bias: none of your edited photos is much like this one")
             else:
                 example, value = nearest[target]
                 reasons[key] = f"your style: like your photo {example}, {_describe(target, value)}"
-        n = len(self.profile.examples)
-        return Prediction(settings, reasons,
-                          backend=f"style/{self.version} ({n} examples, {self.base.name})")
+        which = f", FilterNet head for {len(head)} sliders" if head else ""
+        return Prediction(settings, reasons, backend=f"style/{self.version} ({n} examples, "
+                                                     f"{self.base.name}{which})")

@@ -3,17 +3,20 @@
 The profile stores what was measured (features of each unedited photo, the base
 predictor's settings for it, the photographer's own settings as targets); the model is
 refitted from them on load, which takes milliseconds and keeps the file readable and
-diffable.  Unknown feature values are stored as JSON ``null``.
+diffable.  Unknown feature values are stored as JSON ``null``.  A profile learned from
+many photos may also hold a fine-tuned FilterNet head (`engine.style.finetune`) in
+``PROFILE/head/`` (``config.json`` + ``model.safetensors``).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -35,8 +38,12 @@ from engine.style.targets import (
     targets_from_settings,
 )
 
+if TYPE_CHECKING:
+    from engine.style.finetune import StyleHead
+
 __all__ = [
     "FORMAT_VERSION",
+    "HEAD_DIR",
     "PROFILE_NAME",
     "TARGET_NAMES",
     "StyleExample",
@@ -46,6 +53,8 @@ __all__ = [
 ]
 
 PROFILE_NAME = "style.json"
+#: Sub-directory of a profile holding its fine-tuned FilterNet head, when it has one.
+HEAD_DIR = "head"
 FORMAT_VERSION = 1
 TARGET_NAMES: tuple[str, ...] = (*TONE_TARGETS, *RENDERED_WB_TARGETS, *RAW_WB_TARGETS)
 _MAX_REPORT = 100  # examples held out, at most, by `StyleProfile.quality`
@@ -112,10 +121,16 @@ class StyleProfile:
         examples: the edited photos.
         base: name of the predictor whose settings are in ``StyleExample.analytic``
             (the style is learned relative to it).
+        head: the fine-tuned FilterNet head (`engine.style.finetune.StyleHead`) for the
+            targets where it beat the few-shot model, or None.
+        head_held_out: when a head was fine-tuned (kept or not), its held-out MAE per
+            target next to the few-shot model's and the average's (`HeadReport.held_out`).
     """
 
     examples: list[StyleExample] = field(default_factory=list)
     base: str = "analytic"
+    head: StyleHead | None = field(default=None, repr=False)
+    head_held_out: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
 
     def model(self, exclude: Sequence[int] = ()) -> StyleModel:
         """The style model fitted on every example except the indices in ``exclude``.
@@ -165,7 +180,8 @@ class StyleProfile:
                 for t, (s, a) in errors.items() if max(a) > 0 or max(s) > 0]
 
     def save(self, directory: str | Path) -> Path:
-        """Write ``directory/style.json`` (directory created; atomic); returns its path."""
+        """Write ``directory/style.json`` (directory created; atomic) and ``directory/head/``
+        when there is a head (an older head there is removed); returns the json's path."""
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
         examples = []
@@ -183,11 +199,15 @@ class StyleProfile:
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(payload, indent=1, allow_nan=False, ensure_ascii=False))
         tmp.replace(path)
+        if self.head is not None:
+            self.head.save_pretrained(out / HEAD_DIR)
+        elif (out / HEAD_DIR).is_dir():
+            shutil.rmtree(out / HEAD_DIR)  # learned again from fewer photos: no stale head
         return path
 
     @classmethod
     def load(cls, directory: str | Path) -> StyleProfile:
-        """Read a profile written by `save`.
+        """Read a profile written by `save` (with its head, if it has one).
 
         Raises:
             FileNotFoundError: no ``style.json`` in ``directory``.
@@ -210,4 +230,10 @@ class StyleProfile:
         for e in data["examples"]:
             e["features"] = [math.nan if v is None else float(v) for v in e["features"]]
             examples.append(StyleExample(**e))
-        return cls(examples, str(data.get("base", "analytic")))
+        head = None
+        if (Path(directory) / HEAD_DIR / "config.json").is_file():
+            from engine.style.finetune import StyleHead
+
+            head = StyleHead.from_pretrained(Path(directory) / HEAD_DIR)
+        return cls(examples, str(data.get("base", "analytic")), head,
+                   head.config.held_out if head is not None else {})
