@@ -1,6 +1,7 @@
 """Measure the technical critic on degraded copies of the shared photos.
 
     .venv/bin/python benchmarks/critic_eval.py [--size 512] [--limit N] [--critic technical]
+        [--only NAMES] [--harness] [--examples]
 
 For every photo and every degradation (darken 1.5 EV, brighten 1 EV, warm and cool casts
 of about ±35 mired, the quality harness's extreme lights of 4000 K and 10000 K, contrast
@@ -18,6 +19,11 @@ and saturation ∓40 — the harness's amplitudes —, Gaussian blur σ = 2 px, 
 - **improved**: applying the critic's suggestions for that attribute with the develop
   model (`engine.develop.render`; rotations with scipy) brings the photo closer to the
   original: PSNR / mean ΔE2000 before → after, and the share of photos improved.
+
+``--harness`` instead scores the quality harness's own moderate set (`benchmarks.quality`:
+every slider degraded at once, three draws per photo, seed 0): the share of (original,
+degraded) pairs whose original scores higher, overall and by how visible the damage is
+(mean ΔE2000 between the two, in quartiles).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -256,6 +263,40 @@ def examples(paths: list[Path], size: int, name: str) -> None:
         print()
 
 
+def harness_ranking(paths: list[Path], size: int, name: str) -> None:
+    """Print how often the original outscores its degraded copy on the harness's set."""
+    from benchmarks.quality import build_test_set
+    from engine.critic import get_critic
+    from engine.metrics import delta_e_2000
+
+    start = time.perf_counter()
+    critic = get_critic(name)
+    cases = build_test_set(paths, long_side=size, local=False)
+    scores: dict[str, float] = {}
+    rows: list[tuple[float, float, float]] = []  # (ΔE2000 of the damage, original, degraded)
+    for i, case in enumerate(cases):
+        photo = case.name.split("#")[0]
+        if photo not in scores:
+            scores[photo] = critic.critique(replace(case.photo, linear=case.original)).score
+        worse = critic.critique(case.photo).score
+        rows.append((delta_e_2000(_view(case.original), _view(case.degraded)), scores[photo],
+                     worse))
+        print(f"[{i + 1}/{len(cases)}] {case.name} ({time.perf_counter() - start:.0f} s)",
+              file=sys.stderr)
+    damage = np.array([r[0] for r in rows])
+    ranked = np.array([r[1] > r[2] for r in rows])
+    print(f"{len(rows)} moderate cases of {len(scores)} photos at {size} px, critic {name}: "
+          f"original ranked higher in {ranked.sum()}/{len(rows)} ({ranked.mean():.0%}); "
+          f"mean score drop {np.mean([r[1] - r[2] for r in rows]):+.1f}\n")
+    print("| damage (mean ΔE2000 to the original) | pairs | original ranked higher |")
+    print("|---|---|---|")
+    edges = np.quantile(damage, [0, 0.25, 0.5, 0.75, 1])
+    for lo, hi in pairwise(edges):
+        sel = (damage >= lo) & (damage <= hi)
+        print(f"| {lo:.1f}–{hi:.1f} | {sel.sum()} | {ranked[sel].sum()}/{sel.sum()} "
+              f"({ranked[sel].mean():.0%}) |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=Path, default=PHOTOS)
@@ -265,7 +306,12 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated degradation names")
     parser.add_argument("--examples", action="store_true",
                         help="print each original's critique as markdown instead")
+    parser.add_argument("--harness", action="store_true",
+                        help="rank originals against the quality harness's moderate set")
     args = parser.parse_args()
+    if args.harness:
+        harness_ranking(photo_paths(args.photos)[: args.limit or None], args.size, args.critic)
+        return
     if args.examples:
         examples(photo_paths(args.photos)[: args.limit or None], args.size, args.critic)
         return
