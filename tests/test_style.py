@@ -52,10 +52,9 @@ def _style(photo_path: Path) -> dict[str, float]:
     return {k: global_slider(k).clamp(v) for k, v in out.items()}
 
 
-@pytest.fixture(scope="module")
-def edited(tmp_path_factory: pytest.TempPathFactory, shared_photos: Path) -> Path:
-    """A folder of really edited photos: embedded crs:, a raw + sidecar, and decoys."""
-    root = tmp_path_factory.mktemp("edited")
+def make_edited(root: Path, shared_photos: Path) -> Path:
+    """Fill ``root`` with really edited photos: embedded crs:, a raw + sidecar, and decoys."""
+    root.mkdir(parents=True, exist_ok=True)
     with ExifToolSession() as et:
         for name in RENDERED:
             dst = root / name
@@ -74,6 +73,11 @@ def edited(tmp_path_factory: pytest.TempPathFactory, shared_photos: Path) -> Pat
         packet.set("crs", "Exposure2012", "+0.50")
         et.embed_xmp(export, packet.to_bytes())
     return root
+
+
+@pytest.fixture(scope="module")
+def edited(tmp_path_factory: pytest.TempPathFactory, shared_photos: Path) -> Path:
+    return make_edited(tmp_path_factory.mktemp("edited"), shared_photos)
 
 
 @pytest.fixture(scope="module")

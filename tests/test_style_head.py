@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
+from bridge.cli import main
 from engine.decode.types import DecodedPhoto, PhotoInfo
 from engine.predictors.filternet import FilterNet, FilterNetConfig
+from engine.style import finetune
 from engine.style.features import FEATURE_NAMES
 from engine.style.finetune import (
     TARGET_RANGES,
@@ -23,6 +26,7 @@ from engine.style.finetune import (
 )
 from engine.style.predictor import StylePredictor
 from engine.style.profile import HEAD_DIR, TARGET_NAMES, StyleExample, StyleProfile
+from tests.test_style import make_edited
 
 N = 60
 
@@ -170,3 +174,22 @@ def test_a_changed_backbone_disables_the_head(
         predictor = StylePredictor(profile)
     photo = DecodedPhoto(linear=photos[0], info=PhotoInfo(36, 24))
     assert "FilterNet head" not in predictor.predict(photo).backend
+
+
+def test_learn_style_fine_tunes_and_reports_a_head(
+    shared_photos: Path, models_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The whole path, with the 200-photo threshold lowered to the 7 edited photos."""
+    edited = make_edited(tmp_path / "edited", shared_photos)
+    monkeypatch.setenv("ATELIER_MODELS", str(models_dir))
+    monkeypatch.setattr(finetune, "HEAD_MIN_EXAMPLES", 5)
+    out = tmp_path / "style"
+    assert main(["learn-style", str(edited), "--out", str(out), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    held_out = {h["target"]: h for h in doc["head"]["held_out"]}
+    assert {"head_mae", "few_shot_mae", "average_mae"} <= set(held_out["Exposure2012"])
+    kept = doc["head"].get("kept_for", [])
+    assert (out / HEAD_DIR).is_dir() == bool(kept)
+    for t in kept:
+        assert held_out[t]["head_mae"] < held_out[t]["few_shot_mae"]

@@ -94,13 +94,20 @@ def run(args: argparse.Namespace) -> int:
         return 1
     path = profile.save(args.out)
     quality = profile.quality()
+    kept = profile.head.config.uses if profile.head is not None else []
     if args.json:
+        head: dict[str, Any] = {"held_out": [
+            {"target": t, **{f"{k}_mae": round(v, 3) for k, v in m.items()}}
+            for t, m in profile.head_held_out.items()]}
+        if kept:
+            head["kept_for"] = kept
         write_json({
             **document, "profile": str(path.parent), "base": profile.base,
             "summary": _summary(records), "photos": [_photo(r) for r in records],
             "quality": [{"target": q.target, "examples": q.examples,
                          "style_mae": round(q.style_mae, 3),
                          "average_mae": round(q.average_mae, 3)} for q in quality],
+            **({"head": head} if profile.head_held_out else {}),
         })
     else:
         summary = _summary(records)
@@ -112,6 +119,11 @@ def run(args: argparse.Namespace) -> int:
             for q in quality:
                 print(f"  {_LABELS.get(q.target, q.target):26s} {q.style_mae:7.2f}  "
                       f"vs {q.average_mae:7.2f}")
+        if profile.head_held_out:
+            print("FilterNet head fine-tuned; held-out error per slider (head vs few-shot), "
+                  f"{'kept for ' + ', '.join(kept) if kept else 'not kept: it won no slider'}:")
+            for t, m in profile.head_held_out.items():
+                print(f"  {_LABELS.get(t, t):26s} {m['head']:7.2f}  vs {m['few_shot']:7.2f}")
     return 0
 
 

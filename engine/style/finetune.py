@@ -248,9 +248,9 @@ def train_head(
     train: NDArray[np.int64],
     val: NDArray[np.int64],
     *,
-    epochs: int = 400,
-    patience: int = 40,
-    lr: float = 1e-3,
+    epochs: int = 500,
+    patience: int = 60,
+    lr: float = 3e-3,
     weight_decay: float = 1e-2,
     batch_size: int = 32,
     seed: int = 0,
@@ -364,6 +364,7 @@ def fit_head(
                         hidden_size=backbone.model.config.head_hidden_size,
                         dropout=backbone.model.config.dropout,
                         examples={"train": len(train), "held_out": len(val)})
+    torch.manual_seed(seed)  # the new output rows' initialisation
     head = StyleHead(config)
     head.init_from(backbone.model.head, [s.name for s in backbone.model.sliders])
     history = train_head(head, features, targets, train, val, seed=seed)
