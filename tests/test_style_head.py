@@ -174,6 +174,9 @@ def test_a_changed_backbone_disables_the_head(
         predictor = StylePredictor(profile)
     photo = DecodedPhoto(linear=photos[0], info=PhotoInfo(36, 24))
     assert "FilterNet head" not in predictor.predict(photo).backend
+    monkeypatch.setenv("ATELIER_MODELS", str(tmp_path))  # no backbone at all
+    with pytest.warns(UserWarning, match="needs its backbone"):
+        assert StylePredictor(profile).backbone is None
 
 
 def test_learn_style_fine_tunes_and_reports_a_head(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,7 +76,12 @@ def learn_profile(
 
     photos = list(find_photos(paths))
     base = get_predictor(predictor)
-    backbone = Backbone() if len(photos) >= HEAD_MIN_EXAMPLES else None
+    backbone = None
+    if len(photos) >= HEAD_MIN_EXAMPLES:
+        try:
+            backbone = Backbone()
+        except (FileNotFoundError, ValueError) as exc:  # no shipped model: few-shot only
+            warnings.warn(f"no FilterNet head fine-tuned: {exc}", stacklevel=2)
     maps = []
     profile = StyleProfile(base=base.name)
     records: list[LearnRecord] = []

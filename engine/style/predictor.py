@@ -62,7 +62,12 @@ def _head_backbone(profile: StyleProfile) -> Backbone | None:
         return None
     from engine.style.finetune import Backbone
 
-    backbone = Backbone()
+    try:
+        backbone = Backbone()
+    except (FileNotFoundError, ValueError) as exc:
+        warnings.warn(f"style profile's FilterNet head needs its backbone: {exc}; using the "
+                      "few-shot model only", stacklevel=3)
+        return None
     if backbone.digest != profile.head.config.backbone_digest:
         warnings.warn(f"style profile's FilterNet head was fine-tuned on another "
                       f"{backbone.name} backbone: using the few-shot model only "
