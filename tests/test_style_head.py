@@ -16,6 +16,7 @@ from engine.style import finetune
 from engine.style.features import FEATURE_NAMES
 from engine.style.finetune import (
     TARGET_RANGES,
+    WIN_Z,
     Backbone,
     HeadConfig,
     StyleHead,
@@ -117,6 +118,16 @@ def test_selection_keeps_the_few_shot_model_when_the_head_is_worse(
     assert {"Exposure2012", "Vibrance"} <= set(useless.head.config.uses)
     for t in useless.head.config.uses:
         assert useless.held_out[t]["head"] < useless.held_out[t]["few_shot"]
+        assert useless.held_out[t]["gain_z"] > WIN_Z
+    # A head better only by luck is not kept: the few-shot model makes the head's own
+    # errors, shuffled among the held-out photos and 3 % larger (same training, same head).
+    errors = useless.head.decode(useless.head(features)) - targets
+    shuffle = np.random.default_rng(3).permutation
+    lucky = fit_head(lambda train, val: targets[val] + 1.03 * errors[val][shuffle(len(val))],
+                     features, targets, TARGET_NAMES, backbone)
+    m = lucky.held_out["Exposure2012"]
+    assert m["head"] < m["few_shot"] and m["gain_z"] < WIN_Z
+    assert "Exposure2012" not in lucky.head.config.uses
 
 
 def _profile(photos: list[np.ndarray]) -> StyleProfile:
@@ -195,4 +206,5 @@ def test_learn_style_fine_tunes_and_reports_a_head(
     kept = doc["head"].get("kept_for", [])
     assert (out / HEAD_DIR).is_dir() == bool(kept)
     for t in kept:
+        assert held_out[t]["gain_z"] > finetune.WIN_Z
         assert held_out[t]["head_mae"] < held_out[t]["few_shot_mae"]

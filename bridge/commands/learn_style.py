@@ -97,7 +97,8 @@ def run(args: argparse.Namespace) -> int:
     kept = profile.head.config.uses if profile.head is not None else []
     if args.json:
         head: dict[str, Any] = {"held_out": [
-            {"target": t, **{f"{k}_mae": round(v, 3) for k, v in m.items()}}
+            {"target": t, **{k if k == "gain_z" else f"{k}_mae": round(v, 3)
+                             for k, v in m.items()}}
             for t, m in profile.head_held_out.items()]}
         if kept:
             head["kept_for"] = kept

@@ -19,9 +19,11 @@ Selection (`fit_head`): a fixed 20 % of the examples is held out (whole groups, 
 the caller knows which photos are near-copies of each other); the head trains on the
 rest with masked L1 in (−1, 1) units and early-stops on the held-out split; the few-shot
 model (`engine.style.model`) is fitted on the same 80 %.  The head is kept **per target**:
-it answers only for the targets where its held-out MAE is lower than the few-shot
-model's, and is dropped entirely when it wins none.  The held-out split chose the
-stopping epoch too, which flatters the head a little (one number chosen on 40 examples).
+it answers only for the targets where it is clearly better than the few-shot model on
+the held-out photos — the mean of the paired differences of absolute errors more than
+`WIN_Z` standard errors above zero — and is dropped entirely when it wins none.  The
+held-out split chose the stopping epoch too, which flatters the head a little (one number
+chosen on 40 examples).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from xmp.vocabulary import global_slider
 __all__ = [
     "HEAD_MIN_EXAMPLES",
     "TARGET_RANGES",
+    "WIN_Z",
     "Backbone",
     "HeadConfig",
     "HeadReport",
@@ -64,6 +67,10 @@ __all__ = [
 #: Fewest usable examples from which ``learn-style`` fine-tunes a head.
 HEAD_MIN_EXAMPLES = 200
 HELD_OUT_FRACTION = 0.2
+#: The head answers for a target only when its held-out gain over the few-shot model is
+#: this many standard errors above 0 (paired over the held-out photos): a plain "lower
+#: MAE" on ~50 photos picks the head by luck about half the time when the two are equal.
+WIN_Z = 2.0
 
 #: The FilterNet output each white-balance target shares units (and an initial row) with.
 _FILTERNET_OUTPUT = {
@@ -141,7 +148,8 @@ class HeadConfig:
         hidden_size, dropout: head architecture (thesis: 512, 0.25).
         examples: examples it was trained on (train split) and held out.
         held_out: per target, held-out MAE of ``head``, ``few_shot`` and ``average``
-            (the train split's mean), in target units.
+            (the train split's mean), in target units, and ``gain_z`` (the head's paired
+            gain over the few-shot model in standard errors, see `WIN_Z`).
     """
 
     backbone: str
@@ -319,7 +327,8 @@ class HeadReport:
 
     Attributes:
         head: the fine-tuned head; ``head.config.uses`` = the targets it won.
-        held_out: per target, held-out MAE of ``head``, ``few_shot`` and ``average``.
+        held_out: per target, held-out MAE of ``head``, ``few_shot`` and ``average``,
+            and ``gain_z``.
         history: ``(train loss, held-out loss)`` per epoch.
     """
 
@@ -379,14 +388,18 @@ def fit_head(
         if ok.sum() == 0 or seen.size == 0:
             continue
         lo, hi = TARGET_RANGES[name]
-        head_values = np.clip(ours[ok, t], lo, hi)
+        head_err = np.abs(np.clip(ours[ok, t], lo, hi) - truth[ok, t])
+        few_err = np.abs(theirs[ok, t] - truth[ok, t])
+        gain = few_err - head_err  # per held-out photo, > 0 where the head was closer
         held_out[name] = {
-            "head": float(np.abs(head_values - truth[ok, t]).mean()),
-            "few_shot": float(np.abs(theirs[ok, t] - truth[ok, t]).mean()),
+            "head": float(head_err.mean()),
+            "few_shot": float(few_err.mean()),
             "average": float(np.abs(seen.mean() - truth[ok, t]).mean()),
+            "gain_z": float(gain.mean() / max(gain.std(ddof=1) if gain.size > 1 else 0.0, 1e-9)
+                            * math.sqrt(gain.size)),
         }
     config.held_out = held_out
-    config.uses = [t for t, m in held_out.items() if m["head"] < m["few_shot"]]
+    config.uses = [t for t, m in held_out.items() if m["gain_z"] > WIN_Z]
     return HeadReport(head, held_out, history)
 
 
