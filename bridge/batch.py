@@ -38,6 +38,7 @@ __all__ = [
     "PhotoOutcome",
     "enhance_batch",
     "grpc_analyses",
+    "journal_result",
     "record_for_failure",
 ]
 
@@ -82,6 +83,20 @@ def record_for_failure(path: Path, message: str, status: str = "failed") -> dict
     """A ``failed`` (``error``) or ``skipped`` (``reason``) record."""
     key = "error" if status == "failed" else "reason"
     return {"path": str(path), "status": status, key: message}
+
+
+def journal_result(record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` as the journal keeps it: each mask without its ``lightroom`` table.
+
+    The table is for the plugin, which reads ``--json``; the XMP holds the same
+    correction, and a brush mask's table is about 20 KB, so a catalog's journal would
+    grow by megabytes per batch for nothing the report or ``--retry`` reads.
+    """
+    masks = record.get("masks")
+    if not masks:
+        return record
+    return {**record, "masks": [{k: v for k, v in m.items() if k != "lightroom"}
+                                for m in masks]}
 
 
 def _record_for_analysis(photo: PhotoFile, analysis: pb.Analysis) -> dict[str, Any]:
@@ -196,7 +211,7 @@ def enhance_batch(
         if journal is not None and not options.dry_run:
             message = record.get("error", record.get("reason", ""))
             journal.mark(job, path, _JOURNAL_STATE[record["status"]], message=message,
-                         result=record)
+                         result=journal_result(record))
         return PhotoOutcome(record, analysis)
 
     def drain(limit: int) -> Iterator[PhotoOutcome]:

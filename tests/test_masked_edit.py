@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 import subprocess
 from dataclasses import replace
 from pathlib import Path
@@ -102,8 +103,9 @@ def _darktable_forms(packet: Packet, group_id: int) -> list[tuple[int, tuple[Any
 
 def test_enhance_writes_semantic_masks_for_lightroom_and_drawn_masks_for_darktable(
     engine: tuple[str, engine_pb2_grpc.EngineStub], case: tuple[Path, Case],
-    capsys: pytest.CaptureFixture[str], tmp_path: Path,
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("ATELIER_STATE_DIR", str(tmp_path))
     photo = tmp_path / "kodim21.tif"
     photo.write_bytes(case[0].read_bytes())
     code = main(["enhance", str(photo), "--masks", "auto", "--sidecar", "--darktable",
@@ -112,6 +114,14 @@ def test_enhance_writes_semantic_masks_for_lightroom_and_drawn_masks_for_darktab
     (record,) = json.loads(capsys.readouterr().out)["photos"]
     masks = {m["name"]: m for m in record["masks"]}
     assert set(masks) == {"Sky", "Subject"}
+    # --json carries each mask's Lightroom table for the plugin; the journal keeps the
+    # rest of the record (the report reads it), not those tables (a brush's is ~20 KB).
+    assert all("lightroom" in m for m in masks.values())
+    with sqlite3.connect(tmp_path / "journal.sqlite") as db:
+        ((stored,),) = db.execute("SELECT result FROM photos").fetchall()
+    kept = {m["name"]: m for m in json.loads(stored)["masks"]}
+    assert kept == {name: {k: v for k, v in m.items() if k != "lightroom"}
+                    for name, m in masks.items()}
     # Lightroom: the semantic intent (AI sky / subject) at the region, with our Local* values.
     corrections = {c["CorrectionName"]: c for c in _crs(photo.with_suffix(".xmp"))
                    ["MaskGroupBasedCorrections"]}
