@@ -18,6 +18,19 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("ATELIER_SHARED_DATA", REPO.parent / "shared" / "data"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_state_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every test's journal in the session's temporary directory, never the user's: the
+    CLI run in-process (``bridge.cli.main``) keeps it under ``$ATELIER_STATE_DIR``."""
+    before = os.environ.get("ATELIER_STATE_DIR")
+    os.environ["ATELIER_STATE_DIR"] = str(tmp_path_factory.mktemp("state"))
+    yield
+    if before is None:
+        del os.environ["ATELIER_STATE_DIR"]
+    else:
+        os.environ["ATELIER_STATE_DIR"] = before
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """Root of the shared corpus (``photos/``, ``xmp/``)."""
