@@ -19,6 +19,9 @@ sRGB luma (the model sees its standard deviation and percentiles 5/25/50/75/95).
 `evaluate` learns a profile from ``n`` scenes and scores leave-one-out predictions
 against the "apply my average settings" baseline; examples made from the same source
 photo as the held-out one are left out too, so nothing is learned from a near-copy.
+`evaluate_head` does the same for profiles of ≥ 200 examples, which fine-tune a FilterNet
+head (`engine.style.finetune`): leave-one-out would retrain it hundreds of times, so a
+fifth of the source photos is held out instead and every scene made from them is scored.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from engine.color.white_balance import rgb_to_xy, shift_to_incremental, xy_to_cc
 from engine.decode import decode_photo
 from engine.decode.types import DecodedPhoto
 from engine.predictors.base import Predictor
+from engine.style.finetune import TARGET_RANGES, Backbone, fit_profile_head, merge
 from engine.style.profile import TARGET_NAMES, StyleExample, StyleProfile, make_example
 from engine.style.targets import targets_from_settings
 from xmp.vocabulary import global_slider
@@ -45,6 +49,7 @@ __all__ = [
     "Photographer",
     "Scene",
     "evaluate",
+    "evaluate_head",
     "looks_of",
     "make_scenes",
     "target_key",
@@ -294,5 +299,84 @@ def evaluate(
                 e["model"].append(abs(values[key] - truth))
                 e["baseline"].append(abs(float(np.mean(others)) - truth))
                 e["oracle"].append(abs(global_slider(s).clamp(clean[s]) - truth))
+    return {s: {**{k: float(np.mean(v)) for k, v in e.items()}, "count": float(len(e["model"]))}
+            for s, e in errors.items()}
+
+
+def evaluate_head(
+    scenes: Sequence[Scene],
+    photographer: Photographer,
+    n: int,
+    backbone: Backbone,
+    features: torch.Tensor,
+    examples: Sequence[StyleExample],
+    *,
+    seed: int = 0,
+    repeats: int = 1,
+) -> dict[str, dict[str, float]]:
+    """Held-out MAE per slider of a ≥ 200-example profile: with its head, few-shot only,
+    the head alone, "average settings", and the oracle.
+
+    Each repeat holds out a fifth of the source photos; the profile is learned from ``n``
+    scenes of the others (distinct photos first) and fine-tunes its head with its own
+    held-out split made of whole source photos (`engine.style.finetune.fit_profile_head`).
+
+    Args:
+        scenes: candidate scenes; ``features``: their (N, C, h, w) backbone features;
+            ``examples``: their pre-measured `StyleExample` (features, analytic values).
+        photographer, n, seed, repeats: as in `evaluate`.
+        backbone: the frozen backbone ``features`` came from.
+
+    Returns:
+        ``{slider: {"model", "few_shot", "head", "baseline", "oracle": MAE, "kept": share of
+        repeats whose head answered for the slider, "count": predictions}}``.
+
+    Raises:
+        ValueError: fewer than ``n`` scenes outside the held-out photos.
+    """
+    sources = sorted({s.source for s in scenes})
+    errors: dict[str, dict[str, list[float]]] = {}
+    for r in range(repeats):
+        rng = np.random.default_rng([seed, r, 1])
+        test_sources = set(rng.permutation(sources)[:max(1, round(0.2 * len(sources)))])
+        pool = [i for i, s in enumerate(scenes) if s.source not in test_sources]
+        if n > len(pool):
+            raise ValueError(f"{n} examples asked for, {len(pool)} scenes outside the held-out "
+                             "photos (raise --per-photo)")
+        chosen = [pool[i] for i in _choose([scenes[i] for i in pool], n, rng)]
+        test = [i for i, s in enumerate(scenes) if s.source in test_sources]
+        edits = {i: photographer.edit(scenes[i], rng) for i in (*chosen, *test)}
+        profile = StyleProfile()
+        for i in chosen:
+            ex = examples[i]
+            profile.examples.append(StyleExample(
+                ex.name, ex.features, ex.camera, ex.is_raw,
+                targets_from_settings(edits[i], scenes[i].photo.info), ex.analytic))
+        report = fit_profile_head(profile, features[chosen], backbone,
+                                  groups=[scenes[i].source for i in chosen], seed=seed + r)
+        model = profile.model()
+        head_all = report.head.predict(features[test], list(TARGET_NAMES))
+        mean = {t: float(np.mean([e.targets[t] for e in profile.examples if t in e.targets]))
+                for t in TARGET_NAMES if any(t in e.targets for e in profile.examples)}
+        for j, i in enumerate(test):
+            ex = examples[i]
+            few, _ = model.predict(np.asarray(ex.features, dtype=np.float64),
+                                   np.array([ex.analytic.get(t, 0.0) for t in TARGET_NAMES]),
+                                   ex.camera)
+            uses = set(report.head.config.uses)
+            final = merge(few, {t: v for t, v in head_all[j].items() if t in uses}, model)
+            clean = photographer.style(scenes[i].looks)
+            for s, value in edits[i].items():
+                key = target_key(s)
+                lo, hi = TARGET_RANGES[key]
+                e = errors.setdefault(s, {k: [] for k in
+                                          ("model", "few_shot", "head", "baseline", "oracle",
+                                           "kept")})
+                e["model"].append(abs(final[key] - value))
+                e["few_shot"].append(abs(few[key] - value))
+                e["head"].append(abs(float(np.clip(head_all[j][key], lo, hi)) - value))
+                e["baseline"].append(abs(mean[key] - value))
+                e["oracle"].append(abs(global_slider(s).clamp(clean[s]) - value))
+                e["kept"].append(float(key in uses))
     return {s: {**{k: float(np.mean(v)) for k, v in e.items()}, "count": float(len(e["model"]))}
             for s, e in errors.items()}
