@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["ModelError", "check_model_dir"]
+if TYPE_CHECKING:
+    from torch import nn
+
+__all__ = ["ModelError", "check_model_dir", "save_weights"]
 
 
 class ModelError(ValueError):
@@ -44,3 +48,20 @@ def check_model_dir(
         raise ModelError(f"{path} holds a {kind or 'unknown'} {noun}; {user} drives "
                          f"{', '.join(supported)}")
     return path.resolve()
+
+
+def save_weights(module: nn.Module, directory: str | Path, name: str, model_type: str) -> Path:
+    """Write ``module``'s state dict as safetensors file ``name`` in ``directory`` (created).
+
+    Atomic: written beside as ``name.tmp`` and renamed, so a crash never leaves half a
+    checkpoint where `from_pretrained` would read it.  Returns the directory.
+    """
+    from safetensors.torch import save_file  # here: GetInfo imports this module, not torch
+
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    state = {k: v.detach().cpu().contiguous() for k, v in module.state_dict().items()}
+    tmp = out / (name + ".tmp")
+    save_file(state, str(tmp), metadata={"format": "pt", "model_type": model_type})
+    tmp.replace(out / name)
+    return out

@@ -41,6 +41,7 @@ import torch
 from numpy.typing import NDArray
 from torch import Tensor, nn
 
+from engine.model_dirs import save_weights
 from engine.predictors.filternet.head import FilterNetHead
 from engine.predictors.filternet.model import WEIGHTS_NAME, FilterNet
 from engine.predictors.filternet.predictor import DEFAULT_MODEL_NAME, default_model_dir
@@ -216,14 +217,7 @@ class StyleHead(nn.Module):
 
     def save_pretrained(self, directory: str | Path) -> Path:
         """Write ``config.json`` and ``model.safetensors`` into ``directory`` (created)."""
-        from safetensors.torch import save_file
-
-        out = Path(directory)
-        out.mkdir(parents=True, exist_ok=True)
-        state = {k: v.detach().cpu().contiguous() for k, v in self.state_dict().items()}
-        tmp = out / (WEIGHTS_NAME + ".tmp")
-        save_file(state, str(tmp), metadata={"format": "pt", "model_type": "style-head"})
-        tmp.replace(out / WEIGHTS_NAME)
+        out = save_weights(self, directory, WEIGHTS_NAME, "style-head")
         (out / "config.json").write_text(json.dumps(asdict(self.config), indent=1) + "\n")
         return out
 

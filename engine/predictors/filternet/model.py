@@ -8,6 +8,7 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
+from engine.model_dirs import save_weights
 from engine.predictors.filternet.config import FilterNetConfig
 from engine.predictors.filternet.head import FilterNetHead
 from engine.predictors.filternet.sliders import OutputSlider
@@ -62,14 +63,7 @@ class FilterNet(nn.Module):
 
     def save_pretrained(self, directory: str | Path) -> Path:
         """Write ``config.json`` and ``model.safetensors`` into ``directory`` (created)."""
-        from safetensors.torch import save_file
-
-        out = Path(directory)
-        out.mkdir(parents=True, exist_ok=True)
-        state = {k: v.detach().cpu().contiguous() for k, v in self.state_dict().items()}
-        tmp = out / (WEIGHTS_NAME + ".tmp")
-        save_file(state, str(tmp), metadata={"format": "pt", "model_type": "filternet"})
-        tmp.replace(out / WEIGHTS_NAME)  # atomic: a crash never leaves half a checkpoint
+        out = save_weights(self, directory, WEIGHTS_NAME, "filternet")
         self.config.save(out)
         return out
 
