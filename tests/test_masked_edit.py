@@ -1,9 +1,10 @@
 """A masked edit end to end: what the engine previews is what the quality harness scored,
 and what `atelier enhance --masks auto` writes is each host's own kind of mask.
 
-The photo is a quality-harness case (Kodak 21, only the subject darkened) saved as a
-16-bit TIFF; the engine runs over real gRPC on loopback, ExifTool reads the Lightroom
-XMP back, and the darktable sidecar is parsed with darktable's own struct layouts.
+The photo is Kodak 19 with only its sky and its subject changed, as in the quality
+harness's local cases, saved as a 16-bit TIFF; the engine runs over real gRPC on loopback,
+ExifTool reads the Lightroom XMP back, and the darktable sidecar is parsed with darktable's
+own struct layouts.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import io
 import json
 import sqlite3
 import subprocess
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +23,12 @@ from PIL import Image
 
 from atelier.v1 import engine_pb2 as pb
 from atelier.v1 import engine_pb2_grpc
-from benchmarks.quality import Case, build_test_set, restore_with_predictor
+from benchmarks.quality import Case, restore_with_predictor
 from bridge.cli import main
 from engine.color.transfer import linear_to_srgb
 from engine.decode import decode_photo
-from engine.develop import encode_image
+from engine.develop import LocalAdjustment, encode_image, render
+from engine.masks import detect_sky, detect_subject
 from engine.metrics import psnr
 from xmp.darktable import darktable_sidecar_path, read_history
 from xmp.darktable_masks import TYPE_BRUSH, TYPE_CIRCLE, TYPE_ELLIPSE, TYPE_GROUP, unpack_points
@@ -40,15 +41,25 @@ DT = "{http://darktable.sf.net/}"
 
 @pytest.fixture(scope="module")
 def case(shared_photos: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Case]:
-    """The harness's subject case of Kodak 21 as a file, and the case holding its pixels."""
-    (subject,) = [c for c in build_test_set([shared_photos / "kodak" / "kodim21.png"],
-                                            long_side=SIZE, per_photo=0) if c.kind == "subject"]
-    path = tmp_path_factory.mktemp("masked") / "kodim21_subject.tif"
-    degraded = torch.from_numpy(subject.degraded).permute(2, 0, 1)
+    """Kodak 19 damaged the harness's local way as a file, and the case holding its pixels.
+
+    Only its sky is darkened (−1.5 EV) and only its subject brightened (+2 EV), each
+    through the weight-free mask found on the original, so that both get a local edit.
+    """
+    source = decode_photo(shared_photos / "kodak" / "kodim19.png", long_side=SIZE)
+    sky, subject = detect_sky(source.linear), detect_subject(source.linear)
+    assert sky is not None and subject is not None
+    damage = {"sky": -1.5, "subject": 2.0}
+    local = [LocalAdjustment(torch.from_numpy(found.mask)[None, None], {"LocalExposure2012": ev})
+             for found, ev in ((sky, damage["sky"]), (subject, damage["subject"]))]
+    with torch.no_grad():
+        degraded = render(torch.from_numpy(source.linear).permute(2, 0, 1), {}, local=local)
+    path = tmp_path_factory.mktemp("masked") / "kodim19_local.tif"
     path.write_bytes(encode_image(degraded, "sRGB", "tiff"))
     # The harness restores exactly what the file holds (16-bit, clipped to 0..1).
     photo = decode_photo(path, long_side=SIZE)
-    return path, replace(subject, degraded=photo.linear, photo=photo)
+    return path, Case("kodim19#sky+subject", "subject", source.linear, photo.linear,
+                      damage, photo)
 
 
 def _srgb(linear: np.ndarray) -> np.ndarray:
@@ -106,7 +117,7 @@ def test_enhance_writes_semantic_masks_for_lightroom_and_drawn_masks_for_darktab
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("ATELIER_STATE_DIR", str(tmp_path))
-    photo = tmp_path / "kodim21.tif"
+    photo = tmp_path / "kodim19.tif"
     photo.write_bytes(case[0].read_bytes())
     code = main(["enhance", str(photo), "--masks", "auto", "--sidecar", "--darktable",
                  "--engine", engine[0], "--json"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,8 @@ from PIL import Image
 from atelier.settings import local_settings_from_adjustments
 from atelier.v1 import engine_pb2 as pb
 from engine.decode import DEFAULT_ANALYSIS_SIZE, decode_photo
+from engine.decode.types import DecodedPhoto, PhotoInfo
+from engine.develop.masks import Grid, linear_gradient
 from engine.masks import detect_sky, detect_subject, luminance_zones, propose_local_adjustments
 from engine.masks.sky import scan_border
 from engine.predictors import get_predictor
@@ -107,10 +110,19 @@ def test_luminance_zones_split_dark_and_bright() -> None:
     assert highlights.mask[0, -1] == 1 and highlights.mask[0, 0] == 0
 
 
+def _sky_changed(photo: DecodedPhoto, ev: float) -> DecodedPhoto:
+    """``photo`` with only its sky (as detected) made ``ev`` stops brighter."""
+    sky = detect_sky(photo.linear)
+    assert sky is not None
+    changed = photo.linear * np.exp2(ev * sky.mask)[..., None]
+    return replace(photo, linear=changed.astype(np.float32))
+
+
 def test_sky_adjustment_has_semantic_then_raster_forms(shared_photos: Path) -> None:
-    photo = decode_photo(shared_photos / "kodak/kodim16.png", long_side=256)
+    photo = _sky_changed(decode_photo(shared_photos / "kodak/kodim21.png", long_side=256), -1.5)
     predictor = get_predictor()
-    masks = propose_local_adjustments(photo, predictor.predict(photo), predictor, classes=["sky"])
+    masks = propose_local_adjustments(photo, predictor.predict(photo), predictor,
+                                      classes=["sky"]).masks
     assert [m.name for m in masks] == ["Sky"]
     forms = [f.components[0].WhichOneof("kind") for f in masks[0].forms]
     assert forms[0] == "semantic" and forms[-1] == "raster"
@@ -119,6 +131,64 @@ def test_sky_adjustment_has_semantic_then_raster_forms(shared_photos: Path) -> N
     assert Image.open(io.BytesIO(png.png)).size == (png.width, png.height)
     settings = local_settings_from_adjustments(masks[0].adjustments)
     assert settings and all(k.startswith("Local") for k in settings)
+
+
+def test_a_darkened_sky_is_brought_back_in_line_and_the_land_is_not_pulled(
+    shared_photos: Path,
+) -> None:
+    photo = decode_photo(shared_photos / "kodak/kodim21.png", long_side=256)
+    predictor = get_predictor()
+    darkened = _sky_changed(photo, -1.5)
+    plain = predictor.predict(darkened)
+    edit = propose_local_adjustments(darkened, plain, predictor, classes=["sky"])
+    (sky,) = edit.masks
+    settings = local_settings_from_adjustments(sky.adjustments)
+    assert 0.5 <= settings["LocalExposure2012"] <= 1.5
+    assert "below a typical sky" in sky.adjustments.reasons["LocalExposure2012"]
+    # the global exposure, judged with the sky back in line, moves toward the one the
+    # undamaged photo gets (the darkened sky had made it brighten the whole frame)
+    before = predictor.predict(photo).settings["Exposure2012"]
+    after = edit.prediction.settings["Exposure2012"]
+    assert abs(after - before) < abs(plain.settings["Exposure2012"] - before)
+    assert "judged with the local exposure of Sky" in edit.prediction.reasons["Exposure2012"]
+
+
+def test_a_sky_in_line_gets_no_local_exposure_and_the_global_edit_stands(
+    shared_photos: Path,
+) -> None:
+    photo = decode_photo(shared_photos / "kodak/kodim21.png", long_side=256)
+    predictor = get_predictor()
+    plain = predictor.predict(photo)
+    edit = propose_local_adjustments(photo, plain, predictor, classes=["sky"])
+    assert edit.prediction is plain
+    assert all(not m.adjustments.HasField("exposure") for m in edit.masks)
+
+
+def test_a_blown_sky_is_not_darkened(shared_photos: Path) -> None:
+    photo = decode_photo(shared_photos / "kodak/kodim21.png", long_side=256)
+    predictor = get_predictor()
+    blown = _sky_changed(photo, 4.0)
+    blown = replace(blown, linear=np.minimum(blown.linear, 1.0))
+    edit = propose_local_adjustments(blown, predictor.predict(blown), predictor,
+                                     classes=["sky"])
+    assert all(not m.adjustments.HasField("exposure") for m in edit.masks)
+
+
+def test_the_sky_gradient_runs_along_a_tilted_horizon() -> None:
+    h, w = 96, 128
+    rows, cols = np.mgrid[0:h, 0:w]
+    horizon = 20 + 40 * cols / (w - 1)  # px: falling from 20 to 60 left to right
+    photo = np.random.default_rng(0).uniform(0.005, 0.05, (h, w, 3)).astype(np.float32)
+    photo[rows < horizon] = (0.3, 0.5, 0.9)  # a clear sky, too bright over dim ground
+    decoded = DecodedPhoto(linear=photo, info=PhotoInfo(w, h))
+    predictor = get_predictor()
+    (sky,) = propose_local_adjustments(decoded, predictor.predict(decoded), predictor,
+                                       classes=["sky"]).masks
+    (gradient,) = [f.components[0].linear_gradient for f in sky.forms
+                   if f.components[0].WhichOneof("kind") == "linear_gradient"]
+    effect = linear_gradient(gradient, Grid(h, w)).numpy()
+    assert (effect[rows < horizon - 12] > 0.9).mean() > 0.95
+    assert (effect[rows > horizon + 8] < 0.1).mean() > 0.95
 
 
 def test_unknown_mask_class_is_named(shared_photos: Path) -> None:

@@ -210,8 +210,8 @@ def restore_with_predictor(
         prediction = predictor.predict(case.photo)
         local: list[LocalAdjustment] = []
         if masks:
-            found = propose_local_adjustments(case.photo, prediction, predictor)
-            local = local_adjustments_from_pb(found)
+            edit = propose_local_adjustments(case.photo, prediction, predictor)
+            prediction, local = edit.prediction, local_adjustments_from_pb(edit.masks)
         return _develop(case.degraded, prediction.settings, local), prediction.settings
 
     return restore

@@ -1,6 +1,6 @@
 """Weight-free masks (sky, subject, luminance zones) and local adjustments on them."""
 
-from engine.masks.local import MASK_CLASSES, propose_local_adjustments, raster_mask
+from engine.masks.local import MASK_CLASSES, MaskedEdit, propose_local_adjustments, raster_mask
 from engine.masks.luminance import LuminanceZone, luminance_zones
 from engine.masks.sky import SkyDetection, detect_sky
 from engine.masks.subject import SubjectDetection, detect_subject, spectral_residual
@@ -8,6 +8,7 @@ from engine.masks.subject import SubjectDetection, detect_subject, spectral_resi
 __all__ = [
     "MASK_CLASSES",
     "LuminanceZone",
+    "MaskedEdit",
     "SkyDetection",
     "SubjectDetection",
     "detect_sky",

@@ -97,8 +97,7 @@ def analyze(request: pb.AnalyzeRequest, access: PhotoAccess) -> pb.AnalyzeRespon
         photo = load_photo(request.photo, access, size)
         t1 = time.perf_counter()
         predictor = predictor_for(options)
-        prediction = predictor.predict(photo)
-        masks = _masks(options, photo, prediction, predictor)
+        prediction, masks = _masks(options, photo, predictor.predict(photo), predictor)
         critique = _critique(photo, prediction, options) if options.critique else None
         t2 = time.perf_counter()
     except PhotoError as exc:
@@ -151,14 +150,16 @@ def _critique(
 
 def _masks(
     options: pb.AnalyzeOptions, photo: DecodedPhoto, prediction: Prediction, predictor: Predictor
-) -> list[pb.MaskedAdjustment]:
+) -> tuple[Prediction, list[pb.MaskedAdjustment]]:
+    """The global prediction (re-judged when regions get a local exposure) and the masks."""
     if options.mask_mode == pb.MASK_MODE_NONE:
-        return []
+        return prediction, []
     from engine.masks import MASK_CLASSES, propose_local_adjustments
 
     classes = list(options.mask_classes) if options.mask_mode == pb.MASK_MODE_LIST else None
     if classes is not None and (unknown := set(classes) - set(MASK_CLASSES)):
         known = ", ".join(MASK_CLASSES)
         raise PhotoError(f"unknown mask classes {sorted(unknown)}; known: {known}")
-    return propose_local_adjustments(photo, prediction, predictor,
+    edit = propose_local_adjustments(photo, prediction, predictor,
                                      classes=classes or MASK_CLASSES)
+    return edit.prediction, edit.masks
