@@ -1,6 +1,7 @@
 """Quality regression: on a small degraded set the analytic predictor must restore
-photos better than simple tools, and masked local edits must help local damage; the
-eyeballing sheets show the right cases and tint only the sky."""
+photos better than simple tools and recover exposure within the target, and masked local
+edits must help local damage without hurting global damage; the eyeballing sheets show
+the right cases and tint only the sky."""
 
 from __future__ import annotations
 
@@ -49,14 +50,21 @@ def test_analytic_beats_auto_levels_and_no_edit_on_global_damage(cases: list) ->
     none = summarise(evaluate(glob, identity)[0])["all"]
     assert analytic["delta_e"] < levels["delta_e"] and analytic["psnr"] > levels["psnr"]
     assert analytic["delta_e"] < none["delta_e"]
-    assert analytic["exposure_error_median"] < 0.45
+    assert analytic["exposure_error_median"] < 0.3  # the target (0.16 EV on this subset)
 
 
-def test_masks_improve_locally_damaged_photos(cases: list) -> None:
-    local = [c for c in cases if c.kind in ("sky", "subject")]
-    plain = summarise(evaluate(local, restore_with_predictor("analytic"))[0])["all"]
-    masked = summarise(evaluate(local, restore_with_predictor("analytic", masks=True))[0])["all"]
-    assert masked["delta_e"] < plain["delta_e"]
+def test_masks_improve_locally_damaged_photos_and_leave_global_damage_alone(
+    cases: list,
+) -> None:
+    plain = summarise(evaluate(cases, restore_with_predictor("analytic"))[0])
+    masked = summarise(evaluate(cases, restore_with_predictor("analytic", masks=True))[0])
+    for kind in ("sky", "subject"):
+        assert masked[kind]["delta_e"] <= plain[kind]["delta_e"]
+        assert masked[kind]["psnr"] >= plain[kind]["psnr"]
+    # on this subset: sky +0.24 dB, ΔE2000 −0.09; subject and global cases unchanged
+    assert masked["sky"]["psnr"] > plain["sky"]["psnr"] + 0.1
+    assert masked["global"]["psnr"] > plain["global"]["psnr"] - 0.05
+    assert masked["global"]["delta_e"] < plain["global"]["delta_e"] + 0.05
 
 
 def test_sheets_show_the_cases_and_tint_only_the_sky(cases: list, tmp_path: Path) -> None:
