@@ -61,7 +61,7 @@ def dehaze_coefficients(amount: Amount, transmission: Tensor) -> tuple[Tensor, T
         r = 1 / (1 - (1 - transmission) * (float(amount) / 100)).clamp(min=T_MIN)
         return r, 1 - r
     d = as_amount(amount, transmission) / 100
-    if not d.requires_grad and not bool((d < 0).any()):  # a map without added haze
+    if not d.requires_grad and bool(d.amin() >= 0):  # a map without added haze
         r = 1 / (1 - d * (1 - transmission)).clamp(min=T_MIN)
         return r, 1 - r
     pos, q = d.clamp(min=0), (-d).clamp(min=0) * HAZE_ADD

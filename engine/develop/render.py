@@ -181,7 +181,7 @@ def _maps(ctx: _Context, grid: Grid, image: Tensor, low: bool) -> dict[str, Tens
     lum = _luma(image) if needs_lum else None
     for plan in ctx.plans:
         m = plan.render(grid, lum, low).to(image.dtype)
-        if not m.requires_grad and not bool(m.any()):
+        if not m.requires_grad and _all_zero(m):
             continue  # a window outside the mask: the sliders stay plain (cheaper) scalars
         for name, value in plan.adjustment.settings.items():
             if value == 0:  # adds nothing (local values are plain floats: no gradient lost)
@@ -196,28 +196,43 @@ def _maps(ctx: _Context, grid: Grid, image: Tensor, low: bool) -> dict[str, Tens
     return maps
 
 
-def _nonzero_box(
-    maps: Sequence[Tensor], height: int, width: int
+def _box_above(
+    planes: Sequence[Tensor], height: int, width: int, threshold: float = 0.0
 ) -> tuple[int, int, int, int] | None:
-    """(top, bottom, left, right) bounding the pixels where any map is non-zero, or None.
+    """(top, bottom, left, right) bounding the pixels where any plane is > ``threshold``.
+
+    Row and column maxima (``amax``) instead of boolean ``any``: ~10× cheaper on CPU.
 
     Args:
-        maps: (B, 1, height, width) or (B, 1, 1, 1) amounts.
+        planes: (B, 1, height, width) values, or (B, 1, 1, 1) ones that hold everywhere.
+
+    Returns:
+        The box, or None when no pixel is above.
     """
-    nz: Tensor | None = None
-    for v in maps:
-        if v.dim() == 4 and v.shape[-2:] != (1, 1):
-            z = v if v.dtype == torch.bool else v != 0
-            nz = z if nz is None else nz | z
-        elif bool((v != 0).any()):
-            return 0, height, 0, width  # a non-zero global value: everywhere
-    if nz is None:
+    rows: Tensor | None = None
+    cols: Tensor | None = None
+    for p in planes:
+        if p.shape[-2:] == (1, 1):
+            if bool((p > threshold).any()):
+                return 0, height, 0, width
+            continue
+        r = p.amax(dim=-1).flatten(0, -2).amax(dim=0)
+        c = p.amax(dim=-2).flatten(0, -2).amax(dim=0)
+        rows = r if rows is None else torch.maximum(rows, r)
+        cols = c if cols is None else torch.maximum(cols, c)
+    if rows is None or cols is None:
         return None
-    rows = nz.any(dim=-1).flatten(0, -2).any(dim=0).nonzero()
-    if rows.numel() == 0:
+    r_idx = (rows > threshold).nonzero()
+    if r_idx.numel() == 0:
         return None
-    cols = nz.any(dim=-2).flatten(0, -2).any(dim=0).nonzero()
-    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+    c_idx = (cols > threshold).nonzero()
+    return int(r_idx[0]), int(r_idx[-1]) + 1, int(c_idx[0]), int(c_idx[-1]) + 1
+
+
+def _all_zero(m: Tensor) -> bool:
+    """Whether every value of ``m`` is 0 (``aminmax`` is ~7× cheaper than ``any`` on CPU)."""
+    lo, hi = torch.aminmax(m)
+    return bool(lo == 0) and bool(hi == 0)
 
 
 def _white_balance(
@@ -234,7 +249,7 @@ def _white_balance(
         out = tone.mix_channels(cone_gain_matrix(ctx.wb_gains), x)
         fresh = True
     t, n = maps.get("LocalTemperature"), maps.get("LocalTint")
-    box = _nonzero_box([v for v in (t, n) if v is not None], *x.shape[-2:])
+    box = _box_above([v.abs() for v in (t, n) if v is not None], *x.shape[-2:])
     if box is None:
         return out
     top, bottom, left, right = box
@@ -413,7 +428,7 @@ def _roll_off(x: Tensor, ev: Tensor) -> Tensor:
     """`tone.highlight_rolloff`, computed only where some channel is above the knee."""
     if torch.is_grad_enabled() and (x.requires_grad or ev.requires_grad):
         return tone.highlight_rolloff(x, ev)
-    box = _nonzero_box([x.amax(dim=1, keepdim=True) > tone.ROLLOFF_KNEE], *x.shape[-2:])
+    box = _box_above([x.amax(dim=1, keepdim=True)], *x.shape[-2:], threshold=tone.ROLLOFF_KNEE)
     if box is None:
         return x  # the shoulder is the identity below the knee
     top, bottom, left, right = box
@@ -533,7 +548,7 @@ def _may_roll_off(ev: Tensor) -> bool:
     """Whether the exposure shoulder can change anything (``α = max(0, 1 − 2^−EV)``)."""
     if ev.requires_grad:
         return True  # at EV = 0 the shoulder still has a one-sided gradient
-    return bool((ev > 0).any())
+    return bool(ev.amax() > 0)
 
 
 def render(
