@@ -428,7 +428,8 @@ def _roll_off(x: Tensor, ev: Tensor) -> Tensor:
     """`tone.highlight_rolloff`, computed only where some channel is above the knee."""
     if torch.is_grad_enabled() and (x.requires_grad or ev.requires_grad):
         return tone.highlight_rolloff(x, ev)
-    box = _box_above([x.amax(dim=1, keepdim=True)], *x.shape[-2:], threshold=tone.ROLLOFF_KNEE)
+    height, width = x.shape[-2:]
+    box = _box_above([x.amax(dim=1, keepdim=True)], height, width, tone.ROLLOFF_KNEE)
     if box is None:
         return x  # the shoulder is the identity below the knee
     top, bottom, left, right = box
