@@ -35,12 +35,17 @@ def _skin_direction(like: Tensor) -> Tensor:
 
 
 def _skin_weight(chroma: Tensor) -> Tensor:
-    """Skin-likeness from a pixel's chroma vector ``rgb − Y``, (B, 1, H, W)."""
+    """Skin-likeness from a pixel's chroma vector ``c = rgb − Y``, (B, 1, H, W).
+
+    ``(max(0, c · skin) / |c|)⁴``, computed as ``(max(0, c · skin)² / (|c|² + ε²))²``:
+    no square root, and in place without autograd.
+    """
     cos = mix_channels(_skin_direction(chroma)[None], chroma)
-    norm = ((chroma * chroma).sum(1, keepdim=True) + _EPS**2).sqrt()
-    w = (cos / norm).clamp(min=0)
-    w = w * w
-    return w * w
+    c0, c1, c2 = chroma[:, 0:1], chroma[:, 1:2], chroma[:, 2:3]
+    norm2 = torch.addcmul(torch.addcmul(c0 * c0, c1, c1), c2, c2)  # 2× faster than a sum
+    if torch.is_grad_enabled() and chroma.requires_grad:
+        return (cos.clamp(min=0).square() / (norm2 + _EPS**2)).square()
+    return cos.clamp_(min=0).square_().div_(norm2.add_(_EPS**2)).square_()
 
 
 def skin_weight(image: Tensor) -> Tensor:
@@ -54,10 +59,14 @@ def _vibrance_factor(image: Tensor, chroma: Tensor, amount: Amount) -> Tensor:
     r, g, b = image[:, 0:1], image[:, 1:2], image[:, 2:3]
     hi = torch.maximum(torch.maximum(r, g), b)  # 3× faster than amax over channels
     lo = torch.minimum(torch.minimum(r, g), b)
-    s = ((hi - lo) / (hi.abs() + _EPS)).clamp(0, 1)
-    muted = 1 - s
-    muted = muted * muted
-    return torch.addcmul(muted, muted, _skin_weight(chroma), value=-SKIN_PROTECTION) * v + 1
+    if torch.is_grad_enabled() and (image.requires_grad or getattr(v, "requires_grad", False)):
+        s = ((hi - lo) / (hi.abs() + _EPS)).clamp(0, 1)
+        muted = (1 - s).square()
+        return torch.addcmul(muted, muted, _skin_weight(chroma), value=-SKIN_PROTECTION) * v + 1
+    # the same operations in place: each strip-sized temporary is a fresh allocation
+    s = lo.neg_().add_(hi).div_(hi.abs_().add_(_EPS)).clamp_(0, 1)
+    muted = s.neg_().add_(1).square_()
+    return muted.addcmul_(muted, _skin_weight(chroma), value=-SKIN_PROTECTION).mul_(v).add_(1)
 
 
 def scale_chroma(
@@ -84,7 +93,12 @@ def scale_chroma(
         k = _vibrance_factor(image, chroma, vibrance)
     if saturation is not None:
         ks = 1 + as_amount(saturation, image) / 100
-        k = ks if k is None else k * ks
+        if k is None:
+            k = ks
+        elif torch.is_grad_enabled() and (k.requires_grad or ks.requires_grad):
+            k = k * ks
+        else:
+            k = k.mul_(ks)  # k is this call's own temporary
     if k is None:
         return image
     if out is not None:
