@@ -254,19 +254,21 @@ def _white_balance(
         return out
     top, bottom, left, right = box
     sub = x[..., top:bottom, left:right]
-    zero = torch.zeros((), dtype=x.dtype, device=x.device)
-    t, n = (zero if v is None else v for v in (t, n))
-    t, n = torch.broadcast_tensors(t, n)
-    if t.shape[-2:] == (1, 1):
-        t, n = (v.expand(-1, -1, *sub.shape[-2:]) for v in (t, n))
-    else:
-        t, n = t[..., top:bottom, left:right], n[..., top:bottom, left:right]
+    rows, cols = sub.shape[-2:]
+    t = torch.zeros((x.shape[0], 1, 1, 1), dtype=x.dtype, device=x.device) if t is None else t
+    t = (t.expand(-1, -1, rows, cols) if t.shape[-2:] == (1, 1)
+         else t[..., top:bottom, left:right])
+    if n is None:
+        n = torch.zeros((), dtype=x.dtype, device=x.device)
+    elif n.shape[-2:] != (1, 1):
+        n = n[..., top:bottom, left:right]
     gains = incremental_cone_gains(t, n, ctx.local_wb_bound)
     if ctx.wb_gains is not None:  # global and local gains multiply in cone space
         lms = tone.mix_channels(ctx.wb_gains[:, :, None] * to_lms, sub)
     else:
         lms = tone.mix_channels(to_lms, sub)
-    local = tone.mix_channels(torch.linalg.inv(to_lms), lms * gains)
+    grad = torch.is_grad_enabled() and (lms.requires_grad or gains.requires_grad)
+    local = tone.mix_channels(torch.linalg.inv(to_lms), lms * gains if grad else lms.mul_(gains))
     if (top, left) == (0, 0) and local.shape[-2:] == x.shape[-2:]:
         return local
     if not fresh:

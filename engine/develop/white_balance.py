@@ -138,13 +138,15 @@ def incremental_cone_gains(temperature: Tensor, tint: Tensor, bound: float) -> T
 
     Args:
         temperature: (B, 1, H, W) incremental temperature, |t| ≤ ``bound``.
-        tint: (B, 1, H, W) incremental tint (any value).
+        tint: incremental tint (any value), broadcastable to ``temperature``; one value
+            per image (the usual case) is folded into the table.
         bound: the largest |temperature| the maps can hold (sizes the table).
 
     Returns:
         (B, 3, H, W) gains on the Bradford cone responses.
     """
     dtype, device = temperature.dtype, temperature.device
+    B, _, H, W = temperature.shape
     ref_cct, ref_duv = d65_cct_duv()
     m0 = 1e6 / ref_cct
     # table nodes on the mired grid of `locus_uv`, extended (linearly, as it extrapolates)
@@ -153,28 +155,35 @@ def incremental_cone_gains(temperature: Tensor, tint: Tensor, bound: float) -> T
     k1 = math.ceil((m0 + bound * MIRED_PER_UNIT - float(_MIRED[0])) / _MIRED_STEP) + 1
     nodes = float(_MIRED[0]) + _MIRED_STEP * torch.arange(k0, k1 + 1, dtype=torch.float64)
     zero = torch.zeros_like(nodes)
-    base = locus_uv(nodes, zero)
-    normal = locus_uv(nodes, torch.ones_like(nodes)) - base
-    table = torch.cat([base, normal], dim=1).T.reshape(1, 4, 1, -1).to(dtype=dtype, device=device)
+    base = locus_uv(nodes, zero).T.reshape(1, 2, 1, -1).to(dtype=dtype, device=device)
+    normal = (locus_uv(nodes, torch.ones_like(nodes)).T.reshape(1, 2, 1, -1)
+              .to(dtype=dtype, device=device) - base)
+    duv = torch.as_tensor(tint, dtype=dtype, device=device) * (1 / TINT_PER_DUV) + ref_duv
+    per_pixel = duv.dim() == 4 and duv.shape[-2:] != (1, 1)
+    if per_pixel:  # u, v and the Duv normal, combined after the lookup
+        table = torch.cat([base, normal], dim=1).expand(B, -1, -1, -1)
+    else:  # uv of the light itself: the lookup gives u, v (2 channels instead of 4)
+        table = (base + duv.reshape(-1, 1, 1, 1) * normal).expand(B, -1, -1, -1)
     # mired = m0 − t · MIRED_PER_UNIT → table position, then grid_sample's −1..1
     pos = (m0 - float(_MIRED[0]) - _MIRED_STEP * k0) / _MIRED_STEP
     scale = 2 / (k1 - k0)
-    gx = temperature[:, 0] * (-MIRED_PER_UNIT / _MIRED_STEP * scale) + (pos * scale - 1)
-    grid = torch.stack([gx, torch.zeros_like(gx)], dim=-1)
-    uvn = F.grid_sample(table.expand(gx.shape[0], -1, -1, -1), grid, mode="bilinear",
-                        padding_mode="border", align_corners=True)  # (B, 4, H, W)
-    duv = tint * (1 / TINT_PER_DUV) + ref_duv
-    u = torch.addcmul(uvn[:, 0:1], duv, uvn[:, 2:3])
-    v = torch.addcmul(uvn[:, 1:2], duv, uvn[:, 3:4])
+    grid = torch.zeros((B, H, W, 2), dtype=dtype, device=device)
+    grid[..., 0] = temperature[:, 0] * (-MIRED_PER_UNIT / _MIRED_STEP * scale) + (pos * scale - 1)
+    uv = F.grid_sample(table, grid, mode="bilinear", padding_mode="border",
+                       align_corners=True)  # (B, 2 or 4, H, W)
+    if per_pixel:
+        uv = torch.addcmul(uv[:, :2], duv, uv[:, 2:])
     ref = _xy_to_lms(uv_to_xy(incremental_to_uv(torch.zeros((), dtype=torch.float64),
                                                  torch.zeros((), dtype=torch.float64))))
+    # the light's cone response times 2v is affine in (u, v): lms_c · 2v = α u + β v + γ
+    # (XYZ ∝ (3u, 2v, 4 − u − 10v) / 2v), so its gains are ref_c · 2v / (α u + β v + γ)
     b = _BRADFORD
-    two_v = v * 2
-    gains = []
-    for c in range(3):  # lms_c of the light, times 2v: α u + β v + γ
-        den = u * (3 * b[c, 0] - b[c, 2]) + v * (2 * b[c, 1] - 10 * b[c, 2]) + 4 * b[c, 2]
-        gains.append(two_v * float(ref[c]) / den)
-    return torch.cat(gains, dim=1)
+    coef = torch.tensor(np.stack([3 * b[:, 0] - b[:, 2], 2 * b[:, 1] - 10 * b[:, 2]], axis=1),
+                        dtype=dtype, device=device)  # (3, 2)
+    den = torch.baddbmm(torch.tensor(4 * b[:, 2:3], dtype=dtype, device=device),
+                        coef.expand(B, -1, -1), uv.reshape(B, 2, H * W)).view(B, 3, H, W)
+    ref2 = (2 * ref).to(dtype=dtype, device=device).view(1, 3, 1, 1)
+    return uv[:, 1:2] * ref2 / den
 
 
 def _xy_to_lms(xy: Tensor) -> Tensor:
