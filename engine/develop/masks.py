@@ -106,8 +106,14 @@ def linear_gradient(g: pb.LinearGradient, grid: Grid) -> Tensor:
     """Lightroom ``Mask/Gradient``: 0 at the ``zero`` line, 1 at ``full``, smooth between.
 
     Returns:
-        (rows, cols) mask.
+        (rows, cols) mask (a broadcast view when the gradient runs along an axis).
     """
+    return _linear_gradient(g, grid).expand(grid.rows, grid.cols)
+
+
+def _linear_gradient(g: pb.LinearGradient, grid: Grid) -> Tensor:
+    """`linear_gradient`, (rows, 1) or (1, cols) when it runs along an axis (the usual
+    sky gradient), so the maps built from it stay one value per row or column."""
     sx, sy = grid.scale()
     x, y = grid.coords()
     zx, zy = g.zero.x * sx, g.zero.y * sy
@@ -115,6 +121,10 @@ def linear_gradient(g: pb.LinearGradient, grid: Grid) -> Tensor:
     n2 = dx * dx + dy * dy
     if n2 < 1e-12:
         raise MaskError("linear gradient: zero and full points coincide")
+    if dx == 0:  # the x term is exactly 0: the same values, one per row
+        return _smoothstep((y - zy) * (dy / n2))
+    if dy == 0:
+        return _smoothstep((x - zx) * (dx / n2))
     return _smoothstep((x - zx) * (dx / n2) + (y - zy) * (dy / n2))
 
 
@@ -128,10 +138,15 @@ def radial_gradient(g: pb.RadialGradient, grid: Grid) -> Tensor:
     is inside, otherwise outside.
 
     Returns:
-        (rows, cols) mask.
+        (rows, cols) mask (a broadcast view when the window misses the ellipse).
     """
+    return _radial_gradient(g, grid).expand(grid.rows, grid.cols)
+
+
+def _radial_gradient(g: pb.RadialGradient, grid: Grid) -> Tensor:
+    """`radial_gradient` computed only over the ellipse's bounding box: (rows, cols), or
+    (1, 1) when the window misses it (outside, ``r ≥ 1``, the mask is exactly constant)."""
     sx, sy = grid.scale()
-    x, y = grid.coords()
     ax, ay = (g.right - g.left) / 2 * sx, (g.bottom - g.top) / 2 * sy
     if ax <= 0 or ay <= 0:
         box = f"{g.left:g},{g.top:g}..{g.right:g},{g.bottom:g}"
@@ -139,18 +154,34 @@ def radial_gradient(g: pb.RadialGradient, grid: Grid) -> Tensor:
     cx, cy = (g.left + g.right) / 2 * sx, (g.top + g.bottom) / 2 * sy
     th = math.radians(g.angle)
     c, s = math.cos(th), math.sin(th)
+    p = 2.0 ** (1 + max(-100.0, min(100.0, g.roundness)) / 100)
+    # half extents of r < 1: the rotated ellipse's, or its rotated box's for other p
+    if p == 2.0:
+        hx, hy = math.hypot(ax * c, ay * s), math.hypot(ax * s, ay * c)
+    else:
+        hx, hy = ax * abs(c) + ay * abs(s), ax * abs(s) + ay * abs(c)
+    long = max(grid.height, grid.width)  # pixel i's centre is at (i + 0.5) / long
+    c0 = max(grid.left, math.floor((cx - hx) * long - 0.5) - 1)
+    c1 = min(grid.left + grid.cols, math.ceil((cx + hx) * long - 0.5) + 2)
+    r0 = max(grid.top, math.floor((cy - hy) * long - 0.5) - 1)
+    r1 = min(grid.top + grid.rows, math.ceil((cy + hy) * long - 0.5) + 2)
+    outside = 0.0 if g.flipped else 1.0
+    if c0 >= c1 or r0 >= r1:
+        return torch.full((1, 1), outside)
+    x, y = Grid(grid.height, grid.width, r0, c0, r1 - r0, c1 - c0).coords()
     # counter-clockwise on screen (y down) is clockwise in maths axes; u/ax, v/ay are
     # sums of a row and a column vector (one full-size operation each)
     u = (x - cx) * (c / ax) - (y - cy) * (s / ax)
     v = (x - cx) * (s / ay) + (y - cy) * (c / ay)
-    p = 2.0 ** (1 + max(-100.0, min(100.0, g.roundness)) / 100)
     # an ellipse (p = 2, the usual case) needs no general powers (5× faster)
     r = (u * u + v * v).sqrt() if p == 2.0 else (u.abs() ** p + v.abs() ** p) ** (1 / p)
     soft = max(min(g.feather, 100.0), 0.0) / 100
     inner = 1 - soft
     k = 1 / max(soft, 1e-6)
     inside = 1 - _smoothstep(r * k - inner * k)
-    return inside if g.flipped else 1 - inside
+    m = inside if g.flipped else 1 - inside
+    pad = (c0 - grid.left, grid.left + grid.cols - c1, r0 - grid.top, grid.top + grid.rows - r1)
+    return F.pad(m, pad, value=outside) if any(pad) else m
 
 
 def luminance_range(g: pb.LuminanceRange, lum: Tensor) -> Tensor:
@@ -243,7 +274,8 @@ class PreparedMask:
         return any(c.WhichOneof("kind") in ("raster", "luminance_range") for c in self.components)
 
     def render(self, grid: Grid, lum: Tensor | None) -> Tensor:
-        """The combined mask on ``grid``: (B, 1, rows, cols), or (rows, cols) for pure geometry.
+        """The combined mask on ``grid``: (B, 1, rows, cols), or for pure geometry (rows, cols)
+        or a shape that broadcasts to it ((rows, 1), (1, cols), (1, 1)).
 
         Args:
             grid: the window to render.
@@ -265,7 +297,8 @@ class PreparedMask:
                 assert lum is not None
                 m = luminance_range(comp.luminance_range, lum)
             else:
-                # (rows, cols): broadcasting against (B, 1, rows, cols) maps is free
+                # (rows, cols) or broadcastable to it: broadcasting against
+                # (B, 1, rows, cols) maps is free
                 m = _GEOMETRY[str(kind)](getattr(comp, str(kind)), grid)
                 if lum is not None:
                     m = m.to(lum.dtype).expand_as(lum)
@@ -278,8 +311,8 @@ class PreparedMask:
 
 
 _GEOMETRY: dict[str, Callable[[object, Grid], Tensor]] = {
-    "linear_gradient": linear_gradient,  # type: ignore[dict-item]
-    "radial_gradient": radial_gradient,  # type: ignore[dict-item]
+    "linear_gradient": _linear_gradient,  # type: ignore[dict-item]
+    "radial_gradient": _radial_gradient,  # type: ignore[dict-item]
     "brush": lambda m, g: brush(m.strokes, g),  # type: ignore[attr-defined]
 }
 

@@ -204,7 +204,7 @@ def _box_above(
     Row and column maxima (``amax``) instead of boolean ``any``: ~10× cheaper on CPU.
 
     Args:
-        planes: (B, 1, height, width) values, or (B, 1, 1, 1) ones that hold everywhere.
+        planes: (B, 1, height, width) values, or broadcastable to it.
 
     Returns:
         The box, or None when no pixel is above.
@@ -216,8 +216,9 @@ def _box_above(
             if bool((p > threshold).any()):
                 return 0, height, 0, width
             continue
-        r = p.amax(dim=-1).flatten(0, -2).amax(dim=0)
-        c = p.amax(dim=-2).flatten(0, -2).amax(dim=0)
+        # a map that broadcasts along an axis ((…, rows, 1) or (…, 1, cols)) spans it
+        r = p.amax(dim=-1).flatten(0, -2).amax(dim=0).expand(height)
+        c = p.amax(dim=-2).flatten(0, -2).amax(dim=0).expand(width)
         rows = r if rows is None else torch.maximum(rows, r)
         cols = c if cols is None else torch.maximum(cols, c)
     if rows is None or cols is None:
@@ -254,14 +255,13 @@ def _white_balance(
         return out
     top, bottom, left, right = box
     sub = x[..., top:bottom, left:right]
-    rows, cols = sub.shape[-2:]
     t = torch.zeros((x.shape[0], 1, 1, 1), dtype=x.dtype, device=x.device) if t is None else t
-    t = (t.expand(-1, -1, rows, cols) if t.shape[-2:] == (1, 1)
-         else t[..., top:bottom, left:right])
+    # maps broadcast over the window (a map may be one value per row or column)
+    t = t.expand(*t.shape[:-2], *x.shape[-2:])[..., top:bottom, left:right]
     if n is None:
         n = torch.zeros((), dtype=x.dtype, device=x.device)
     elif n.shape[-2:] != (1, 1):
-        n = n[..., top:bottom, left:right]
+        n = n.expand(*n.shape[:-2], *x.shape[-2:])[..., top:bottom, left:right]
     gains = incremental_cone_gains(t, n, ctx.local_wb_bound)
     if ctx.wb_gains is not None:  # global and local gains multiply in cone space
         lms = tone.mix_channels(ctx.wb_gains[:, :, None] * to_lms, sub)
@@ -435,8 +435,8 @@ def _roll_off(x: Tensor, ev: Tensor) -> Tensor:
     if box is None:
         return x  # the shoulder is the identity below the knee
     top, bottom, left, right = box
-    if ev.shape[-2:] != (1, 1):
-        ev = ev[..., top:bottom, left:right]
+    if ev.shape[-2:] != (1, 1):  # a map (maybe one value per row or column)
+        ev = ev.expand(*ev.shape[:-2], height, width)[..., top:bottom, left:right]
     tone.highlight_rolloff(x[..., top:bottom, left:right], ev, in_place=True)
     return x
 
