@@ -24,19 +24,20 @@ __all__ = [
 def _box_1d(x: Tensor, r: int, dim: int) -> Tensor:
     """Windowed sum along ``dim`` with radius ``r`` (window clipped at the borders)."""
     n = x.shape[dim]
-    c = torch.cumsum(x, dim=dim)
-    c = torch.cat([torch.zeros_like(c.narrow(dim, 0, 1)), c], dim=dim)  # c[k] = sum x[:k]
+    c = torch.cumsum(x, dim=dim)  # c[k] = sum x[:k + 1]
     if r + 1 >= n:
+        c = torch.cat([torch.zeros_like(c.narrow(dim, 0, 1)), c], dim=dim)
         idx = torch.arange(n, device=x.device)
         hi = (idx + r + 1).clamp(max=n)
         lo = (idx - r).clamp(min=0)
         return c.index_select(dim, hi) - c.index_select(dim, lo)
-    # sum x[i−r .. i+r] = c[min(i+r+1, n)] − c[max(i−r, 0)], written with slices (no gathers)
-    last = c.narrow(dim, n, 1)
-    hi = torch.cat([c.narrow(dim, r + 1, n - r), last.expand_as(c.narrow(dim, 0, r))], dim=dim)
-    first = c.narrow(dim, 0, 1)
-    lo = torch.cat([first.expand_as(c.narrow(dim, 0, r)), c.narrow(dim, 0, n - r)], dim=dim)
-    return hi - lo
+    # sum x[i − r .. i + r] = c[min(i + r, n − 1)] − (c[i − r − 1] if i > r else 0), written
+    # into slices of one output (no gathers, no concatenated copies)
+    out = torch.empty_like(c)
+    out.narrow(dim, 0, n - r).copy_(c.narrow(dim, r, n - r))
+    out.narrow(dim, n - r, r).copy_(c.narrow(dim, n - 1, 1).expand_as(c.narrow(dim, 0, r)))
+    out.narrow(dim, r + 1, n - r - 1).sub_(c.narrow(dim, 0, n - r - 1))
+    return out
 
 
 def box_filter(x: Tensor, r: int) -> Tensor:
