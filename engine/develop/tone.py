@@ -130,13 +130,18 @@ def highlight_rolloff(
     """
     ev_t = as_amount(ev, u)
     alpha = (1 - torch.exp2(-ev_t)).clamp(min=0)
+    if in_place:
+        # with t = max(u, k) (so o = t − k): S(u) − u = 2(1 − k) σ(2(t − k) / (1 − k)) − t
+        # + (2k − 1), the same values in one temporary and seven passes instead of eight
+        t = u.clamp(min=knee)
+        excess = torch.mul(t, 2 / (1 - knee)).sub_(2 * knee / (1 - knee)).sigmoid_()
+        excess.mul_(2 * (1 - knee)).sub_(t)
+        if knee != 0.5:
+            excess.add_(2 * knee - 1)
+        return u.addcmul_(alpha, excess)
     over = (u - knee).clamp(min=0)
     # S(u) − u = (1 − k) tanh(o / (1 − k)) − o = 2(1 − k) σ(2o / (1 − k)) − (1 − k) − o
-    excess = torch.mul(over, 2 / (1 - knee))
-    if in_place:
-        excess.sigmoid_().mul_(2 * (1 - knee)).sub_(over).sub_(1 - knee)
-        return u.addcmul_(alpha, excess)
-    excess = torch.sigmoid(excess) * (2 * (1 - knee)) - over
+    excess = torch.sigmoid(over * (2 / (1 - knee))) * (2 * (1 - knee)) - over
     return torch.addcmul(u, alpha, excess - (1 - knee))
 
 
