@@ -15,7 +15,7 @@ import math
 import torch
 from torch import Tensor
 
-from engine.develop.tone import MIDDLE_GREY, Amount, apply_gain, as_amount, tanh
+from engine.develop.tone import MIDDLE_GREY, Amount, apply_gain, as_amount, scaled_tanh
 
 __all__ = ["DETAIL_LIMIT", "local_contrast", "local_contrast_delta"]
 
@@ -25,12 +25,17 @@ DETAIL_LIMIT = 3.0
 CLARITY_MIDTONES = 2.5
 
 
-def _soft(d: Tensor) -> Tensor:
-    return DETAIL_LIMIT * tanh(d * (1 / DETAIL_LIMIT))
+def _soft(d: Tensor, stops: Amount) -> Tensor:
+    """``stops · tanh(d / DETAIL_LIMIT)``: the detail layer soft-limited and scaled
+    (``stops`` from `_stops`)."""
+    return scaled_tanh(d, 1 / DETAIL_LIMIT, 0.0, stops)
 
 
-def _amount(value: Amount, like: Tensor) -> Tensor | float:
-    return float(value) / 100 if isinstance(value, (int, float)) else as_amount(value, like) / 100
+def _stops(value: Amount, like: Tensor) -> Tensor | float:
+    """``value / 100 · DETAIL_LIMIT``: the slider's reach in stops."""
+    if isinstance(value, (int, float)):
+        return float(value) * (DETAIL_LIMIT / 100)
+    return as_amount(value, like) * (DETAIL_LIMIT / 100)
 
 
 def local_contrast_delta(
@@ -43,11 +48,11 @@ def local_contrast_delta(
     """Stops `local_contrast` adds, (B, 1, H, W); a slider given as None is left out."""
     delta: Tensor | None = None
     if texture is not None and texture_base is not None:
-        delta = _soft(log_y - texture_base) * _amount(texture, log_y)
+        delta = _soft(log_y - texture_base, _stops(texture, log_y))
     if clarity is not None and clarity_base is not None:
         g = clarity_base - math.log2(MIDDLE_GREY)
         mid = torch.exp(g * g * (-1 / (2 * CLARITY_MIDTONES**2)))
-        c = mid * _soft(log_y - clarity_base) * _amount(clarity, log_y)
+        c = _soft(log_y - clarity_base, mid * _stops(clarity, log_y))
         delta = c if delta is None else delta + c
     return torch.zeros_like(log_y) if delta is None else delta
 

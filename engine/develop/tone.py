@@ -35,7 +35,7 @@ __all__ = [
     "log_luminance",
     "luminance",
     "mix_channels",
-    "tanh",
+    "scaled_tanh",
     "whites_blacks",
     "whites_blacks_delta",
 ]
@@ -93,9 +93,16 @@ def log_luminance(image: Tensor) -> Tensor:
     return torch.log2(luminance(image).clamp(min=0) + LOG_OFFSET)
 
 
-def tanh(x: Tensor) -> Tensor:
-    """``tanh`` as ``2σ(2x) − 1``: the same values (±6e-8 in float32), twice as fast on CPU."""
-    return torch.sigmoid(2 * x) * 2 - 1
+def scaled_tanh(x: Tensor, scale: float, shift: float, amount: Amount) -> Tensor:
+    """``amount · tanh(scale · x + shift)`` as ``2 amount σ(2 (scale · x + shift)) − amount``.
+
+    The same values (±6e-8 relative in float32); ``σ`` is twice as fast as ``tanh`` on
+    CPU, and the scales fold into the passes there are anyway (4–5 instead of 7).
+    """
+    z = x * (2 * scale)
+    if shift != 0:
+        z = z + 2 * shift
+    return torch.sigmoid(z) * (2 * amount) - amount
 
 
 def apply_gain(image: Tensor, stops: Tensor) -> Tensor:
@@ -164,8 +171,8 @@ def exposure(image: Tensor, ev: Amount, knee: float = ROLLOFF_KNEE) -> Tensor:
 def contrast_delta(log_y: Tensor, amount: Amount) -> Tensor:
     """Stops `contrast` adds to a pixel of log-luminance ``log_y``: ``0.6 c 2.5 tanh(e / 2.5)``."""
     gain, limit = _CONTRAST
-    e = log_y * (1 / limit) - math.log2(MIDDLE_GREY) / limit
-    return tanh(e) * _scaled(amount, log_y, gain * limit)
+    return scaled_tanh(log_y, 1 / limit, -math.log2(MIDDLE_GREY) / limit,
+                       _scaled(amount, log_y, gain * limit))
 
 
 def contrast(image: Tensor, amount: Amount, log_y: Tensor | None = None) -> Tensor:
