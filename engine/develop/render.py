@@ -343,6 +343,8 @@ def _log2_plus(y: Tensor, stops: Tensor | None) -> Tensor:
     """``log2(y · 2^stops + LOG_OFFSET)``: log-luminance after a gain, y ≥ 0."""
     if stops is not None:
         y = y * torch.exp2(stops)
+        if not torch.is_grad_enabled():  # y is a temporary here
+            return y.add_(tone.LOG_OFFSET).log2_()
     return torch.log2(y + tone.LOG_OFFSET)
 
 
@@ -363,26 +365,40 @@ def _render_window(
     maps = _maps(ctx, grid, image, low=False)
     if not image.is_contiguous():  # e.g. a strip of an (H, W, 3) array: one cheap copy here
         image = image.contiguous()
+    # without autograd, this window's own temporaries are updated in place (each
+    # strip-sized temporary is otherwise a fresh allocation); with it, the same formulas
+    ip = not torch.is_grad_enabled()
     x = _white_balance(image, ctx, maps)
     y = tone.luminance(x)
     ev = maps.get("Exposure2012")
     scale: Tensor | None = torch.exp2(ev) if ev is not None else None  # RGB multiplier
-    y_exp = y if scale is None else y * scale
-    guide = torch.log2(y_exp.clamp(min=0) + tone.LOG_OFFSET)  # log-Y the context layers fit
+    y_exp = y if scale is None else (y.mul_(scale) if ip else y * scale)
+    guide = y_exp.clamp(min=0).add_(tone.LOG_OFFSET)  # log-Y the context layers fit
+    guide = guide.log2_() if ip else torch.log2(guide)
     layers: dict[str, Tensor] = {}
     if ctx.layers is not None:
         sampled = resample_window(ctx.layers, ctx.size, grid.window)
         layers = {name: sampled[:, i : i + 1] for name, i in ctx.channels.items()}
     offset: Tensor | None = None  # airlight weight: x' = x · scale + A · offset
     y_cur = y_exp
-    if "Dehaze" in maps and ctx.airlight is not None:
-        t = torch.addcmul(layers["haze_b"], layers["haze_a"], guide).clamp(0.05, 1)
-        r, offset = dehaze_coefficients(_scalar(maps, "Dehaze"), t)
-        scale = r if scale is None else scale * r
+    dehazed = "Dehaze" in maps and ctx.airlight is not None
+    if dehazed:
+        assert ctx.airlight is not None
+        t = torch.addcmul(layers["haze_b"], layers["haze_a"], guide)
+        r, offset = dehaze_coefficients(_scalar(maps, "Dehaze"), t.clamp_(0.05, 1) if ip
+                                        else t.clamp(0.05, 1))
         y_air = tone.luminance(ctx.airlight)
         y_cur = torch.addcmul(y_exp * r, y_air, offset)
-    y_pos = y_cur.clamp(min=0)
+        scale = r if scale is None else (
+            r.mul_(scale) if ip and r.shape == y.shape else scale * r)
+    y_pos = y_cur.clamp_(min=0) if ip and y_cur is not y_exp else y_cur.clamp(min=0)
     delta: Tensor | None = None
+
+    def add(a: Tensor | None, b: Tensor) -> Tensor:
+        if a is None:
+            return b
+        return a.add_(b) if ip and a.shape == y.shape else a + b
+
     if {"Highlights2012", "Shadows2012"} & maps.keys():
         base = torch.addcmul(layers["hs_b"], layers["hs_a"], guide)
         delta = tone.highlights_shadows_delta(
@@ -391,29 +407,28 @@ def _render_window(
     if {"Texture", "Clarity2012"} & maps.keys():
         cla = (torch.addcmul(layers["cl_b"], layers["cl_a"], guide)
                if "Clarity2012" in maps else None)
-        dt = detail.local_contrast_delta(
+        delta = add(delta, detail.local_contrast_delta(
             guide, _scalar(maps, "Texture", None), _scalar(maps, "Clarity2012", None),
             layers.get("tex"), cla,
-        )
-        delta = dt if delta is None else delta + dt
+        ))
     if "Contrast2012" in maps:
-        log_y = guide if delta is None and y_cur is y_exp else _log2_plus(y_pos, delta)
-        dc = tone.contrast_delta(log_y, _scalar(maps, "Contrast2012"))
-        delta = dc if delta is None else delta + dc
+        log_y = guide if delta is None and not dehazed else _log2_plus(y_pos, delta)
+        delta = add(delta, tone.contrast_delta(log_y, _scalar(maps, "Contrast2012")))
     if {"Whites2012", "Blacks2012"} & maps.keys():
-        log_y = guide if delta is None and y_cur is y_exp else _log2_plus(y_pos, delta)
-        dw = tone.whites_blacks_delta(
+        log_y = guide if delta is None and not dehazed else _log2_plus(y_pos, delta)
+        delta = add(delta, tone.whites_blacks_delta(
             log_y, _scalar(maps, "Whites2012"), _scalar(maps, "Blacks2012")
-        )
-        delta = dw if delta is None else delta + dw
+        ))
     if delta is not None:
-        gain = torch.exp2(delta)
-        scale = gain if scale is None else scale * gain
-        offset = None if offset is None else offset * gain
+        full = ip and delta.shape == y.shape
+        gain = delta.exp2_() if full else torch.exp2(delta)
+        if offset is not None:  # before ``gain`` becomes the scale (in place)
+            offset = offset.mul_(gain) if full and offset.shape == y.shape else offset * gain
+        scale = gain if scale is None else gain.mul_(scale) if full else scale * gain
     if scale is not None:
-        x = x * scale
+        x = x.mul_(scale) if ip and x is not image else x * scale
     if offset is not None and ctx.airlight is not None:
-        x = torch.addcmul(x, ctx.airlight, offset)
+        x = x.addcmul_(ctx.airlight, offset) if ip else torch.addcmul(x, ctx.airlight, offset)
     if ev is not None and _may_roll_off(ev):
         x = _roll_off(x, ev)
     if {"Vibrance", "Saturation"} & maps.keys():
