@@ -51,9 +51,9 @@ def local_contrast_delta(
         delta = _soft(log_y - texture_base, _stops(texture, log_y))
     if clarity is not None and clarity_base is not None:
         g = clarity_base - math.log2(MIDDLE_GREY)
-        mid = torch.exp(g * g * (-1 / (2 * CLARITY_MIDTONES**2)))
+        mid = (g * g).mul_(-1 / (2 * CLARITY_MIDTONES**2)).exp_()  # own temporaries
         c = _soft(log_y - clarity_base, mid * _stops(clarity, log_y))
-        delta = c if delta is None else delta + c
+        delta = c if delta is None else delta.add_(c)
     return torch.zeros_like(log_y) if delta is None else delta
 
 

@@ -99,10 +99,10 @@ def scaled_tanh(x: Tensor, scale: float, shift: float, amount: Amount) -> Tensor
     The same values (±6e-8 relative in float32); ``σ`` is twice as fast as ``tanh`` on
     CPU, and the scales fold into the passes there are anyway (4–5 instead of 7).
     """
-    z = x * (2 * scale)
+    z = x * (2 * scale)  # then in place on temporaries (autograd keeps what it needs)
     if shift != 0:
-        z = z + 2 * shift
-    return torch.sigmoid(z) * (2 * amount) - amount
+        z.add_(2 * shift)
+    return (z.sigmoid_() * (2 * amount)).sub_(amount)
 
 
 def apply_gain(image: Tensor, stops: Tensor) -> Tensor:
@@ -112,7 +112,8 @@ def apply_gain(image: Tensor, stops: Tensor) -> Tensor:
 
 def _weight(log_y: Tensor, slope: float, centre: float) -> Tensor:
     """``σ(slope · (log_y − log2 centre))``."""
-    return torch.sigmoid(log_y * slope - slope * math.log2(centre))
+    # in place on this call's own temporary (safe under autograd: sigmoid keeps its output)
+    return (log_y * slope).sub_(slope * math.log2(centre)).sigmoid_()
 
 
 def _scaled(amount: Amount, like: Tensor, stops: float) -> Tensor | float:
@@ -188,10 +189,24 @@ def contrast(image: Tensor, amount: Amount, log_y: Tensor | None = None) -> Tens
 
 def highlights_shadows_delta(base: Tensor, highlights: Amount, shadows: Amount) -> Tensor:
     """Stops `highlights_shadows` adds given the base layer ``base`` (log2, (B, 1, H, W))."""
-    e_h, s_h, c_h = _HIGHLIGHTS
-    e_s, s_s, c_s = _SHADOWS
-    return (_weight(base, s_h, c_h) * _scaled(highlights, base, e_h)
-            + _weight(base, -s_s, c_s) * _scaled(shadows, base, e_s))
+    return _two_sided(base, highlights, shadows, _HIGHLIGHTS, _SHADOWS)
+
+
+def _two_sided(
+    log_y: Tensor,
+    up: Amount,
+    down: Amount,
+    up_curve: tuple[float, float, float],
+    down_curve: tuple[float, float, float],
+) -> Tensor:
+    """``up`` weighted towards the top of the range plus ``down`` towards the bottom, stops.
+
+    Each curve is (stops at ±100, logistic slope per stop, centre in linear luminance).
+    """
+    e_u, s_u, c_u = up_curve
+    e_d, s_d, c_d = down_curve
+    return ((_weight(log_y, s_u, c_u) * _scaled(up, log_y, e_u))
+            .add_(_weight(log_y, -s_d, c_d) * _scaled(down, log_y, e_d)))
 
 
 def highlights_shadows(
@@ -211,10 +226,7 @@ def highlights_shadows(
 
 def whites_blacks_delta(log_y: Tensor, whites: Amount, blacks: Amount) -> Tensor:
     """Stops `whites_blacks` adds to a pixel of log-luminance ``log_y``."""
-    e_w, s_w, c_w = _WHITES
-    e_b, s_b, c_b = _BLACKS
-    return (_weight(log_y, s_w, c_w) * _scaled(whites, log_y, e_w)
-            + _weight(log_y, -s_b, c_b) * _scaled(blacks, log_y, e_b))
+    return _two_sided(log_y, whites, blacks, _WHITES, _BLACKS)
 
 
 def whites_blacks(
