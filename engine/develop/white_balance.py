@@ -16,7 +16,8 @@ what the camera saw under ``xy_cur`` and then balanced for ``xy_src``.
 from __future__ import annotations
 
 import math
-from functools import cache
+from functools import cache, lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -147,6 +148,40 @@ def incremental_cone_gains(temperature: Tensor, tint: Tensor, bound: float) -> T
     """
     dtype, device = temperature.dtype, temperature.device
     B, _, H, W = temperature.shape
+    tab = _gain_tables(bound, dtype, device)
+    duv = torch.as_tensor(tint, dtype=dtype, device=device) * (1 / TINT_PER_DUV) + tab.ref_duv
+    per_pixel = duv.dim() == 4 and duv.shape[-2:] != (1, 1)
+    if per_pixel:  # u, v and the Duv normal, combined after the lookup
+        table = torch.cat([tab.base, tab.normal], dim=1).expand(B, -1, -1, -1)
+    else:  # uv of the light itself: the lookup gives u, v (2 channels instead of 4)
+        table = (tab.base + duv.reshape(-1, 1, 1, 1) * tab.normal).expand(B, -1, -1, -1)
+    grid = torch.zeros((B, H, W, 2), dtype=dtype, device=device)
+    grid[..., 0] = temperature[:, 0] * tab.grid_scale + tab.grid_shift
+    uv = F.grid_sample(table, grid, mode="bilinear", padding_mode="border",
+                       align_corners=True)  # (B, 2 or 4, H, W)
+    if per_pixel:
+        uv = torch.addcmul(uv[:, :2], duv, uv[:, 2:])
+    den = torch.baddbmm(tab.den_shift, tab.den_coef.expand(B, -1, -1),
+                        uv.reshape(B, 2, H * W)).view(B, 3, H, W)
+    return uv[:, 1:2] * tab.ref2 / den
+
+
+class _GainTables(NamedTuple):
+    """The constants of `incremental_cone_gains` for one bound, dtype and device."""
+
+    ref_duv: float
+    base: Tensor  # (1, 2, 1, N) uv of the locus at the table's mired nodes
+    normal: Tensor  # (1, 2, 1, N) uv per unit Duv there
+    grid_scale: float  # temperature → grid_sample's x in −1..1: t · scale + shift
+    grid_shift: float
+    den_coef: Tensor  # (3, 2) and (3, 1): α u + β v + γ per cone
+    den_shift: Tensor
+    ref2: Tensor  # (1, 3, 1, 1) twice the reference white's cone response
+
+
+@lru_cache(maxsize=64)  # a few KB each; the bound changes with the local settings
+def _gain_tables(bound: float, dtype: torch.dtype, device: torch.device) -> _GainTables:
+    """`_GainTables` (cached: every strip of a render asks for the same)."""
     ref_cct, ref_duv = d65_cct_duv()
     m0 = 1e6 / ref_cct
     # table nodes on the mired grid of `locus_uv`, extended (linearly, as it extrapolates)
@@ -154,36 +189,25 @@ def incremental_cone_gains(temperature: Tensor, tint: Tensor, bound: float) -> T
     k0 = math.floor((m0 - bound * MIRED_PER_UNIT - float(_MIRED[0])) / _MIRED_STEP) - 1
     k1 = math.ceil((m0 + bound * MIRED_PER_UNIT - float(_MIRED[0])) / _MIRED_STEP) + 1
     nodes = float(_MIRED[0]) + _MIRED_STEP * torch.arange(k0, k1 + 1, dtype=torch.float64)
-    zero = torch.zeros_like(nodes)
-    base = locus_uv(nodes, zero).T.reshape(1, 2, 1, -1).to(dtype=dtype, device=device)
-    normal = (locus_uv(nodes, torch.ones_like(nodes)).T.reshape(1, 2, 1, -1)
-              .to(dtype=dtype, device=device) - base)
-    duv = torch.as_tensor(tint, dtype=dtype, device=device) * (1 / TINT_PER_DUV) + ref_duv
-    per_pixel = duv.dim() == 4 and duv.shape[-2:] != (1, 1)
-    if per_pixel:  # u, v and the Duv normal, combined after the lookup
-        table = torch.cat([base, normal], dim=1).expand(B, -1, -1, -1)
-    else:  # uv of the light itself: the lookup gives u, v (2 channels instead of 4)
-        table = (base + duv.reshape(-1, 1, 1, 1) * normal).expand(B, -1, -1, -1)
+    base = locus_uv(nodes, torch.zeros_like(nodes)).T.reshape(1, 2, 1, -1)
+    normal = locus_uv(nodes, torch.ones_like(nodes)).T.reshape(1, 2, 1, -1)
+    base, normal = (v.to(dtype=dtype, device=device) for v in (base, normal))
     # mired = m0 − t · MIRED_PER_UNIT → table position, then grid_sample's −1..1
     pos = (m0 - float(_MIRED[0]) - _MIRED_STEP * k0) / _MIRED_STEP
     scale = 2 / (k1 - k0)
-    grid = torch.zeros((B, H, W, 2), dtype=dtype, device=device)
-    grid[..., 0] = temperature[:, 0] * (-MIRED_PER_UNIT / _MIRED_STEP * scale) + (pos * scale - 1)
-    uv = F.grid_sample(table, grid, mode="bilinear", padding_mode="border",
-                       align_corners=True)  # (B, 2 or 4, H, W)
-    if per_pixel:
-        uv = torch.addcmul(uv[:, :2], duv, uv[:, 2:])
     ref = _xy_to_lms(uv_to_xy(incremental_to_uv(torch.zeros((), dtype=torch.float64),
                                                  torch.zeros((), dtype=torch.float64))))
     # the light's cone response times 2v is affine in (u, v): lms_c · 2v = α u + β v + γ
     # (XYZ ∝ (3u, 2v, 4 − u − 10v) / 2v), so its gains are ref_c · 2v / (α u + β v + γ)
     b = _BRADFORD
-    coef = torch.tensor(np.stack([3 * b[:, 0] - b[:, 2], 2 * b[:, 1] - 10 * b[:, 2]], axis=1),
-                        dtype=dtype, device=device)  # (3, 2)
-    den = torch.baddbmm(torch.tensor(4 * b[:, 2:3], dtype=dtype, device=device),
-                        coef.expand(B, -1, -1), uv.reshape(B, 2, H * W)).view(B, 3, H, W)
-    ref2 = (2 * ref).to(dtype=dtype, device=device).view(1, 3, 1, 1)
-    return uv[:, 1:2] * ref2 / den
+    coef = np.stack([3 * b[:, 0] - b[:, 2], 2 * b[:, 1] - 10 * b[:, 2]], axis=1)
+    return _GainTables(
+        ref_duv=ref_duv, base=base, normal=normal - base,
+        grid_scale=-MIRED_PER_UNIT / _MIRED_STEP * scale, grid_shift=pos * scale - 1,
+        den_coef=torch.tensor(coef, dtype=dtype, device=device),
+        den_shift=torch.tensor(4 * b[:, 2:3], dtype=dtype, device=device),
+        ref2=(2 * ref).to(dtype=dtype, device=device).view(1, 3, 1, 1),
+    )
 
 
 def _xy_to_lms(xy: Tensor) -> Tensor:
