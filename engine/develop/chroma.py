@@ -7,6 +7,8 @@ Vibrance lowers ``k``'s change where colour is already saturated and on skin hue
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import torch
 from torch import Tensor
 
@@ -29,8 +31,13 @@ def saturation(image: Tensor, amount: Amount) -> Tensor:
 
 def _skin_direction(like: Tensor) -> Tensor:
     """Unit chroma direction of `SKIN_RGB`, (3,)."""
-    skin = torch.tensor(SKIN_RGB, dtype=like.dtype, device=like.device)
-    skin = skin - (skin * torch.tensor(_RGB_TO_Y, dtype=like.dtype, device=like.device)).sum()
+    return _skin_direction_for(like.dtype, like.device)
+
+
+@lru_cache(maxsize=16)
+def _skin_direction_for(dtype: torch.dtype, device: torch.device) -> Tensor:
+    skin = torch.tensor(SKIN_RGB, dtype=dtype, device=device)
+    skin = skin - (skin * torch.tensor(_RGB_TO_Y, dtype=dtype, device=device)).sum()
     return skin / skin.norm()
 
 

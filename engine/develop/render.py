@@ -53,6 +53,7 @@ from engine.develop.params import (
 from engine.develop.white_balance import (
     cone_gain_matrix,
     incremental_cone_gains,
+    lms_to_rgb,
     rgb_to_lms,
 )
 
@@ -268,7 +269,8 @@ def _white_balance(
     else:
         lms = tone.mix_channels(to_lms, sub)
     grad = torch.is_grad_enabled() and (lms.requires_grad or gains.requires_grad)
-    local = tone.mix_channels(torch.linalg.inv(to_lms), lms * gains if grad else lms.mul_(gains))
+    local = tone.mix_channels(lms_to_rgb(x.dtype, x.device),
+                              lms * gains if grad else lms.mul_(gains))
     if (top, left) == (0, 0) and local.shape[-2:] == x.shape[-2:]:
         return local
     if not fresh:

@@ -16,6 +16,7 @@ adjustments reach the same code.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import torch
 from torch import Tensor
@@ -84,8 +85,13 @@ def mix_channels(matrix: Tensor, image: Tensor) -> Tensor:
 
 def luminance(image: Tensor) -> Tensor:
     """Relative luminance Y of linear sRGB, (B, 3, H, W) → (B, 1, H, W)."""
-    w = torch.tensor((_RGB_TO_Y,), dtype=image.dtype, device=image.device)
-    return mix_channels(w, image)
+    return mix_channels(_luminance_weights(image.dtype, image.device), image)
+
+
+@lru_cache(maxsize=16)
+def _luminance_weights(dtype: torch.dtype, device: torch.device) -> Tensor:
+    """(1, 3) `_RGB_TO_Y` (cached: luminance is taken several times per strip)."""
+    return torch.tensor((_RGB_TO_Y,), dtype=dtype, device=device)
 
 
 def log_luminance(image: Tensor) -> Tensor:

@@ -35,6 +35,7 @@ __all__ = [
     "incremental_cone_gains",
     "incremental_to_uv",
     "kelvin_tint_to_uv",
+    "lms_to_rgb",
     "locus_uv",
     "rgb_to_lms",
     "uv_to_xy",
@@ -234,14 +235,27 @@ def adaptation_gains(uv_light: Tensor, xy_current: Tensor | None = None) -> Tens
 
 
 def rgb_to_lms(dtype: torch.dtype, device: torch.device | str = "cpu") -> Tensor:
-    """The 3 × 3 matrix from linear sRGB to Bradford cone responses."""
-    return torch.as_tensor(_RGB_TO_LMS, dtype=dtype, device=device)
+    """The 3 × 3 matrix from linear sRGB to Bradford cone responses (a shared constant:
+    do not modify it in place)."""
+    return _lms_matrices(dtype, torch.device(device))[0]
+
+
+def lms_to_rgb(dtype: torch.dtype, device: torch.device | str = "cpu") -> Tensor:
+    """The inverse of `rgb_to_lms` (a shared constant: do not modify it in place)."""
+    return _lms_matrices(dtype, torch.device(device))[1]
+
+
+@lru_cache(maxsize=16)
+def _lms_matrices(dtype: torch.dtype, device: torch.device) -> tuple[Tensor, Tensor]:
+    """(`rgb_to_lms`, its inverse), cached: every strip of a render uses them."""
+    to_lms = torch.as_tensor(_RGB_TO_LMS, dtype=dtype, device=device)
+    return to_lms, torch.linalg.inv(to_lms)
 
 
 def cone_gain_matrix(gains: Tensor) -> Tensor:
     """(B, 3) cone gains → (B, 3, 3) linear-sRGB matrices ``M⁻¹ diag(g) M``."""
     to_lms = rgb_to_lms(gains.dtype, gains.device)
-    return torch.linalg.inv(to_lms) @ (gains[:, :, None] * to_lms)
+    return lms_to_rgb(gains.dtype, gains.device) @ (gains[:, :, None] * to_lms)
 
 
 def apply_cone_gains(image: Tensor, gains: Tensor) -> Tensor:
@@ -258,4 +272,4 @@ def apply_cone_gains(image: Tensor, gains: Tensor) -> Tensor:
         return torch.einsum("bij,bjhw->bihw", cone_gain_matrix(gains), image)
     to_lms = rgb_to_lms(image.dtype, image.device)
     lms = torch.einsum("ij,bjhw->bihw", to_lms, image) * gains
-    return torch.einsum("ij,bjhw->bihw", torch.linalg.inv(to_lms), lms)
+    return torch.einsum("ij,bjhw->bihw", lms_to_rgb(image.dtype, image.device), lms)
