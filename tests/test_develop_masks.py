@@ -175,3 +175,26 @@ def test_local_adjustment_with_a_tensor_mask_and_local_white_balance():
     assert float(warm[0]) > float(warm[2]) * 1.1  # warmer inside the mask
     with pytest.raises(ValueError, match="LocalExposure2012=5"):
         LocalAdjustment(mask, {"LocalExposure2012": 5.0})
+
+
+def test_batch_with_per_image_and_shared_masks_equals_single_renders():
+    # a shared gradient (one value per row) and a per-image tensor mask both carry local
+    # white balance: the batch must broadcast them like single renders do
+    torch.manual_seed(0)
+    img = torch.rand(2, 3, 40, 56)
+    gradient = pb.MaskForm(components=[pb.Mask(linear_gradient=pb.LinearGradient(
+        zero=pb.Point(x=0.5, y=0.6), full=pb.Point(x=0.5, y=0.1)))])
+    radial = pb.MaskForm(components=[pb.Mask(radial_gradient=pb.RadialGradient(
+        top=0.3, bottom=0.8, left=0.2, right=0.6, angle=10, feather=50, flipped=True))])
+    masks = torch.rand(2, 1, 40, 56)
+    local = [LocalAdjustment(gradient, {"LocalTemperature": 30, "LocalExposure2012": -0.5}),
+             LocalAdjustment(radial, {"LocalClarity2012": 40, "LocalTemperature": 10}),
+             LocalAdjustment(masks, {"LocalTint": -20})]
+    settings = [{"Exposure2012": 0.5, "Vibrance": 30}, {"Dehaze": -30, "Saturation": 20}]
+    with torch.no_grad():
+        batch = render(img, settings, local=local, tile_rows=7)
+        for i in range(2):
+            one = [LocalAdjustment(a.mask[i : i + 1] if isinstance(a.mask, torch.Tensor)
+                                   else a.mask, a.settings, a.amount) for a in local]
+            single = render(img[i : i + 1], settings[i], local=one)
+            torch.testing.assert_close(batch[i : i + 1], single, atol=1e-5, rtol=0)

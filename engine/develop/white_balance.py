@@ -148,9 +148,11 @@ def incremental_cone_gains(temperature: Tensor, tint: Tensor, bound: float) -> T
         (B, 3, H, W) gains on the Bradford cone responses.
     """
     dtype, device = temperature.dtype, temperature.device
-    B, _, H, W = temperature.shape
     tab = _gain_tables(bound, dtype, device)
     duv = torch.as_tensor(tint, dtype=dtype, device=device) * (1 / TINT_PER_DUV) + tab.ref_duv
+    if duv.dim() == 4 and duv.shape[0] > temperature.shape[0]:  # per-image tint, shared t
+        temperature = temperature.expand(duv.shape[0], -1, -1, -1)
+    B, _, H, W = temperature.shape
     per_pixel = duv.dim() == 4 and duv.shape[-2:] != (1, 1)
     if per_pixel:  # u, v and the Duv normal, combined after the lookup
         table = torch.cat([tab.base, tab.normal], dim=1).expand(B, -1, -1, -1)
