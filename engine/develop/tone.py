@@ -146,13 +146,13 @@ def highlight_rolloff(
     alpha = (1 - torch.exp2(-ev_t)).clamp(min=0)
     if in_place:
         # with t = max(u, k) (so o = t − k): S(u) − u = 2(1 − k) σ(2(t − k) / (1 − k)) − t
-        # + (2k − 1), the same values in one temporary and seven passes instead of eight
+        # + (2k − 1), the same values in one temporary and six passes (at k = 0.5, where
+        # 2(1 − k) = 1 and 2k − 1 = 0) instead of eight
         t = u.clamp(min=knee)
         excess = torch.mul(t, 2 / (1 - knee)).sub_(2 * knee / (1 - knee)).sigmoid_()
-        excess.mul_(2 * (1 - knee)).sub_(t)
         if knee != 0.5:
-            excess.add_(2 * knee - 1)
-        return u.addcmul_(alpha, excess)
+            excess.mul_(2 * (1 - knee)).add_(2 * knee - 1)
+        return u.addcmul_(alpha, excess.sub_(t))
     over = (u - knee).clamp(min=0)
     # S(u) − u = (1 − k) tanh(o / (1 − k)) − o = 2(1 − k) σ(2o / (1 − k)) − (1 − k) − o
     excess = torch.sigmoid(over * (2 / (1 - knee))) * (2 * (1 - knee)) - over
