@@ -135,6 +135,7 @@ class _Plan:
     low_mask: Tensor | None = None
 
     def render(self, grid: Grid, lum: Tensor | None, low: bool) -> Tensor:
+        """The mask on ``grid`` (without ``amount``: `_maps` folds it into the sliders)."""
         if self.prepared is not None:
             m = self.prepared.render(grid, lum)
         else:
@@ -143,7 +144,7 @@ class _Plan:
             m = src[..., grid.top : grid.top + grid.rows, grid.left : grid.left + grid.cols]
         if m.dim() == 2:  # pure geometry: (rows, cols), the same for every image
             m = m[None, None]
-        return m if self.adjustment.amount == 1 else m * self.adjustment.amount
+        return m
 
 
 @dataclass
@@ -184,9 +185,11 @@ def _maps(ctx: _Context, grid: Grid, image: Tensor, low: bool) -> dict[str, Tens
         m = plan.render(grid, lum, low).to(image.dtype)
         if not m.requires_grad and _all_zero(m):
             continue  # a window outside the mask: the sliders stay plain (cheaper) scalars
+        amount = plan.adjustment.amount  # folded into each value: one pass fewer per map
         for name, value in plan.adjustment.settings.items():
             if value == 0:  # adds nothing (local values are plain floats: no gradient lost)
                 continue
+            value = value * amount
             key = LOCAL_TO_GLOBAL[name]
             prev = maps.get(key)
             maps[key] = m * value if prev is None else torch.add(prev, m, alpha=value)
