@@ -177,7 +177,7 @@ def test_local_adjustment_with_a_tensor_mask_and_local_white_balance():
         LocalAdjustment(mask, {"LocalExposure2012": 5.0})
 
 
-def test_batch_with_per_image_and_shared_masks_equals_single_renders():
+def test_batch_with_per_image_and_shared_masks_equals_single_renders() -> None:
     # a shared gradient (one value per row) and a per-image tensor mask both carry local
     # white balance: the batch must broadcast them like single renders do
     torch.manual_seed(0)
@@ -190,7 +190,8 @@ def test_batch_with_per_image_and_shared_masks_equals_single_renders():
     local = [LocalAdjustment(gradient, {"LocalTemperature": 30, "LocalExposure2012": -0.5}),
              LocalAdjustment(radial, {"LocalClarity2012": 40, "LocalTemperature": 10}),
              LocalAdjustment(masks, {"LocalTint": -20})]
-    settings = [{"Exposure2012": 0.5, "Vibrance": 30}, {"Dehaze": -30, "Saturation": 20}]
+    settings: list[dict[str, float]] = [{"Exposure2012": 0.5, "Vibrance": 30},
+                                        {"Dehaze": -30, "Saturation": 20}]
     with torch.no_grad():
         batch = render(img, settings, local=local, tile_rows=7)
         for i in range(2):
