@@ -9,11 +9,11 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from engine.color.channels import REC709_LUMA
 from engine.color.transfer import linear_to_srgb
 from engine.errors import PhotoError
 
 __all__ = [
-    "LUMA",
     "MIN_SIDE",
     "Linear",
     "UncritiquablePhoto",
@@ -27,7 +27,6 @@ __all__ = [
 ]
 
 #: Rec. 709 luminance weights (linear sRGB → Y).
-LUMA = np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
 #: Shortest side, px, below which there is too little picture to judge sharpness or lines.
 MIN_SIDE = 32
 
@@ -72,7 +71,7 @@ def prepare(linear: NDArray[np.floating]) -> Linear:
 
 def luminance(rgb: Linear) -> Linear:
     """Linear luminance Y (H, W), 1.0 = white."""
-    return np.asarray(rgb @ LUMA, dtype=np.float32)
+    return np.asarray(rgb @ REC709_LUMA, dtype=np.float32)
 
 
 def encoded(rgb: Linear) -> Linear:

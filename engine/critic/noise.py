@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import ndimage
 
+from engine.color.channels import REC709_LUMA
 from engine.critic._image import Linear, encoded
 
 __all__ = ["NoiseMeasurement", "immerkaer_sigma", "measure_noise"]
@@ -54,7 +55,7 @@ def immerkaer_sigma(channel: NDArray[np.floating], keep: NDArray[np.bool_]) -> f
 def measure_noise(rgb: Linear) -> NoiseMeasurement:
     """Measure noise of validated linear sRGB pixels (see `_image.prepare`)."""
     enc = encoded(rgb) * 255.0
-    luma = enc @ np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
+    luma = enc @ REC709_LUMA
     # Texture measured at a scale coarser than the noise, so noise alone does not
     # exclude the flat areas the estimate needs.
     smooth = ndimage.gaussian_filter(luma, 1.5)

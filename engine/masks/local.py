@@ -37,6 +37,7 @@ from PIL import Image
 from atelier.masks import AUTO_MASK_NAMES
 from atelier.settings import local_adjustments_from_settings
 from atelier.v1 import engine_pb2 as pb
+from engine.color.channels import REC709_LUMA
 from engine.decode.types import DecodedPhoto
 from engine.masks.sky import detect_sky
 from engine.masks.subject import detect_subject
@@ -70,7 +71,6 @@ TYPICAL_LEVEL_STOPS = {"sky": -1.55, "subject": -1.90}
 LEVEL_TOLERANCE_STOPS = 1.0
 MAX_REGION_FRACTION = 0.6  # a region covering more of the frame is the global edit's
 BLOWN_LUMINANCE = 0.9  # a region whose median is brighter is blown out: not darkened
-_LUMA = np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
 #: Global slider → (local slider, largest magnitude allowed).
 LOCAL_LIMITS = {
     "Exposure2012": ("LocalExposure2012", 1.5),
@@ -226,7 +226,7 @@ def _region_exposure(
     inside = region.mask > 0.5
     if inside.all() or not inside.any():
         return 0.0, f"the {region.kind} has no pixels of its own or nothing around it"
-    luminance = np.maximum(np.nan_to_num(photo.linear @ _LUMA), 0.0)
+    luminance = np.maximum(np.nan_to_num(photo.linear @ REC709_LUMA), 0.0)
     median = max(float(np.median(luminance[inside])), 1e-5)
     rest = np.ascontiguousarray(photo.linear[~inside][:, None, :])
     rest_ev = predictor.predict(replace(photo, linear=rest)).settings.get("Exposure2012", 0.0)

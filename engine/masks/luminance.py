@@ -7,11 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from engine.color.channels import REC709_LUMA
 from engine.color.transfer import linear_to_srgb
 
 __all__ = ["LuminanceZone", "luminance_zones"]
 
-_LUMA = np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def _soft_range(
 
 def luminance_zones(linear: NDArray[np.float32], *, smoothness: float = 0.1) -> list[LuminanceZone]:
     """The shadow zone (encoded luminance ≤ 0.25) and highlight zone (≥ 0.75)."""
-    v = np.clip(linear_to_srgb(np.clip(linear @ _LUMA, 0, 1)), 0, 1)
+    v = np.clip(linear_to_srgb(np.clip(linear @ REC709_LUMA, 0, 1)), 0, 1)
     zones = []
     for name, low, high in (("shadows", 0.0, 0.25), ("highlights", 0.75, 1.0)):
         mask = _soft_range(v, low, high, smoothness)

@@ -29,12 +29,12 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import ndimage
 
+from engine.color.channels import REC709_LUMA
 from engine.color.transfer import linear_to_srgb
 
 __all__ = ["MIN_SKY_FRACTION", "SkyDetection", "detect_sky", "scan_border"]
 
 MIN_SKY_FRACTION = 0.06
-_LUMA = np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
 # A sky filling the frame (camera pointed up): most of it, and uniformly sky-like.
 _FILLING_FRACTION = 0.6
 _FILLING_LIKELIHOOD = 0.5
@@ -102,7 +102,7 @@ def _likelihood(
     """Per-pixel sky likelihood 0..1 from colour, brightness relative to the frame, smoothness;
     and the same without the brightness (blue and smooth), for a sky that fills the frame."""
     r, g, b = enc[..., 0], enc[..., 1], enc[..., 2]
-    y = linear @ _LUMA
+    y = linear @ REC709_LUMA
     stops = np.log2(y + 1e-4) - np.log2(np.median(y) + 1e-4)  # EV above the frame's median
     bright = np.clip((stops + 0.5) / 1.5, 0, 1)
     blue = np.clip((b - np.maximum(r, g * 0.9)) * 6 + 0.5, 0, 1)

@@ -14,10 +14,11 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import ndimage
 
+from engine.color.channels import REC709_LUMA
+
 __all__ = ["SALIENT_FACTOR", "SubjectDetection", "detect_subject", "spectral_residual"]
 
 SALIENT_FACTOR = 2.0
-_LUMA = np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class SubjectDetection:
 def spectral_residual(linear: NDArray[np.float32], size: int = 64) -> NDArray[np.float32]:
     """Saliency map (H, W) in 0..1 of a linear RGB image (H, W, 3)."""
     h, w = linear.shape[:2]
-    y = np.sqrt(np.clip(linear @ _LUMA, 0, None))  # perceptual-ish lightness
+    y = np.sqrt(np.clip(linear @ REC709_LUMA, 0, None))  # perceptual-ish lightness
     small = ndimage.zoom(y, (size / h, size / w), order=1)
     spectrum = np.fft.fft2(small)
     log_amp = np.log(np.abs(spectrum) + 1e-8)

@@ -31,7 +31,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from engine.color.channels import channel_max, channel_min
+from engine.color.channels import REC709_LUMA, channel_max, channel_min
 from engine.color.transfer import linear_to_srgb
 from engine.color.white_balance import (
     MIRED_PER_UNIT,
@@ -49,7 +49,6 @@ from xmp.vocabulary import global_slider
 __all__ = ["AnalyticPredictor"]
 
 _Put = Callable[[str, float, str], None]
-_LUMA = np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
 
 KEY = 0.13  # linear luminance the median is moved toward (≈ 40 % sRGB)
 HIGHLIGHT_TARGET = 0.85  # where the 99.5th luminance percentile should land
@@ -126,7 +125,7 @@ class _Tails(NamedTuple):
     @classmethod
     def of(cls, rgb: NDArray[np.float32]) -> _Tails:
         """The tails of ``rgb`` (H, W, 3), finite and ≥ 0."""
-        y = rgb @ _LUMA
+        y = rgb @ REC709_LUMA
         p005, p995, p997 = (float(v) for v in np.percentile(y, [0.5, 99.5, 99.7]))
         return cls(y, channel_max(rgb), p005, p995, p997)
 
@@ -148,7 +147,7 @@ class AnalyticPredictor:
         full = _finite(np.asarray(photo.linear, dtype=np.float32))
         tails = _Tails.of(full)
         rgb = _statistics_size(full)
-        y = rgb @ _LUMA
+        y = rgb @ REC709_LUMA
         out = Prediction(backend=f"{self.name}/{self.version}")
 
         def put(name: str, value: float, reason: str) -> None:

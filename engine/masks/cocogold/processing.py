@@ -26,6 +26,8 @@ from numpy.typing import NDArray
 from PIL import Image
 from scipy import ndimage
 
+from engine.color.channels import REC709_LUMA
+
 __all__ = [
     "GUARD_LEVEL",
     "INPUT_WHITE",
@@ -222,7 +224,7 @@ def guided_upsample(
     h, w = mask.shape
     H, W = guide.shape[:2]
     radius = radius or max(1, round(max(h, w) / 200))
-    lum = (guide @ np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)).astype(np.float32)
+    lum = (guide @ REC709_LUMA).astype(np.float32)
     small = resize_mask(lum, w, h)
     p = np.asarray(mask, dtype=np.float32)
     mean_i, mean_p = _box(small, radius), _box(p, radius)
