@@ -304,12 +304,15 @@ def train_head(
 
 
 def split_held_out(
-    n: int, groups: Sequence[str] | None = None, seed: int = 0
+    n: int, groups: Sequence[str] | None = None, seed: int | np.random.Generator = 0
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """(train, held-out) indices: a fixed `HELD_OUT_FRACTION` of the examples (or groups)."""
+    """(train, held-out) indices: a fixed `HELD_OUT_FRACTION` of the examples (or groups).
+
+    ``seed`` may be a generator the caller goes on drawing from (one permutation taken).
+    """
     keys = list(groups) if groups is not None else [str(i) for i in range(n)]
     unique = sorted(set(keys))
-    rng = np.random.default_rng(seed)
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     held = set(rng.permutation(unique)[:max(1, round(HELD_OUT_FRACTION * len(unique)))])
     mask = np.array([k in held for k in keys])
     return np.flatnonzero(~mask), np.flatnonzero(mask)

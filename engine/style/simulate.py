@@ -39,7 +39,13 @@ from engine.color.white_balance import rgb_to_xy, shift_to_incremental, xy_to_cc
 from engine.decode import decode_photo
 from engine.decode.types import DecodedPhoto
 from engine.predictors.base import Predictor
-from engine.style.finetune import TARGET_RANGES, Backbone, fit_profile_head, merge
+from engine.style.finetune import (
+    TARGET_RANGES,
+    Backbone,
+    fit_profile_head,
+    merge,
+    split_held_out,
+)
 from engine.style.profile import TARGET_NAMES, StyleExample, StyleProfile, make_example
 from engine.style.targets import targets_from_settings
 from xmp.vocabulary import global_slider
@@ -334,17 +340,15 @@ def evaluate_head(
     Raises:
         ValueError: fewer than ``n`` scenes outside the held-out photos.
     """
-    sources = sorted({s.source for s in scenes})
     errors: dict[str, dict[str, list[float]]] = {}
     for r in range(repeats):
         rng = np.random.default_rng([seed, r, 1])
-        test_sources = set(rng.permutation(sources)[:max(1, round(0.2 * len(sources)))])
-        pool = [i for i, s in enumerate(scenes) if s.source not in test_sources]
+        pool, test = (ix.tolist() for ix in split_held_out(
+            len(scenes), [s.source for s in scenes], rng))  # whole source photos held out
         if n > len(pool):
             raise ValueError(f"{n} examples asked for, {len(pool)} scenes outside the held-out "
                              "photos (raise --per-photo)")
         chosen = [pool[i] for i in _choose([scenes[i] for i in pool], n, rng)]
-        test = [i for i, s in enumerate(scenes) if s.source in test_sources]
         edits = {i: photographer.edit(scenes[i], rng) for i in (*chosen, *test)}
         profile = StyleProfile()
         for i in chosen:
