@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.critic._image import Linear, luminance
+from engine.critic.colour import MID_GREY
 
 __all__ = [
     "CONTRAST_GAIN",
@@ -40,8 +41,6 @@ __all__ = [
 CONTRAST_GAIN = 0.6
 #: The curve's soft limit in stops around grey (tone.py: Δ = 0.6 c 2.5 tanh(e / 2.5)).
 CONTRAST_LIMIT = 2.5
-#: Middle grey, linear: the curve's pivot.
-_GREY = 0.18
 #: The corpus' median 5–95 % spread, stops: what a contrast suggestion aims for.
 TYPICAL_SPREAD = 4.2
 #: Percentile of luminance taken as the photo's white (its lightest 0.01 %).
@@ -74,7 +73,7 @@ class ContrastMeasurement:
         """``Contrast2012`` (unclamped) that puts the lightest tone on white by the develop
         curve (``e + 0.6 c 2.5 tanh(e / 2.5)`` with ``e`` stops from grey); 0 when the
         lightest tone is at or below grey (no curve about grey can lift it to white)."""
-        e = math.log2(max(self.white, 1e-6) / _GREY)
+        e = math.log2(max(self.white, 1e-6) / MID_GREY)  # stops from the curve's pivot
         if e <= 0.05:
             return 0.0
         stretch = CONTRAST_GAIN * CONTRAST_LIMIT * math.tanh(e / CONTRAST_LIMIT)
