@@ -271,10 +271,11 @@ def _contrast(
     # The lightest area 0.3 stops (81 %) short of white is minor, 0.45 (Contrast −40 on
     # a photo with a white) moderate; 30 of the corpus' 33 photos are within 0.15.
     white_penalty = 0.0 if under_exposed else scoring.ramp(m.white_shortfall, 0.2, 50.0, 30.0)
+    # A grey white calls the photo flat unless a wider-than-typical spread outweighs it.
     grey_white = white_penalty > 0 and (ratio < 0 or white_penalty > spread_penalty)
     flat = ratio < 0 or grey_white
-    penalty = max(spread_penalty if (ratio < 0) == flat else 0.0,
-                  white_penalty if flat else 0.0)
+    penalty = max(white_penalty, spread_penalty if ratio < 0 else 0.0) if flat \
+        else spread_penalty
     if grey_white:
         facts += (f", and the lightest area reaches only {m.white:.0%} of white "
                   f"({m.white_shortfall:.2f} stops short)")
