@@ -38,7 +38,6 @@ __all__ = [
     "PhotoOutcome",
     "enhance_batch",
     "grpc_analyses",
-    "journal_result",
     "record_for_failure",
 ]
 
@@ -85,7 +84,7 @@ def record_for_failure(path: Path, message: str, status: str = "failed") -> dict
     return {"path": str(path), "status": status, key: message}
 
 
-def journal_result(record: dict[str, Any]) -> dict[str, Any]:
+def _journal_result(record: dict[str, Any]) -> dict[str, Any]:
     """``record`` as the journal keeps it: each mask without its ``lightroom`` table.
 
     The table is for the plugin, which reads ``--json``; the XMP holds the same
@@ -211,7 +210,7 @@ def enhance_batch(
         if journal is not None and not options.dry_run:
             message = record.get("error", record.get("reason", ""))
             journal.mark(job, path, _JOURNAL_STATE[record["status"]], message=message,
-                         result=journal_result(record))
+                         result=_journal_result(record))
         return PhotoOutcome(record, analysis)
 
     def drain(limit: int) -> Iterator[PhotoOutcome]:
