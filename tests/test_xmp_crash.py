@@ -146,11 +146,20 @@ def test_a_stale_exiftool_copy_no_longer_blocks_the_photo(tmp_path: Path) -> Non
     photo = tmp_path / "a.jpg"
     shutil.copy(REPO / "samples" / "flower.jpg", photo)
     copy = tmp_path / "a.jpg_exiftool_tmp"
-    copy.write_bytes(b"half a photo")  # a fresh one: maybe a live ExifTool's; left alone
     provenance = Provenance("test/1", "0", {})
-    with pytest.raises(XmpError, match="Temporary file already exists"):
-        write_develop_settings(photo, {"Exposure2012": 0.5}, is_raw=False, provenance=provenance)
-    assert copy.read_bytes() == b"half a photo"
-    os.utime(copy, (time.time() - 3600, time.time() - 3600))  # nobody wrote it for an hour
+    with copy.open("wb") as live:  # held open, as a live ExifTool holds it: left alone
+        live.write(b"half a photo")
+        live.flush()
+        for quiet in (0.0, 5.0):  # whether just written or quiet for a while
+            os.utime(copy, (time.time() - quiet, time.time() - quiet))
+            with pytest.raises(XmpError, match="Temporary file already exists"):
+                write_develop_settings(photo, {"Exposure2012": 0.5}, is_raw=False,
+                                       provenance=provenance)
+            assert copy.read_bytes() == b"half a photo"
+    os.utime(copy, (time.time() - 5, time.time() - 5))  # closed, quiet: its ExifTool is dead
     write_develop_settings(photo, {"Exposure2012": 0.5}, is_raw=False, provenance=provenance)
+    assert not copy.exists()
+    copy.write_bytes(b"half a photo")  # and where nobody can tell: untouched for an hour
+    os.utime(copy, (time.time() - 3600, time.time() - 3600))
+    write_develop_settings(photo, {"Exposure2012": -0.5}, is_raw=False, provenance=provenance)
     assert not copy.exists()

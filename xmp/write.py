@@ -34,6 +34,7 @@ from xmp.packet import Packet, XmpError
 
 __all__ = [
     "EMBEDDABLE",
+    "QUIET_TEMP_S",
     "STALE_TEMP_S",
     "FileChangedError",
     "Fingerprint",
@@ -62,6 +63,9 @@ _TEMP_MARK = ".atelier-"
 #: Age (s) after which a temporary file of ours is stale even if its pid runs (reused
 #: pid); a write holds one for milliseconds, so this only has to beat a stalled disk.
 STALE_TEMP_S = 600.0
+#: Seconds without a write after which ExifTool's copy that no process holds open is a
+#: dead ExifTool's (a live one writes it continuously and renames it on closing).
+QUIET_TEMP_S = 1.0
 # Folders this process has already swept: one directory scan per folder and run, not
 # per write (a 10,000-file folder takes ~20 ms to scan).
 _swept: set[Path] = set()
@@ -237,17 +241,41 @@ def update_xmp(
     return WriteResult(target, "sidecar", changed)
 
 
+def _held_open(path: Path) -> bool | None:
+    """Whether a process has ``path`` open (Linux ``/proc``); None when that cannot be told
+    (no ``/proc``, or an ExifTool whose open files are hidden from us: another user's)."""
+    proc = Path("/proc")
+    if not (proc / "self" / "fd").is_dir():
+        return None
+    target, hidden = os.fspath(path.resolve()), False
+    for fds in proc.glob("[0-9]*/fd"):
+        try:
+            if any(os.readlink(fd) == target for fd in fds.iterdir()):
+                return True
+        except PermissionError:
+            try:
+                hidden = hidden or b"exiftool" in (fds.parent / "cmdline").read_bytes().lower()
+            except OSError:
+                hidden = True
+        except OSError:  # the process ended while we looked
+            continue
+    return None if hidden else False
+
+
 def remove_stale_exiftool_temp(photo: Path) -> bool:
-    """Remove ``<photo>_exiftool_tmp`` when nothing has written it for `STALE_TEMP_S`; True
-    if removed.  ExifTool rewrites a file through that copy and refuses to start while it
-    exists; one a crash left (power loss, ExifTool killed) would block ``photo`` for good.
+    """Remove ``<photo>_exiftool_tmp`` when no ExifTool can still be writing it; True if
+    removed.  ExifTool rewrites a file through that copy and refuses to start while it
+    exists; one a crash left (power loss, ExifTool killed) would block ``photo``.
+
+    Stale: untouched for `STALE_TEMP_S`, or for `QUIET_TEMP_S` with no process holding it
+    open (ExifTool keeps it open while it writes and renames it as soon as it closes it).
     """
     temp = photo.with_name(photo.name + "_exiftool_tmp")
     try:
         age = time.time() - temp.stat().st_mtime  # it grows while ExifTool writes it
     except FileNotFoundError:
         return False
-    if age < STALE_TEMP_S:
+    if age < STALE_TEMP_S and (age < QUIET_TEMP_S or _held_open(temp) is not False):
         return False
     temp.unlink(missing_ok=True)
     return True
