@@ -99,7 +99,7 @@ def test_bridge_killed_at_random_points_then_resumed_does_every_photo_once(
             os.kill(pid, signal.SIGKILL)
         proc.wait()
     proc = start_enhance(tmp_path / "photos", state)
-    out, err = proc.communicate(timeout=300)
+    out, _ = proc.communicate(timeout=300)
     doc = json.loads(out)
     failed = [r for r in doc["photos"] if r["status"] == "failed"]
     assert doc["summary"]["failed"] == 0, failed
