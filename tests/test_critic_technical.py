@@ -18,9 +18,10 @@ from atelier.settings import settings_from_adjustments
 from atelier.v1 import engine_pb2 as pb
 from benchmarks.critic_eval import DEGRADATIONS, apply_suggestions, degrade, merged, rotate_crop
 from engine.critic import available_critics, get_critic
-from engine.critic._image import UncritiquablePhoto, place
+from engine.critic._image import UncritiquablePhoto, encoded, place, plateau_at, prepare
 from engine.critic.colour import PREFERRED_WHITE_K, grey_edge, measure_colour
 from engine.critic.contrast import measure_contrast
+from engine.critic.exposure import measure_exposure
 from engine.critic.horizon import measure_horizon
 from engine.critic.noise import measure_noise
 from engine.critic.saturation import gamut_use
@@ -154,6 +155,30 @@ def test_grey_edge_follows_a_cast_in_mired() -> None:
     assert abs(m.mired_shift - (1e6 / 4000 - 1e6 / PREFERRED_WHITE_K)) < 6, m
     assert m.temperature_fix < 0  # a warm light needs cooling
     assert abs(grey_edge(np.repeat(grey[..., None], 3, -1).astype(np.float32)) - 1).max() < 1e-6
+
+
+def test_plateau_is_a_flat_area_at_the_level_and_a_gradation_is_not() -> None:
+    # A ramp rising 1 level per 2 px with a flat block at 200/255 inside it.
+    channel = np.tile(np.arange(128, dtype=np.float32) / 510 + 0.5, (64, 1))
+    channel[20:40, 30:60] = 200 / 255
+    at = plateau_at(channel, 200 / 255)
+    assert at[21:39, 31:59].all()  # the block's inside (its rim touches the ramp)
+    assert at.sum() == 18 * 28
+    assert not plateau_at(channel, float(channel[5, 100])).any()  # the ramp is never flat
+
+
+def test_a_blown_sky_stays_blown_when_darkened(shared_photos: Path) -> None:
+    # kodim20's sky is blown (about half the frame at 255).  Darkening turns it grey, not
+    # back into detail: the blown share must not fall with the exposure.
+    rgb = decode_photo(shared_photos / "kodak/kodim20.png", long_side=SIZE).linear
+    before = measure_exposure(prepare(rgb)).clipped
+    for ev in (-0.5, -1.0):
+        darker = prepare(apply_suggestions(rgb, {"Exposure2012": ev}))
+        assert encoded(darker).max() < 0.95  # nothing is at 255 any more
+        assert measure_exposure(darker).clipped > 0.9 * before > 0.3, (ev, before)
+    # A photo without blown areas gains none by being darkened.
+    kodim01 = decode_photo(shared_photos / "kodak/kodim01.png", long_side=SIZE).linear
+    assert measure_exposure(prepare(kodim01 * np.float32(0.5))).clipped < 0.001
 
 
 def test_contrast_spread_is_in_stops_and_follows_the_develop_curve() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import ndimage
 
 from engine.color.channels import REC709_LUMA
 from engine.color.transfer import linear_to_srgb
@@ -15,6 +16,7 @@ from engine.errors import PhotoError
 
 __all__ = [
     "MIN_SIDE",
+    "PLATEAU_TOLERANCE",
     "Linear",
     "UncritiquablePhoto",
     "encoded",
@@ -22,15 +24,19 @@ __all__ = [
     "luminance",
     "mask_place",
     "place",
+    "plateau_at",
     "prepare",
     "ridge_maxima",
 ]
 
-#: Rec. 709 luminance weights (linear sRGB → Y).
 #: Shortest side, px, below which there is too little picture to judge sharpness or lines.
 MIN_SIDE = 32
 
 Linear = NDArray[np.float32]
+
+#: Encoded levels (of 1) within which a 3 × 3 neighbourhood counts as flat and a pixel as
+#: at a clipping level: 0.6 of an 8-bit level.
+PLATEAU_TOLERANCE = 0.6 / 255
 
 # sRGB (D65) → XYZ, and the D65 white, for CIELAB.
 _RGB_TO_XYZ = np.array(
@@ -88,6 +94,21 @@ def lab(rgb: Linear) -> Linear:
         axis=-1,
     )
     return out.astype(np.float32)
+
+
+def plateau_at(channel: NDArray[np.floating], level: float) -> NDArray[np.bool_]:
+    """Pixels of ``channel`` (H, W, encoded 0..1) on a flat plateau at ``level``.
+
+    Clipping leaves plateaus: every pixel of a blown sky (or of a colour clipped at the
+    sRGB edge) holds the same value, and a later tone or white-balance edit moves them all
+    together, so the plateau stays flat at its new level — darkening a blown sky turns it
+    grey, not back into detail.  A pixel qualifies when its 3 × 3 neighbourhood spans at
+    most `PLATEAU_TOLERANCE` and it lies within that of ``level``; natural gradations are
+    not that flat at 8-bit precision.
+    """
+    flat = ndimage.maximum_filter(channel, 3) - ndimage.minimum_filter(channel, 3)
+    return np.asarray((flat <= PLATEAU_TOLERANCE)
+                      & (np.abs(channel - level) <= PLATEAU_TOLERANCE))
 
 
 def place(x: float, y: float) -> str:

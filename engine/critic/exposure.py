@@ -11,8 +11,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
-from engine.critic._image import Linear, encoded, luminance, mask_place
+from engine.critic._image import Linear, encoded, luminance, mask_place, plateau_at
 from engine.predictors.analytic import (
     DARKEN_LIMIT_EV,
     HIGHLIGHT_HEADROOM_EV,
@@ -21,7 +22,15 @@ from engine.predictors.analytic import (
     KEY_WEIGHT,
 )
 
-__all__ = ["BRIGHT_LEVEL", "CLIP_LEVEL", "CRUSH_LEVEL", "ExposureMeasurement", "measure_exposure"]
+__all__ = [
+    "BRIGHT_LEVEL",
+    "CEILING_PERCENTILE",
+    "CLIP_LEVEL",
+    "CRUSH_LEVEL",
+    "ExposureMeasurement",
+    "blown_plateau",
+    "measure_exposure",
+]
 
 #: Encoded value at or above which a channel counts as clipped (254/255).
 CLIP_LEVEL = 254 / 255
@@ -30,6 +39,8 @@ CLIP_LEVEL = 254 / 255
 BRIGHT_LEVEL = 0.9
 #: Encoded luma (sRGB) at or below which a pixel counts as crushed to black (3/255).
 CRUSH_LEVEL = 3 / 255
+#: A channel's ceiling: its 99.9th percentile (encoded), so a few hot pixels do not set it.
+CEILING_PERCENTILE = 99.9
 
 
 @dataclass(frozen=True)
@@ -46,7 +57,8 @@ class ExposureMeasurement:
         error_ev: combined exposure error, EV, −4..+4; < 0 under-exposed (the analytic
             predictor's ``Exposure2012`` is about −error_ev).
         clipped: fraction 0..1 of blown highlights: a channel at or above `CLIP_LEVEL`
-            and encoded luma at or above `BRIGHT_LEVEL`.
+            and encoded luma at or above `BRIGHT_LEVEL`, or a flat plateau at the
+            channel's ceiling (see `blown_plateau`).
         crushed: fraction 0..1 of pixels at or below `CRUSH_LEVEL`.
         range_used: encoded-luma span between the 0.5th and 99.5th percentiles, 0..1.
         clipped_where: where in the frame the clipped pixels gather ("" if none).
@@ -78,6 +90,24 @@ def _centre_weighted_median(y: Linear) -> float:
     return float(values[order][np.searchsorted(cum, cum[-1] / 2)])
 
 
+def blown_plateau(enc: Linear, luma_enc: Linear) -> NDArray[np.bool_]:
+    """Pixels of a blown highlight, wherever later edits moved it, (H, W) bool.
+
+    A channel on a flat plateau (`_image.plateau_at`) at its ceiling — the channel's
+    `CEILING_PERCENTILE`, at least mid grey encoded — in a pixel whose luma is within
+    `BRIGHT_LEVEL` of the frame's brightest: a blown sky darkened by −1 EV is still blown.
+
+    Args:
+        enc: (H, W, 3) sRGB-encoded pixels, 0..1.
+        luma_enc: (H, W) encoded luma, 0..1.
+    """
+    ceiling = np.percentile(enc.reshape(-1, 3), CEILING_PERCENTILE, axis=0)
+    blown = np.zeros(luma_enc.shape, dtype=bool)
+    for c in np.flatnonzero(ceiling >= 0.5):
+        blown |= plateau_at(enc[..., c], float(ceiling[c]))
+    return blown & (luma_enc >= BRIGHT_LEVEL * np.percentile(luma_enc, CEILING_PERCENTILE))
+
+
 def measure_exposure(rgb: Linear) -> ExposureMeasurement:
     """Measure exposure on validated linear sRGB pixels (see `_image.prepare`)."""
     y = luminance(rgb)
@@ -92,7 +122,8 @@ def measure_exposure(rgb: Linear) -> ExposureMeasurement:
     error = max(-4.0, min(4.0, error))
     enc = encoded(rgb)
     luma_enc = encoded(y[..., None])[..., 0]
-    clip_mask = (enc.max(axis=-1) >= CLIP_LEVEL) & (luma_enc >= BRIGHT_LEVEL)
+    clip_mask = ((enc.max(axis=-1) >= CLIP_LEVEL) & (luma_enc >= BRIGHT_LEVEL)) \
+        | blown_plateau(enc, luma_enc)
     crush_mask = luma_enc <= CRUSH_LEVEL
     lo, hi = np.percentile(luma_enc, [0.5, 99.5])
     return ExposureMeasurement(

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.critic._image import Linear, encoded, lab, luminance, mask_place
+from engine.critic._image import Linear, encoded, lab, luminance, mask_place, plateau_at
 
 __all__ = ["GAMUT_USE_PERCENTILE", "SaturationMeasurement", "gamut_use", "measure_saturation"]
 
@@ -77,6 +77,14 @@ def measure_saturation(rgb: Linear) -> SaturationMeasurement:
     use_values = use[room] if room.sum() >= 64 else use.ravel()
     enc = encoded(rgb)
     at_edge = (enc.max(axis=-1) >= 254.5 / 255) | (enc.min(axis=-1) <= 0.5 / 255)
+    # A channel clipped at 0 or 255 stays a flat plateau when a later edit lifts or
+    # lowers it (Blacks, Shadows, white balance): still clipped colour.
+    floor, ceiling = np.percentile(enc.reshape(-1, 3), [0.1, 99.9], axis=0)
+    for c in range(3):
+        if floor[c] <= 0.5:
+            at_edge |= plateau_at(enc[..., c], float(floor[c]))
+        if ceiling[c] >= 0.5:
+            at_edge |= plateau_at(enc[..., c], float(ceiling[c]))
     clipped = at_edge & (chroma > 40)
     return SaturationMeasurement(
         mean_chroma=float(values.mean()),
