@@ -27,6 +27,7 @@ __all__ = [
     "CEILING_PERCENTILE",
     "CLIP_LEVEL",
     "CRUSH_LEVEL",
+    "MIN_PLATEAU",
     "ExposureMeasurement",
     "blown_plateau",
     "measure_exposure",
@@ -41,6 +42,8 @@ BRIGHT_LEVEL = 0.9
 CRUSH_LEVEL = 3 / 255
 #: A channel's ceiling: its 99.9th percentile (encoded), so a few hot pixels do not set it.
 CEILING_PERCENTILE = 99.9
+#: Share of the frame on a flat plateau at a channel's ceiling that makes it a clip level.
+MIN_PLATEAU = 0.0005
 
 
 @dataclass(frozen=True)
@@ -93,9 +96,11 @@ def _centre_weighted_median(y: Linear) -> float:
 def blown_plateau(enc: Linear, luma_enc: Linear) -> NDArray[np.bool_]:
     """Pixels of a blown highlight, wherever later edits moved it, (H, W) bool.
 
-    A channel on a flat plateau (`_image.plateau_at`) at its ceiling — the channel's
-    `CEILING_PERCENTILE`, at least mid grey encoded — in a pixel whose luma is within
-    `BRIGHT_LEVEL` of the frame's brightest: a blown sky darkened by −1 EV is still blown.
+    A channel whose ceiling — its `CEILING_PERCENTILE`, at least mid grey encoded — is a
+    clipping level (`MIN_PLATEAU` of the frame lies on a flat plateau there, see
+    `_image.plateau_at`) counts every pixel within one 8-bit level of that ceiling, as
+    the rule "at 254 or 255" does for an unedited file, when its luma is within
+    `BRIGHT_LEVEL` of the frame's brightest: a blown sky darkened by 1 EV is still blown.
 
     Args:
         enc: (H, W, 3) sRGB-encoded pixels, 0..1.
@@ -104,7 +109,9 @@ def blown_plateau(enc: Linear, luma_enc: Linear) -> NDArray[np.bool_]:
     ceiling = np.percentile(enc.reshape(-1, 3), CEILING_PERCENTILE, axis=0)
     blown = np.zeros(luma_enc.shape, dtype=bool)
     for c in np.flatnonzero(ceiling >= 0.5):
-        blown |= plateau_at(enc[..., c], float(ceiling[c]))
+        channel = enc[..., c]
+        if plateau_at(channel, float(ceiling[c])).mean() >= MIN_PLATEAU:
+            blown |= channel >= ceiling[c] - 1 / 255
     return blown & (luma_enc >= BRIGHT_LEVEL * np.percentile(luma_enc, CEILING_PERCENTILE))
 
 
