@@ -297,6 +297,35 @@ def harness_ranking(paths: list[Path], size: int, name: str) -> None:
               f"({ranked[sel].mean():.0%}) |")
 
 
+#: The attributes #8's bar is set on ("exposure, contrast, saturation, colour
+#: temperature, blur, noise"), by the issue each degradation must raise.
+ISSUE_ATTRIBUTES = ("exposure", "contrast", "saturation", "colour", "sharpness", "noise")
+
+
+def _by_attribute(tallies: dict[str, Tally]) -> None:
+    """Print detected / direction / ranked per issue attribute and over `ISSUE_ATTRIBUTES`."""
+    print("\n| issue | pairs | detected | direction (of those with a develop answer) | "
+          "ranked |\n|---|---|---|---|---|")
+    rows: dict[str, list[int]] = {}
+    for kind, t in tallies.items():
+        answer = DEGRADATIONS[kind].right is not None
+        row = rows.setdefault(DEGRADATIONS[kind].named, [0, 0, 0, 0, 0])
+        for i, v in enumerate((t.n, t.detected, t.direction, t.n * answer, t.ranked)):
+            row[i] += v
+    bar = [0, 0, 0, 0, 0]
+    for name, (n, det, right, answered, ranked) in rows.items():
+        way = f"{right}/{answered} ({right / answered:.0%})" if answered else "n/a"
+        print(f"| {name} | {n} | {det}/{n} ({det / n:.0%}) | {way} | "
+              f"{ranked}/{n} ({ranked / n:.0%}) |")
+        if name in ISSUE_ATTRIBUTES:
+            bar = [a + b for a, b in zip(bar, rows[name], strict=True)]
+    n, det, right, answered, ranked = bar
+    if n:
+        print(f"| **{', '.join(ISSUE_ATTRIBUTES)}** | {n} | {det}/{n} ({det / n:.0%}) | "
+              f"{right}/{max(answered, 1)} ({right / max(answered, 1):.0%}) | "
+              f"{ranked}/{n} ({ranked / n:.0%}) |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=Path, default=PHOTOS)
@@ -395,6 +424,7 @@ def main() -> None:
                   f"measured tilt) in {t.relative}/{t.n} photos; on the {t.level} photos "
                   f"whose original measures level (|tilt| < 1°, confidence ≥ 0.3), within "
                   f"±1.5° of −4° in {t.level_right}/{t.level}")
+    _by_attribute(tallies)
     n = max(total.n, 1)
     answered = max(1, sum(t.n for k, t in tallies.items() if DEGRADATIONS[k].right))
     print(f"\nAll pairs: detected {total.detected / n:.0%}, false alarms on originals "
