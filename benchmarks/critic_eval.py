@@ -314,16 +314,16 @@ def _by_attribute(tallies: dict[str, Tally]) -> None:
             row[i] += v
     bar = [0, 0, 0, 0, 0]
     for name, (n, det, right, answered, ranked) in rows.items():
-        way = f"{right}/{answered} ({right / answered:.0%})" if answered else "n/a"
-        print(f"| {name} | {n} | {det}/{n} ({det / n:.0%}) | {way} | "
-              f"{ranked}/{n} ({ranked / n:.0%}) |")
+        way = f"{right}/{answered} ({right / answered:.1%})" if answered else "n/a"
+        print(f"| {name} | {n} | {det}/{n} ({det / n:.1%}) | {way} | "
+              f"{ranked}/{n} ({ranked / n:.1%}) |")
         if name in ISSUE_ATTRIBUTES:
             bar = [a + b for a, b in zip(bar, rows[name], strict=True)]
     n, det, right, answered, ranked = bar
     if n:
-        print(f"| **{', '.join(ISSUE_ATTRIBUTES)}** | {n} | {det}/{n} ({det / n:.0%}) | "
-              f"{right}/{max(answered, 1)} ({right / max(answered, 1):.0%}) | "
-              f"{ranked}/{n} ({ranked / n:.0%}) |")
+        print(f"| **{', '.join(ISSUE_ATTRIBUTES)}** | {n} | {det}/{n} ({det / n:.1%}) | "
+              f"{right}/{max(answered, 1)} ({right / max(answered, 1):.1%}) | "
+              f"{ranked}/{n} ({ranked / n:.1%}) |")
 
 
 def main() -> None:
