@@ -35,8 +35,10 @@ MIN_SIDE = 32
 Linear = NDArray[np.float32]
 
 #: Encoded levels (of 1) within which a 3 × 3 neighbourhood counts as flat and a pixel as
-#: at a clipping level: 0.6 of an 8-bit level.
-PLATEAU_TOLERANCE = 0.6 / 255
+#: at a clipping level: 0.05 of an 8-bit level.  A clipped area held one value, and tone
+#: and white-balance edits keep it one value, so the test can be this strict (on the
+#: corpus 0.6 of a level finds the same plateaus, and nothing else).
+PLATEAU_TOLERANCE = 0.05 / 255
 
 # sRGB (D65) → XYZ, and the D65 white, for CIELAB.
 _RGB_TO_XYZ = np.array(
@@ -103,8 +105,8 @@ def plateau_at(channel: NDArray[np.floating], level: float) -> NDArray[np.bool_]
     sRGB edge) holds the same value, and a later tone or white-balance edit moves them all
     together, so the plateau stays flat at its new level — darkening a blown sky turns it
     grey, not back into detail.  A pixel qualifies when its 3 × 3 neighbourhood spans at
-    most `PLATEAU_TOLERANCE` and it lies within that of ``level``; natural gradations are
-    not that flat at 8-bit precision.
+    most `PLATEAU_TOLERANCE` and it lies within that of ``level``: exactly flat, which a
+    smooth backdrop that merely varies little is not.
     """
     flat = ndimage.maximum_filter(channel, 3) - ndimage.minimum_filter(channel, 3)
     return np.asarray((flat <= PLATEAU_TOLERANCE)
