@@ -21,9 +21,9 @@ and saturation ∓40 — the harness's amplitudes —, Gaussian blur σ = 2 px, 
   original: PSNR / mean ΔE2000 before → after, and the share of photos improved.
 
 ``--harness`` instead scores the quality harness's own moderate set (`benchmarks.quality`:
-every slider degraded at once, three draws per photo, seed 0): the share of (original,
-degraded) pairs whose original scores higher, overall and by how visible the damage is
-(mean ΔE2000 between the two, in quartiles).
+every slider degraded at once, three draws per photo, ``--seed``, default 0): the share of
+(original, degraded) pairs whose original scores higher, overall and by how visible the
+damage is (mean ΔE2000 between the two, in quartiles).
 """
 
 from __future__ import annotations
@@ -263,7 +263,7 @@ def examples(paths: list[Path], size: int, name: str) -> None:
         print()
 
 
-def harness_ranking(paths: list[Path], size: int, name: str) -> None:
+def harness_ranking(paths: list[Path], size: int, name: str, seed: int = 0) -> None:
     """Print how often the original outscores its degraded copy on the harness's set."""
     from benchmarks.quality import build_test_set
     from engine.critic import get_critic
@@ -271,7 +271,7 @@ def harness_ranking(paths: list[Path], size: int, name: str) -> None:
 
     start = time.perf_counter()
     critic = get_critic(name)
-    cases = build_test_set(paths, long_side=size, local=False)
+    cases = build_test_set(paths, long_side=size, local=False, seed=seed)
     scores: dict[str, float] = {}
     rows: list[tuple[float, float, float]] = []  # (ΔE2000 of the damage, original, degraded)
     for i, case in enumerate(cases):
@@ -285,7 +285,8 @@ def harness_ranking(paths: list[Path], size: int, name: str) -> None:
               file=sys.stderr)
     damage = np.array([r[0] for r in rows])
     ranked = np.array([r[1] > r[2] for r in rows])
-    print(f"{len(rows)} moderate cases of {len(scores)} photos at {size} px, critic {name}: "
+    print(f"{len(rows)} moderate cases of {len(scores)} photos at {size} px (seed {seed}), "
+          f"critic {name}: "
           f"original ranked higher in {ranked.sum()}/{len(rows)} ({ranked.mean():.0%}); "
           f"mean score drop {np.mean([r[1] - r[2] for r in rows]):+.1f}\n")
     print("| damage (mean ΔE2000 to the original) | pairs | original ranked higher |")
@@ -337,9 +338,12 @@ def main() -> None:
                         help="print each original's critique as markdown instead")
     parser.add_argument("--harness", action="store_true",
                         help="rank originals against the quality harness's moderate set")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="the harness set's seed (with --harness; default 0)")
     args = parser.parse_args()
     if args.harness:
-        harness_ranking(photo_paths(args.photos)[: args.limit or None], args.size, args.critic)
+        harness_ranking(photo_paths(args.photos)[: args.limit or None], args.size, args.critic,
+                        args.seed)
         return
     if args.examples:
         examples(photo_paths(args.photos)[: args.limit or None], args.size, args.critic)
