@@ -18,10 +18,17 @@ from atelier.settings import settings_from_adjustments
 from atelier.v1 import engine_pb2 as pb
 from benchmarks.critic_eval import DEGRADATIONS, apply_suggestions, degrade, merged, rotate_crop
 from engine.critic import available_critics, get_critic
-from engine.critic._image import UncritiquablePhoto, encoded, place, plateau_at, prepare
+from engine.critic._image import (
+    UncritiquablePhoto,
+    encoded,
+    luminance,
+    place,
+    plateau_at,
+    prepare,
+)
 from engine.critic.colour import PREFERRED_WHITE_K, grey_edge, measure_colour
 from engine.critic.contrast import measure_contrast
-from engine.critic.exposure import measure_exposure
+from engine.critic.exposure import BRIGHT_LEVEL, CLIP_LEVEL, measure_exposure
 from engine.critic.horizon import measure_horizon
 from engine.critic.noise import measure_noise
 from engine.critic.saturation import gamut_use
@@ -172,6 +179,13 @@ def test_a_blown_sky_stays_blown_when_darkened(shared_photos: Path) -> None:
     # back into detail: the blown share must not fall with the exposure.
     rgb = decode_photo(shared_photos / "kodak/kodim20.png", long_side=SIZE).linear
     before = measure_exposure(prepare(rgb)).clipped
+    # Unedited, the plateau rule is exactly "a channel at 254–255 in a light pixel" (kodim22:
+    # a red barn clipped at R = 255 in pixels too dark to be highlights).
+    for name in ("kodim20", "kodim22"):
+        x = prepare(decode_photo(shared_photos / f"kodak/{name}.png", long_side=SIZE).linear)
+        light = encoded(np.asarray(luminance(x)[..., None]))[..., 0] >= BRIGHT_LEVEL
+        old = ((encoded(x).max(axis=-1) >= CLIP_LEVEL) & light).mean()
+        assert measure_exposure(x).clipped == old > 0.005, name
     for ev in (-0.5, -1.0):
         darker = prepare(apply_suggestions(rgb, {"Exposure2012": ev}))
         assert encoded(darker).max() < 0.95  # nothing is at 255 any more
