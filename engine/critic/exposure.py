@@ -94,14 +94,15 @@ def _centre_weighted_median(y: Linear) -> float:
 
 
 def blown_plateau(enc: Linear, luma_enc: Linear) -> NDArray[np.bool_]:
-    """Pixels of a blown highlight, wherever later edits moved it, (H, W) bool.
+    """Pixels of a blown highlight that an edit has darkened, (H, W) bool.
 
-    A channel whose ceiling — its `CEILING_PERCENTILE`, at least mid grey encoded — is a
-    clipping level (`MIN_PLATEAU` of the frame lies on a flat plateau there, see
-    `_image.plateau_at`) counts every pixel within one 8-bit level of that ceiling, as
-    the rule "at 254 or 255" does for an unedited file, when its luma is within
-    `BRIGHT_LEVEL` of the highest such ceiling (white in an unedited file, where this is
-    exactly that rule): a blown sky darkened by 1 EV is still blown.
+    Only for a frame where no channel reaches `CLIP_LEVEL` any more (elsewhere the rule
+    "a channel at 254–255 in a light pixel" applies as it is): a channel whose ceiling —
+    its `CEILING_PERCENTILE`, at least mid grey encoded — is a clipping level
+    (`MIN_PLATEAU` of the frame lies on a flat plateau there, see `_image.plateau_at`)
+    counts every pixel within one 8-bit level of that ceiling, as 254–255 does for an
+    unedited file, when its luma is within `BRIGHT_LEVEL` of the frame's brightest: a
+    blown sky darkened by 1 EV is still blown.
 
     Args:
         enc: (H, W, 3) sRGB-encoded pixels, 0..1.
@@ -109,13 +110,13 @@ def blown_plateau(enc: Linear, luma_enc: Linear) -> NDArray[np.bool_]:
     """
     ceiling = np.percentile(enc.reshape(-1, 3), CEILING_PERCENTILE, axis=0)
     blown = np.zeros(luma_enc.shape, dtype=bool)
-    top = 0.0  # the highest clip level: 1 for an unedited file, lower after darkening
+    if ceiling.max() >= CLIP_LEVEL:
+        return blown
     for c in np.flatnonzero(ceiling >= 0.5):
         channel = enc[..., c]
         if plateau_at(channel, float(ceiling[c])).mean() >= MIN_PLATEAU:
             blown |= channel >= ceiling[c] - 1 / 255
-            top = max(top, float(ceiling[c]))
-    return blown & (luma_enc >= BRIGHT_LEVEL * top)
+    return blown & (luma_enc >= BRIGHT_LEVEL * np.percentile(luma_enc, CEILING_PERCENTILE))
 
 
 def measure_exposure(rgb: Linear) -> ExposureMeasurement:
