@@ -60,8 +60,8 @@ class ExposureMeasurement:
         error_ev: combined exposure error, EV, −4..+4; < 0 under-exposed (the analytic
             predictor's ``Exposure2012`` is about −error_ev).
         clipped: fraction 0..1 of blown highlights: a channel at or above `CLIP_LEVEL`
-            and encoded luma at or above `BRIGHT_LEVEL`, or a flat plateau at the
-            channel's ceiling (see `blown_plateau`).
+            and encoded luma at or above `BRIGHT_LEVEL`; in a darkened frame, the
+            same band below a channel's plateau ceiling instead (see `blown_plateau`).
         crushed: fraction 0..1 of pixels at or below `CRUSH_LEVEL`.
         range_used: encoded-luma span between the 0.5th and 99.5th percentiles, 0..1.
         clipped_where: where in the frame the clipped pixels gather ("" if none).
@@ -115,7 +115,7 @@ def blown_plateau(enc: Linear, luma_enc: Linear) -> NDArray[np.bool_]:
     for c in np.flatnonzero(ceiling >= 0.5):
         channel = enc[..., c]
         if plateau_at(channel, float(ceiling[c])).mean() >= MIN_PLATEAU:
-            blown |= channel >= ceiling[c] - 1 / 255
+            blown |= channel >= ceiling[c] - (1 - CLIP_LEVEL)  # 254–255, moved down
     return blown & (luma_enc >= BRIGHT_LEVEL * np.percentile(luma_enc, CEILING_PERCENTILE))
 
 
