@@ -303,28 +303,32 @@ def harness_ranking(paths: list[Path], size: int, name: str, seed: int = 0) -> N
 ISSUE_ATTRIBUTES = ("exposure", "contrast", "saturation", "colour", "sharpness", "noise")
 
 
+def _summed(tallies: dict[str, Tally], kinds: Iterable[str]) -> tuple[Tally, int]:
+    """The counts of ``kinds`` added up, and how many of their pairs have a develop answer."""
+    total, answered = Tally(), 0
+    for kind in kinds:
+        t = tallies[kind]
+        for name in ("n", "detected", "on_original", "ranked", "direction", "improved"):
+            setattr(total, name, getattr(total, name) + getattr(t, name))
+        answered += t.n if DEGRADATIONS[kind].right is not None else 0
+    return total, answered
+
+
 def _by_attribute(tallies: dict[str, Tally]) -> None:
     """Print detected / direction / ranked per issue attribute and over `ISSUE_ATTRIBUTES`."""
     print("\n| issue | pairs | detected | direction (of those with a develop answer) | "
           "ranked |\n|---|---|---|---|---|")
-    rows: dict[str, list[int]] = {}
-    for kind, t in tallies.items():
-        answer = DEGRADATIONS[kind].right is not None
-        row = rows.setdefault(DEGRADATIONS[kind].named, [0, 0, 0, 0, 0])
-        for i, v in enumerate((t.n, t.detected, t.direction, t.n * answer, t.ranked)):
-            row[i] += v
-    bar = [0, 0, 0, 0, 0]
-    for name, (n, det, right, answered, ranked) in rows.items():
-        way = f"{right}/{answered} ({right / answered:.1%})" if answered else "n/a"
-        print(f"| {name} | {n} | {det}/{n} ({det / n:.1%}) | {way} | "
-              f"{ranked}/{n} ({ranked / n:.1%}) |")
-        if name in ISSUE_ATTRIBUTES:
-            bar = [a + b for a, b in zip(bar, rows[name], strict=True)]
-    n, det, right, answered, ranked = bar
-    if n:
-        print(f"| **{', '.join(ISSUE_ATTRIBUTES)}** | {n} | {det}/{n} ({det / n:.1%}) | "
-              f"{right}/{max(answered, 1)} ({right / max(answered, 1):.1%}) | "
-              f"{ranked}/{n} ({ranked / n:.1%}) |")
+    groups: dict[str, list[str]] = {}
+    for kind in tallies:
+        groups.setdefault(DEGRADATIONS[kind].named, []).append(kind)
+    rows = [(name, *_summed(tallies, kinds)) for name, kinds in groups.items()]
+    bar = [kind for name, kinds in groups.items() if name in ISSUE_ATTRIBUTES for kind in kinds]
+    if bar:
+        rows.append((f"**{', '.join(ISSUE_ATTRIBUTES)}**", *_summed(tallies, bar)))
+    for name, t, answered in rows:
+        way = f"{t.direction}/{answered} ({t.direction / answered:.1%})" if answered else "n/a"
+        print(f"| {name} | {t.n} | {t.detected}/{t.n} ({t.detected / t.n:.1%}) | {way} | "
+              f"{t.ranked}/{t.n} ({t.ranked / t.n:.1%}) |")
 
 
 def main() -> None:
@@ -409,7 +413,6 @@ def main() -> None:
           "score drop | direction | PSNR dB before → after | ΔE2000 before → after | "
           "improved |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
-    total = Tally()
     for kind, t in tallies.items():
         pb_, pa = np.median([p[0] for p in t.psnr]), np.median([p[1] for p in t.psnr])
         db, da = np.mean([p[0] for p in t.de]), np.mean([p[1] for p in t.de])
@@ -419,8 +422,6 @@ def main() -> None:
               f"{f'{t.direction}/{t.n}' if DEGRADATIONS[kind].right else 'n/a'} | "
               f"{pb_:.1f} → {pa:.1f} | "
               f"{db:.2f} → {da:.2f} | {t.improved}/{t.n} |")
-        for name in ("n", "detected", "on_original", "ranked", "direction", "improved"):
-            setattr(total, name, getattr(total, name) + getattr(t, name))
     for kind, t in tallies.items():
         if kind.startswith("rotate"):
             print(f"\n{kind}: measured tilt changes by 4° ± 1.5° in {t.tracked}/{t.n} photos; "
@@ -429,8 +430,9 @@ def main() -> None:
                   f"whose original measures level (|tilt| < 1°, confidence ≥ 0.3), within "
                   f"±1.5° of −4° in {t.level_right}/{t.level}")
     _by_attribute(tallies)
+    total, answered = _summed(tallies, tallies)
     n = max(total.n, 1)
-    answered = max(1, sum(t.n for k, t in tallies.items() if DEGRADATIONS[k].right))
+    answered = max(answered, 1)
     print(f"\nAll pairs: detected {total.detected / n:.0%}, false alarms on originals "
           f"{total.on_original / n:.0%}, original ranked higher {total.ranked / n:.0%}, "
           f"suggestion direction right {total.direction / answered:.0%} (of the "
