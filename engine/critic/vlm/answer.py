@@ -25,13 +25,9 @@ from dataclasses import dataclass, field
 
 from atelier.settings import adjustments_from_settings
 from atelier.v1 import engine_pb2 as pb
+from engine.critic.judge import MIN_TILT_CONFIDENCE
 from engine.critic.parse import ParsedAnswer, parse_edits
-from engine.critic.technical import (
-    MIN_TILT_CONFIDENCE,
-    Review,
-    check_suggestion,
-    not_suggested,
-)
+from engine.critic.technical import Review, check_suggestion, not_suggested
 from engine.decode.types import DecodedPhoto
 from engine.predictors.base import Prediction
 

@@ -1,0 +1,73 @@
+"""Composition: a tilted horizon, the subject's placement, a subject crowding an edge.
+
+Judged from `engine.critic.horizon`'s line detection (answered with
+``Geometry.straighten_angle``) and `engine.critic.composition`'s saliency subject
+(answered with a ``Geometry.crop`` that brings it onto a third).
+"""
+
+from __future__ import annotations
+
+from atelier.v1 import engine_pb2 as pb
+from engine.critic import scoring
+from engine.critic.composition import CompositionMeasurement, suggest_crop
+from engine.critic.horizon import HorizonMeasurement
+from engine.critic.judge.finding import Finding
+
+__all__ = ["MAX_CORRECTABLE_TILT", "MIN_TILT_CONFIDENCE", "judge_composition"]
+
+#: Tilts beyond this (degrees) are taken as deliberate diagonals, not a crooked horizon.
+MAX_CORRECTABLE_TILT = 8.0
+#: Line-detection confidence (0..1) below which no tilt is judged.
+MIN_TILT_CONFIDENCE = 0.3
+
+
+def judge_composition(
+    c: CompositionMeasurement, h: HorizonMeasurement
+) -> tuple[str, list[Finding]]:
+    """The composition paragraph (horizon, subject placement, edge crowding), findings."""
+    findings: list[Finding] = []
+    parts = []
+    tilt = abs(h.tilt)
+    if h.confidence >= MIN_TILT_CONFIDENCE and 0.6 <= tilt <= MAX_CORRECTABLE_TILT:
+        penalty = scoring.ramp(tilt, 0.5, 8.0, 30.0) * min(1.0, h.confidence / 0.5)
+        way = "clockwise" if h.tilt < 0 else "counter-clockwise"
+        fix_way = "counter-clockwise" if h.tilt < 0 else "clockwise"
+        desc = (f"the {h.kind} lines lean {tilt:.1f}° {way} (longest line "
+                f"{h.line_length:.0%} of the frame)")
+        suggestion = pb.Suggestion(
+            text=f"Straighten: rotate {tilt:.1f}° {fix_way}", attribute="horizon",
+            geometry=pb.Geometry(straighten_angle=round(-h.tilt, 2)),
+        )
+        findings.append(Finding("composition", penalty, desc, suggestion, "horizon"))
+        parts.append(f"the {h.kind} lines lean {tilt:.1f}° {way}")
+    elif h.confidence >= MIN_TILT_CONFIDENCE and tilt < 0.6:
+        parts.append(f"the {h.kind} lines are level (within {max(tilt, 0.1):.1f}°)")
+    if c.found:
+        size = f"{c.size:.0%} of the frame"
+        parts.append(f"the subject ({size}) sits in the {c.where}, "
+                     f"{c.anchor_distance:.2f} of the frame from {c.anchor}")
+        if c.confidence >= 0.2:
+            off = scoring.ramp(c.anchor_distance, 0.15, 60.0, 20.0)
+            if off > 0:
+                crop = suggest_crop(c)
+                placed: pb.Suggestion | None = None
+                if crop is not None:
+                    box = pb.BoundingBox(left=crop[0], top=crop[1], right=crop[2],
+                                         bottom=crop[3])
+                    placed = pb.Suggestion(
+                        text="Crop to 80 % to bring the subject onto a third",
+                        attribute="composition", geometry=pb.Geometry(crop=box))
+                findings.append(Finding("composition", off, (
+                    f"the subject sits in the {c.where}, {c.anchor_distance:.2f} of the frame "
+                    "from the nearest third or the centre: neither placed nor centred"),
+                    placed))
+            crowd = scoring.ramp(c.edge_crowding, 1.8, 8.0, 20.0)
+            if crowd > 0 and c.crowded_edge:
+                findings.append(Finding("composition", crowd, (
+                    f"the subject presses against the {c.crowded_edge} edge (saliency "
+                    f"{c.edge_crowding:.1f}× denser in the outer 5 % than on average): "
+                    "give it room when shooting; a crop cannot add any")))
+                parts.append(f"it crowds the {c.crowded_edge} edge")
+    else:
+        parts.append("no single subject stands out")
+    return "Composition: " + "; ".join(parts) + ".", findings
