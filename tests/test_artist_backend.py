@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F  # noqa: N812
-from PIL import Image
 
 import engine.artist.base as artist_base
 from engine.artist import get_artist
@@ -18,20 +17,7 @@ from engine.artist.classical_artist import apply_operation
 from engine.artist.plan import Operation, plan_from_instruction
 from engine.decode import decode_photo
 from engine.metrics import psnr, ssim
-
-
-def _encoded(path: Path, size: tuple[int, int] = (256, 170)) -> np.ndarray:
-    with Image.open(path) as im:
-        return np.asarray(im.convert("RGB").resize(size), np.float32) / 255
-
-
-def _save(a: np.ndarray, path: Path) -> Path:
-    Image.fromarray((np.clip(a, 0, 1) * 255).round().astype(np.uint8)).save(path)
-    return path
-
-
-def _noisy(a: np.ndarray, sigma: float = 0.05, seed: int = 0) -> np.ndarray:
-    return np.clip(a + np.random.default_rng(seed).normal(0, sigma, a.shape), 0, 1)
+from tests import artist_images as images
 
 
 def _blurred(a: np.ndarray, sigma: float) -> np.ndarray:
@@ -43,7 +29,7 @@ def _blurred(a: np.ndarray, sigma: float) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def clean(shared_photos: Path) -> np.ndarray:
-    return _encoded(shared_photos / "kodak" / "kodim05.png")
+    return images.encoded(shared_photos / "kodak" / "kodim05.png")
 
 
 def _generate(path: Path, plan_words: str) -> np.ndarray:
@@ -61,15 +47,15 @@ def test_classical_artist_improves_psnr_and_ssim(
     clean: np.ndarray, tmp_path: Path, degrade: str, words: str
 ) -> None:
     if degrade == "noise":
-        bad = _noisy(clean)
+        bad = images.noisy(clean)
     elif degrade == "blur":
         bad = _blurred(clean, 1.5)
     else:  # −2 EV in linear light, with the sensor noise a dark exposure brings
         lin = np.where(clean <= 0.04045, clean / 12.92, ((clean + 0.055) / 1.055) ** 2.4) / 4
-        bad = _noisy(np.where(lin <= 0.0031308, lin * 12.92,
+        bad = images.noisy(np.where(lin <= 0.0031308, lin * 12.92,
                               1.055 * np.maximum(lin, 0.0031308) ** (1 / 2.4) - 0.055), 0.01)
-    path = _save(bad, tmp_path / f"{degrade}.png")
-    bad8 = _encoded(path)
+    path = images.save(bad, tmp_path / f"{degrade}.png")
+    bad8 = images.encoded(path)
     good = _generate(path, words)
     assert psnr(clean, good) > psnr(clean, bad8) + 0.5, degrade
     assert ssim(clean, good) > ssim(clean, bad8), degrade
@@ -89,7 +75,7 @@ def test_strips_give_the_whole_image_result(
     clean: np.ndarray, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     blurred = torch.from_numpy(_blurred(clean, 1.0)).permute(2, 0, 1)
-    noisy = torch.from_numpy(_noisy(clean).astype(np.float32)).permute(2, 0, 1)
+    noisy = torch.from_numpy(images.noisy(clean).astype(np.float32)).permute(2, 0, 1)
     whole_sharp, _ = apply_operation(blurred, Operation("sharpen", 0.5, ""))
     whole_clean, _ = apply_operation(noisy, Operation("denoise", 0.5, ""))
     monkeypatch.setattr(artist_base, "STRIP_PIXELS", 1000)
@@ -109,7 +95,7 @@ def test_strips_give_the_whole_image_result(
 def test_cancel_between_strips(clean: np.ndarray, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(artist_base, "STRIP_PIXELS", 1000)
     monkeypatch.setattr(artist_base, "STRIP_ROWS", 48)
-    x = torch.from_numpy(_noisy(clean).astype(np.float32)).permute(2, 0, 1)
+    x = torch.from_numpy(images.noisy(clean).astype(np.float32)).permute(2, 0, 1)
     done: list[float] = []
     with pytest.raises(GenerationCancelled):
         apply_operation(x, Operation("denoise", 0.5, ""), on_strip=done.append,

@@ -23,28 +23,15 @@ from bridge.cli import main
 from engine.errors import PhotoError
 from engine.server.analysis import PhotoAccess
 from engine.server.generate import GenerateCancelled, NothingToGenerate, generate_events
+from tests import artist_images as images
 
 #: No develop change: an explicit Exposure 0 (an empty set would mean "predict").
 NEUTRAL = adjustments_from_settings({"Exposure2012": 0.0})
 
 
-def _encoded(path: Path, size: tuple[int, int] = (256, 170)) -> np.ndarray:
-    with Image.open(path) as im:
-        return np.asarray(im.convert("RGB").resize(size), np.float32) / 255
-
-
-def _save(a: np.ndarray, path: Path) -> Path:
-    Image.fromarray((np.clip(a, 0, 1) * 255).round().astype(np.uint8)).save(path)
-    return path
-
-
-def _noisy(a: np.ndarray, sigma: float = 0.05, seed: int = 0) -> np.ndarray:
-    return np.clip(a + np.random.default_rng(seed).normal(0, sigma, a.shape), 0, 1)
-
-
 @pytest.fixture(scope="module")
 def clean(shared_photos: Path) -> np.ndarray:
-    return _encoded(shared_photos / "kodak" / "kodim05.png")
+    return images.encoded(shared_photos / "kodak" / "kodim05.png")
 
 
 # -- the server's event stream ---------------------------------------------------------
@@ -52,7 +39,7 @@ def clean(shared_photos: Path) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def noisy_photo(clean: np.ndarray, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _save(_noisy(clean), tmp_path_factory.mktemp("gen") / "noisy.png")
+    return images.save(images.noisy(clean), tmp_path_factory.mktemp("gen") / "noisy.png")
 
 
 def _events(request: pb.GenerateRequest) -> list[pb.GenerateEvent]:
@@ -110,7 +97,8 @@ def test_missing_photo_and_clean_photo(shared_photos: Path, tmp_path: Path) -> N
     assert info.value.code == grpc.StatusCode.NOT_FOUND
     with pytest.raises(PhotoError, match="no photo"):
         _events(pb.GenerateRequest())
-    sharp = _save(_encoded(shared_photos / "kodak" / "kodim03.png"), tmp_path / "clean.png")
+    kodim03 = images.encoded(shared_photos / "kodak" / "kodim03.png")
+    sharp = images.save(kodim03, tmp_path / "clean.png")
     with pytest.raises(NothingToGenerate, match="nothing for the Artist to fix") as info:
         _events(pb.GenerateRequest(photo=pb.PhotoRef(path=str(sharp))))
     assert info.value.code == grpc.StatusCode.FAILED_PRECONDITION
@@ -225,7 +213,8 @@ def test_cli_usage_errors_and_skipped(
     capfd: pytest.CaptureFixture[str],
 ) -> None:
     address, _ = engine
-    photo = _save(_encoded(shared_photos / "kodak" / "kodim03.png"), tmp_path / "fine.png")
+    kodim03 = images.encoded(shared_photos / "kodak" / "kodim03.png")
+    photo = images.save(kodim03, tmp_path / "fine.png")
     assert main(["generate", str(photo), "--strength", "3"]) == 2
     assert main(["generate", str(photo), "--backend", "diffusion"]) == 2
     assert main(["generate", str(photo), "--model", str(tmp_path)]) == 2
