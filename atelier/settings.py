@@ -6,10 +6,11 @@ plain dicts keyed by Lightroom ``crs:`` names everywhere else (XMP, JSON, the pl
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import TypeVar
 
 from atelier.v1 import engine_pb2 as pb
-from xmp.vocabulary import GLOBAL_SLIDERS, LOCAL_SLIDERS
+from xmp.vocabulary import GLOBAL_SLIDERS, LOCAL_SLIDERS, LocalSlider, Slider
 
 __all__ = [
     "adjustments_from_settings",
@@ -17,6 +18,8 @@ __all__ = [
     "local_settings_from_adjustments",
     "settings_from_adjustments",
 ]
+
+_Adjustments = TypeVar("_Adjustments", pb.AdjustmentSet, pb.LocalAdjustmentSet)
 
 
 def settings_from_adjustments(adj: pb.AdjustmentSet) -> dict[str, float]:
@@ -28,16 +31,7 @@ def adjustments_from_settings(
     settings: Mapping[str, float], reasons: Mapping[str, str] | None = None
 ) -> pb.AdjustmentSet:
     """``{"Exposure2012": 0.5, ...}`` → ``AdjustmentSet``; values are range-checked."""
-    by_name = {s.name: s for s in GLOBAL_SLIDERS}
-    adj = pb.AdjustmentSet()
-    for name, value in settings.items():
-        if name not in by_name:
-            raise ValueError(f"unknown develop setting {name!r}")
-        slider = by_name[name]
-        setattr(adj, slider.field, slider.check(value))
-    for name, reason in (reasons or {}).items():
-        adj.reasons[name] = reason
-    return adj
+    return _filled(pb.AdjustmentSet(), GLOBAL_SLIDERS, "develop", settings, reasons)
 
 
 def local_settings_from_adjustments(adj: pb.LocalAdjustmentSet) -> dict[str, float]:
@@ -52,11 +46,23 @@ def local_adjustments_from_settings(
     settings: Mapping[str, float], reasons: Mapping[str, str] | None = None
 ) -> pb.LocalAdjustmentSet:
     """``{"LocalExposure2012": 0.3, ...}`` (slider units) → ``LocalAdjustmentSet``."""
-    by_name = {s.name: s for s in LOCAL_SLIDERS}
-    adj = pb.LocalAdjustmentSet()
+    return _filled(pb.LocalAdjustmentSet(), LOCAL_SLIDERS, "local develop", settings, reasons)
+
+
+def _filled(
+    adj: _Adjustments, sliders: Iterable[Slider | LocalSlider], kind: str,
+    settings: Mapping[str, float], reasons: Mapping[str, str] | None,
+) -> _Adjustments:
+    """``adj`` with each setting range-checked into its slider's field, and the reasons.
+
+    Raises:
+        ValueError: a name that is not one of ``sliders`` (``kind`` names them), or a
+            value outside its slider's range.
+    """
+    by_name = {s.name: s for s in sliders}
     for name, value in settings.items():
         if name not in by_name:
-            raise ValueError(f"unknown local develop setting {name!r}")
+            raise ValueError(f"unknown {kind} setting {name!r}")
         slider = by_name[name]
         setattr(adj, slider.field, slider.check(value))
     for name, reason in (reasons or {}).items():
