@@ -27,13 +27,14 @@ from engine.critic._image import (
     prepare,
 )
 from engine.critic.colour import PREFERRED_WHITE_K, grey_edge, measure_colour
-from engine.critic.contrast import measure_contrast
+from engine.critic.contrast import TYPICAL_SPREAD, measure_contrast
 from engine.critic.exposure import BRIGHT_LEVEL, CLIP_LEVEL, measure_exposure
 from engine.critic.horizon import measure_horizon
+from engine.critic.judge.tone import clipping_is_contrast, clipping_penalty
 from engine.critic.noise import measure_noise
 from engine.critic.saturation import gamut_use
 from engine.critic.sharpness import measure_sharpness
-from engine.critic.technical import critique
+from engine.critic.technical import critique, measure, review
 from engine.decode import DecodedPhoto, decode_photo
 from engine.metrics import delta_e_2000
 
@@ -240,6 +241,40 @@ def test_flattened_and_harsh_contrast_are_named_and_answered(
     # A darkened photo's grey white is the exposure's to answer, not the contrast's.
     dark = critique(degrade("darken 1.5 EV", photos[0])[1])
     assert "of white" not in getattr(_issue(dark, "contrast"), "description", "")
+
+
+def test_highlights_a_steep_curve_clips_are_harsh_contrast_counted_once(
+    shared_photos: Path,
+) -> None:
+    # Contrast +40 pushes kodim23's and kodim19's highlights off the top (about 5 % of
+    # the frame) while their exposure stays right and the tones span more than typical:
+    # one harsh-contrast finding carries the clipping's penalty and rolls it off too.
+    for name in ("kodim23", "kodim19"):
+        photo = decode_photo(shared_photos / f"kodak/{name}.png", long_side=SIZE)
+        bad = degrade("harsh Contrast +40", photo)[1]
+        m = measure(bad.linear)
+        assert clipping_is_contrast(m.exposure, m.contrast), (name, m.exposure, m.contrast)
+        r = review(bad)
+        steep = [f for f in r.findings if f.name == "contrast"]
+        assert len(steep) == 1 and steep[0].penalty >= clipping_penalty(m.exposure) >= 5
+        assert "clip in the highlights" in steep[0].description, steep[0].description
+        assert not [f for f in r.findings if f.name == "exposure"], r.findings
+        assert r.sub_scores["exposure"] == pytest.approx(100 - steep[0].penalty)
+        c = critique(bad)
+        settings, _ = merged(c.suggestions, "contrast")
+        assert settings["Contrast2012"] <= -15 and settings["Highlights2012"] <= -20, settings
+        assert "Whites2012" not in settings  # the white stays on white, or it reads flat
+    # Brightened by 1 EV, kodim03 clips as much, but that is the exposure's fault.
+    photo = decode_photo(shared_photos / "kodak/kodim03.png", long_side=SIZE)
+    bright = measure(degrade("brighten 1 EV", photo)[1].linear)
+    assert clipping_penalty(bright.exposure) >= 5
+    assert not clipping_is_contrast(bright.exposure, bright.contrast)
+    # Each condition on its own keeps the clipping with the exposure.
+    for changed in (replace(m.contrast, spread=TYPICAL_SPREAD - 0.1),
+                    replace(m.contrast, white=0.75, white_shortfall=0.42)):
+        assert not clipping_is_contrast(m.exposure, changed), changed
+    assert not clipping_is_contrast(replace(m.exposure, clipped=0.015), m.contrast)
+    assert not clipping_is_contrast(replace(m.exposure, error_ev=0.8), m.contrast)
 
 
 def test_gamut_use_is_the_share_of_chroma_room_and_scales_with_saturation() -> None:

@@ -34,13 +34,11 @@ from engine.critic.exposure import ExposureMeasurement, measure_exposure
 from engine.critic.horizon import HorizonMeasurement, measure_horizon
 from engine.critic.judge import (
     Finding,
-    exposure_penalty,
     judge_colour,
     judge_composition,
-    judge_contrast,
-    judge_exposure,
     judge_noise,
     judge_sharpness,
+    judge_tone,
 )
 from engine.critic.noise import NoiseMeasurement, measure_noise
 from engine.critic.saturation import SaturationMeasurement, measure_saturation
@@ -122,14 +120,8 @@ def review(photo: DecodedPhoto, prediction: Prediction | None = None) -> Review:
 
         prediction = get_predictor("analytic").predict(photo)
     out = Review(m)
-    exposure, exposure_findings = judge_exposure(m.exposure, prediction)
-    # A grey white is the exposure's when the mid-tones are dark too (a flattening curve
-    # pivots on grey and leaves them; darkening does not).
-    under = (m.exposure.key_ev < -0.5
-             and scoring.severity_of(exposure_penalty(m.exposure)) > 0)
-    contrast, contrast_findings = judge_contrast(m.contrast, prediction, under)
     areas = [
-        (f"{exposure} {contrast}", exposure_findings + contrast_findings),
+        judge_tone(m.exposure, m.contrast, prediction),
         judge_colour(m.colour, m.saturation, prediction, photo.info.is_raw),
         judge_sharpness(m.sharpness, m.composition.where),
         judge_noise(m.noise),

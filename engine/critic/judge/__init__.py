@@ -15,16 +15,14 @@ from engine.critic.judge.composition import MIN_TILT_CONFIDENCE, judge_compositi
 from engine.critic.judge.finding import Finding
 from engine.critic.judge.noise import judge_noise
 from engine.critic.judge.sharpness import judge_sharpness
-from engine.critic.judge.tone import exposure_penalty, judge_contrast, judge_exposure
+from engine.critic.judge.tone import judge_tone
 
 __all__ = [
     "MIN_TILT_CONFIDENCE",
     "Finding",
-    "exposure_penalty",
     "judge_colour",
     "judge_composition",
-    "judge_contrast",
-    "judge_exposure",
     "judge_noise",
     "judge_sharpness",
+    "judge_tone",
 ]

@@ -18,7 +18,16 @@ from engine.critic.judge.finding import Finding
 from engine.critic.judge.words import describe, develop_suggestion
 from engine.predictors.base import Prediction
 
-__all__ = ["TONAL", "exposure_penalty", "judge_contrast", "judge_exposure"]
+__all__ = [
+    "TONAL",
+    "clipping_is_contrast",
+    "clipping_penalty",
+    "exposure_penalty",
+    "judge_contrast",
+    "judge_exposure",
+    "judge_tone",
+    "white_penalty",
+]
 
 #: The predictor's tonal sliders an exposure suggestion carries.
 TONAL = ("Exposure2012", "Highlights2012", "Shadows2012", "Whites2012", "Blacks2012")
@@ -29,8 +38,51 @@ def exposure_penalty(m: ExposureMeasurement) -> float:
     return scoring.ramp(abs(m.error_ev), 0.45, 30.0, 70.0)
 
 
-def judge_exposure(m: ExposureMeasurement, pred: Prediction) -> tuple[str, list[Finding]]:
-    """The exposure paragraph: key, clipped highlights, crushed blacks, and their findings."""
+def clipping_penalty(m: ExposureMeasurement) -> float:
+    """Points for clipped highlights: none up to 1 % of the frame, minor from 2.25 %."""
+    return scoring.ramp(m.clipped * 100, 1.0, 4.0, 35.0)
+
+
+def white_penalty(c: ContrastMeasurement) -> float:
+    """Points for a lightest area short of white: minor 0.3 stops (81 %) short, moderate
+    0.45 (``Contrast2012`` −40 on a photo with a white); 30 of the corpus' 33 photos are
+    within 0.15."""
+    return scoring.ramp(c.white_shortfall, 0.2, 50.0, 30.0)
+
+
+def clipping_is_contrast(e: ExposureMeasurement, c: ContrastMeasurement) -> bool:
+    """Whether clipped highlights are the contrast's fault: they clip at white enough to be
+    an issue while the exposure is right and the tones already span a typical range or
+    more — the curve is too steep for the scene (``Contrast2012`` +40 does this to most
+    photos that have a bright area), not the photo too bright.  (A blown area darkened
+    below white is a grey white: no curve made it.)"""
+    return (scoring.severity_of(clipping_penalty(e)) > 0
+            and scoring.severity_of(exposure_penalty(e)) == 0
+            and c.spread >= TYPICAL_SPREAD and white_penalty(c) == 0)
+
+
+def judge_tone(
+    e: ExposureMeasurement, c: ContrastMeasurement, pred: Prediction
+) -> tuple[str, list[Finding]]:
+    """The tone paragraph (exposure, clipping, crushed blacks, contrast) and its findings.
+
+    Clipped highlights are a finding of their own, or part of the contrast finding when
+    `clipping_is_contrast`; their penalty counts once either way.
+    """
+    steep = clipping_is_contrast(e, c)
+    exposure, findings = judge_exposure(e, pred, clipping_finding=not steep)
+    # A grey white is the exposure's when the mid-tones are dark too (a flattening curve
+    # pivots on grey and leaves them; darkening does not).
+    under = e.key_ev < -0.5 and scoring.severity_of(exposure_penalty(e)) > 0
+    contrast, contrast_findings = judge_contrast(c, pred, under, e if steep else None)
+    return f"{exposure} {contrast}", findings + contrast_findings
+
+
+def judge_exposure(
+    m: ExposureMeasurement, pred: Prediction, clipping_finding: bool = True
+) -> tuple[str, list[Finding]]:
+    """The exposure paragraph: key, clipped highlights, crushed blacks, and their findings
+    (clipped highlights only named in the paragraph unless ``clipping_finding``)."""
     findings: list[Finding] = []
     err = m.error_ev
     side = "below" if m.key_ev < 0 else "above"
@@ -59,15 +111,16 @@ def judge_exposure(m: ExposureMeasurement, pred: Prediction) -> tuple[str, list[
         paragraph = f"Exposure is sound: {key}."
 
     clip_pct = m.clipped * 100
-    clip_pen = scoring.ramp(clip_pct, 1.0, 4.0, 35.0)
+    clip_pen = clipping_penalty(m)
     if clip_pen > 0:
         where = f", mostly in the {m.clipped_where}" if m.clipped_where else ""
-        desc = (f"{clip_pct:.1f} % of the pixels clip in the highlights{where}: "
-                "that detail is gone in the file and can only be rolled off more gently")
-        fix = {"Highlights2012": min(-20.0, pred.settings.get("Highlights2012", 0.0)),
-               "Whites2012": min(-10.0, pred.settings.get("Whites2012", 0.0))}
-        findings.append(Finding("exposure", clip_pen, desc, develop_suggestion(
-            "exposure", f"Soften the clipped highlights: {describe(fix)}", fix, pred.reasons)))
+        if clipping_finding:
+            desc = (f"{clip_pct:.1f} % of the pixels clip in the highlights{where}: "
+                    "that detail is gone in the file and can only be rolled off more gently")
+            fix = _roll_off(pred)
+            findings.append(Finding("exposure", clip_pen, desc, develop_suggestion(
+                "exposure", f"Soften the clipped highlights: {describe(fix)}", fix,
+                pred.reasons)))
         paragraph += f" {clip_pct:.1f} % of pixels clip in the highlights{where}."
     elif m.clipped > 0.0005:
         paragraph += f" Only {clip_pct:.2f} % of pixels clip, which is harmless."
@@ -87,14 +140,26 @@ def judge_exposure(m: ExposureMeasurement, pred: Prediction) -> tuple[str, list[
     return paragraph, findings
 
 
+def _roll_off(pred: Prediction, whites: bool = True) -> dict[str, float]:
+    """Highlights (and ``whites``: Whites) that roll clipped highlights off: the
+    predictor's, or at least −20 (and −10)."""
+    fix = {"Highlights2012": min(-20.0, pred.settings.get("Highlights2012", 0.0))}
+    if whites:
+        fix["Whites2012"] = min(-10.0, pred.settings.get("Whites2012", 0.0))
+    return fix
+
+
 def judge_contrast(
-    m: ContrastMeasurement, pred: Prediction, under_exposed: bool
+    m: ContrastMeasurement, pred: Prediction, under_exposed: bool,
+    clipped: ExposureMeasurement | None = None,
 ) -> tuple[str, list[Finding]]:
     """A sentence for the exposure paragraph and the contrast finding (issue "contrast").
 
     Two measurements: the spread against a typical photo's, and the white point — unless
     the photo is under-exposed with dark mid-tones (``under_exposed``), which explains a
-    grey white better than a curve does.
+    grey white better than a curve does.  ``clipped``: the exposure measurement when its
+    clipped highlights are the contrast's (`clipping_is_contrast`): the finding is harsh
+    contrast, takes the clipping's penalty, and its answer rolls the highlights off too.
     """
     facts = (f"the tones between the darkest and brightest 5 % span {m.spread:.1f} stops "
              f"(the middle half {m.midtone_spread:.1f}; a typical photo spans "
@@ -103,17 +168,20 @@ def judge_contrast(
     # is a minor issue; the corpus' well-made photos mostly sit between.
     ratio = math.log2(max(m.spread, 0.1) / TYPICAL_SPREAD)
     spread_penalty = scoring.ramp(abs(ratio), 0.15, 17.5, 30.0)
-    # The lightest area 0.3 stops (81 %) short of white is minor, 0.45 (Contrast −40 on
-    # a photo with a white) moderate; 30 of the corpus' 33 photos are within 0.15.
-    white_penalty = 0.0 if under_exposed else scoring.ramp(m.white_shortfall, 0.2, 50.0, 30.0)
+    grey = 0.0 if under_exposed else white_penalty(m)
     # A grey white calls the photo flat unless a wider-than-typical spread outweighs it.
-    grey_white = white_penalty > 0 and (ratio < 0 or white_penalty > spread_penalty)
+    grey_white = grey > 0 and (ratio < 0 or grey > spread_penalty)
     flat = ratio < 0 or grey_white
-    penalty = max(white_penalty, spread_penalty if ratio < 0 else 0.0) if flat \
+    penalty = max(grey, spread_penalty if ratio < 0 else 0.0) if flat \
         else spread_penalty
     if grey_white:
         facts += (f", and the lightest area reaches only {m.white:.0%} of white "
                   f"({m.white_shortfall:.2f} stops short)")
+    if clipped is not None:
+        penalty += clipping_penalty(clipped)
+        where = f" (mostly in the {clipped.clipped_where})" if clipped.clipped_where else ""
+        facts += (f", and still {clipped.clipped * 100:.1f} % of the pixels clip in the "
+                  f"highlights{where}: the curve is steeper than the scene allows")
     if scoring.severity_of(penalty) == 0:
         return f"Contrast is natural: {facts}.", ([] if penalty == 0 else [
             Finding("exposure", penalty, f"contrast: {facts}", None, "contrast")])
@@ -125,6 +193,8 @@ def judge_contrast(
     wanted = predicted if agrees else wanted
     value = max(15.0, min(60.0, wanted)) if flat else min(-15.0, max(-60.0, wanted))
     fix = {"Contrast2012": value}
+    if clipped is not None:  # Whites stay: the white must stay on white, or it reads flat
+        fix |= _roll_off(pred, whites=False)
     word = "flat" if flat else "harsh"
     desc = f"{word} contrast: {facts}"
     text = (f"{'Give the tones more snap' if flat else 'Soften the contrast'}: "
