@@ -4,7 +4,9 @@ Exposure and its clipping are judged from `engine.critic.exposure`'s measurement
 the develop predictor's tonal values as the answer where they agree in sign; contrast
 from `engine.critic.contrast`'s spread and white point, answered with ``Contrast2012``.
 All three count against the ``exposure`` sub-score; contrast is reported as its own
-issue.
+issue.  Clipped highlights are the exposure's finding unless the exposure is right and the
+tones already span a typical range: then the curve is too steep, and they are part of the
+harsh-contrast finding (`clipping_is_contrast`).
 """
 
 from __future__ import annotations
