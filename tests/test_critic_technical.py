@@ -12,9 +12,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from scipy import ndimage
 
-from atelier.settings import settings_from_adjustments
+from atelier.settings import local_settings_from_adjustments, settings_from_adjustments
 from atelier.v1 import engine_pb2 as pb
 from benchmarks.critic_eval import DEGRADATIONS, apply_suggestions, degrade, merged, rotate_crop
 from engine.critic import available_critics, get_critic
@@ -36,6 +37,8 @@ from engine.critic.saturation import gamut_use
 from engine.critic.sharpness import measure_sharpness
 from engine.critic.technical import critique, measure, review
 from engine.decode import DecodedPhoto, decode_photo
+from engine.develop import LocalAdjustment, render
+from engine.masks import detect_sky
 from engine.metrics import delta_e_2000
 
 #: Photos whose lines are level and clear (measured tilt < 1°, confident), at 384 px.
@@ -275,6 +278,33 @@ def test_highlights_a_steep_curve_clips_are_harsh_contrast_counted_once(
         assert not clipping_is_contrast(m.exposure, changed), changed
     assert not clipping_is_contrast(replace(m.exposure, clipped=0.015), m.contrast)
     assert not clipping_is_contrast(replace(m.exposure, error_ev=0.8), m.contrast)
+
+
+def test_a_region_out_of_line_is_named_and_answered_with_its_mask(
+    shared_photos: Path, originals: list[pb.Critique]
+) -> None:
+    # Only kodim19's sky darkened by 1.5 EV (the quality harness's local damage): the
+    # critic names it and answers with a local exposure on a sky mask, which the check
+    # renders and keeps because the re-measured score rises.  At the analysis size, 512
+    # px (at 384 px, or 2 EV darker, the weight-free sky finder no longer sees a sky).
+    photo = decode_photo(shared_photos / "kodak/kodim19.png", long_side=512)
+    sky = detect_sky(photo.linear)
+    assert sky is not None
+    dark = torch.from_numpy(photo.linear.transpose(2, 0, 1).copy())
+    local = [LocalAdjustment(torch.from_numpy(sky.mask)[None, None],
+                             {"LocalExposure2012": -1.5})]
+    damaged = replace(photo, linear=np.ascontiguousarray(
+        render(dark, {}, local=local).numpy().transpose(1, 2, 0)))
+    c = critique(damaged, check=True)
+    masked = [s for s in c.suggestions if s.HasField("masked")]
+    assert len(masked) == 1 and masked[0].attribute == "exposure", c.suggestions
+    assert masked[0].masked.name == "Sky" and masked[0].expected_gain > 0, masked[0]
+    ev = local_settings_from_adjustments(masked[0].masked.adjustments)["LocalExposure2012"]
+    assert 0.3 <= ev <= 1.5, ev
+    issue = next(i for i in c.issues if "sky is out of line" in i.description)
+    assert issue.attribute == "exposure" and issue.severity >= pb.SEVERITY_MINOR
+    # Undamaged photos are in line: no masked suggestion.
+    assert not [s for o in originals for s in o.suggestions if s.HasField("masked")]
 
 
 def test_gamut_use_is_the_share_of_chroma_room_and_scales_with_saturation() -> None:

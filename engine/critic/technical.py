@@ -17,7 +17,7 @@ suggestion rendered and re-judged before it is kept.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -37,6 +37,7 @@ from engine.critic.judge import (
     judge_colour,
     judge_composition,
     judge_noise,
+    judge_regions,
     judge_sharpness,
     judge_tone,
 )
@@ -44,6 +45,7 @@ from engine.critic.noise import NoiseMeasurement, measure_noise
 from engine.critic.saturation import SaturationMeasurement, measure_saturation
 from engine.critic.sharpness import SharpnessMeasurement, measure_sharpness
 from engine.decode.types import DecodedPhoto
+from engine.masks.local import propose_local_adjustments
 from engine.masks.subject import detect_subject
 from engine.predictors.base import Prediction
 
@@ -114,14 +116,19 @@ def measure(linear: NDArray[np.floating]) -> Measurements:
 
 def review(photo: DecodedPhoto, prediction: Prediction | None = None) -> Review:
     """Measure ``photo`` and judge it (see `critique` for the message form)."""
-    m = measure(photo.linear)
-    if prediction is None:
-        from engine.predictors import get_predictor
+    from engine.predictors import get_predictor
 
-        prediction = get_predictor("analytic").predict(photo)
+    m = measure(photo.linear)
+    analytic = get_predictor("analytic")
+    if prediction is None:
+        prediction = analytic.predict(photo)
     out = Review(m)
+    tone, tone_findings = judge_tone(m.exposure, m.contrast, prediction)
+    # Regions are judged with the analytic predictor's yardstick, as `--masks auto` does.
+    regions, region_findings = judge_regions(
+        propose_local_adjustments(photo, prediction, analytic).masks)
     areas = [
-        judge_tone(m.exposure, m.contrast, prediction),
+        (f"{tone} {regions}" if regions else tone, tone_findings + region_findings),
         judge_colour(m.colour, m.saturation, prediction, photo.info.is_raw),
         judge_sharpness(m.sharpness, m.composition.where),
         judge_noise(m.noise),
@@ -152,35 +159,44 @@ def review(photo: DecodedPhoto, prediction: Prediction | None = None) -> Review:
     return out
 
 
-def _developed(photo: DecodedPhoto, settings: Mapping[str, float]) -> DecodedPhoto:
-    """``photo`` developed with ``settings`` by the develop model (engine.develop.render)."""
+def _developed(
+    photo: DecodedPhoto, settings: Mapping[str, float],
+    masks: Sequence[pb.MaskedAdjustment] = (),
+) -> DecodedPhoto:
+    """``photo`` developed with ``settings`` and local ``masks`` by the develop model
+    (engine.develop.render)."""
     import torch
 
     from engine.develop import render
+    from engine.develop.render import local_adjustments_from_pb
 
     x = torch.from_numpy(np.ascontiguousarray(np.asarray(photo.linear).transpose(2, 0, 1)))
     as_shot = photo.raw.as_shot_xy if photo.raw is not None else None
     with torch.no_grad():
-        out = render(x, dict(settings), as_shot_xy=as_shot).numpy().transpose(1, 2, 0)
+        out = render(x, dict(settings), local=local_adjustments_from_pb(masks),
+                     as_shot_xy=as_shot).numpy().transpose(1, 2, 0)
     return replace(photo, linear=np.ascontiguousarray(np.maximum(out, 0.0), dtype=np.float32))
 
 
 def check_suggestion(
     photo: DecodedPhoto, before: Review, suggestion: pb.Suggestion, prediction: Prediction | None
 ) -> float | None:
-    """Render ``suggestion``'s develop settings with the develop model and judge again.
+    """Render ``suggestion``'s develop settings (global or masked) with the develop model
+    and judge again.
 
     Returns:
         the change of the overall score (points, negative = worse), with
         ``suggestion.expected_gain`` set when it is positive; None when the suggestion
         has no develop settings to render (geometry, words only).
     """
-    if not suggestion.HasField("adjustments"):
-        return None
-    settings = settings_from_adjustments(suggestion.adjustments)
-    if not settings:
-        return None
-    gain = review(_developed(photo, settings), prediction).score - before.score
+    if suggestion.HasField("masked"):
+        developed = _developed(photo, {}, [suggestion.masked])
+    else:
+        settings = settings_from_adjustments(suggestion.adjustments)
+        if not settings:
+            return None
+        developed = _developed(photo, settings)
+    gain = review(developed, prediction).score - before.score
     if gain > 0:
         suggestion.expected_gain = round(min(100.0, gain), 1)
     return gain
