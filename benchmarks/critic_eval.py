@@ -20,10 +20,11 @@ and saturation ∓40 — the harness's amplitudes —, Gaussian blur σ = 2 px, 
   model (`engine.develop.render`; rotations with scipy) brings the photo closer to the
   original: PSNR / mean ΔE2000 before → after, and the share of photos improved.
 
-``--harness`` instead scores the quality harness's own moderate set (`benchmarks.quality`:
-every slider degraded at once, three draws per photo, ``--seed``, default 0): the share of
-(original, degraded) pairs whose original scores higher, overall and by how visible the
-damage is (mean ΔE2000 between the two, in quartiles).
+``--harness`` instead scores the quality harness's own set (`benchmarks.quality`: three
+global draws per photo with every slider degraded at once, and its local cases — only the
+sky or only the subject darkened or brightened by 0.8–1.5 EV —, ``--seed``, default 0):
+the share of (original, degraded) pairs whose original scores higher, overall, global and
+local, and by how visible the damage is (mean ΔE2000 between the two, in quartiles).
 """
 
 from __future__ import annotations
@@ -264,16 +265,18 @@ def examples(paths: list[Path], size: int, name: str) -> None:
 
 
 def harness_ranking(paths: list[Path], size: int, name: str, seed: int = 0) -> None:
-    """Print how often the original outscores its degraded copy on the harness's set."""
+    """Print how often the original outscores its degraded copy on the harness's set
+    (global and local cases)."""
     from benchmarks.quality import build_test_set
     from engine.critic import get_critic
     from engine.metrics import delta_e_2000
 
     start = time.perf_counter()
     critic = get_critic(name)
-    cases = build_test_set(paths, long_side=size, local=False, seed=seed)
+    cases = build_test_set(paths, long_side=size, seed=seed)
     scores: dict[str, float] = {}
     rows: list[tuple[float, float, float]] = []  # (ΔE2000 of the damage, original, degraded)
+    local = np.array([case.kind != "global" for case in cases])
     for i, case in enumerate(cases):
         photo = case.name.split("#")[0]
         if photo not in scores:
@@ -285,9 +288,11 @@ def harness_ranking(paths: list[Path], size: int, name: str, seed: int = 0) -> N
               file=sys.stderr)
     damage = np.array([r[0] for r in rows])
     ranked = np.array([r[1] > r[2] for r in rows])
-    print(f"{len(rows)} moderate cases of {len(scores)} photos at {size} px (seed {seed}), "
+    print(f"{len(rows)} cases of {len(scores)} photos at {size} px (seed {seed}), "
           f"critic {name}: "
-          f"original ranked higher in {ranked.sum()}/{len(rows)} ({ranked.mean():.0%}); "
+          f"original ranked higher in {ranked.sum()}/{len(rows)} ({ranked.mean():.0%}) — "
+          f"global {ranked[~local].sum()}/{(~local).sum()} ({ranked[~local].mean():.0%}), "
+          f"local {ranked[local].sum()}/{local.sum()} ({ranked[local].mean():.0%}); "
           f"mean score drop {np.mean([r[1] - r[2] for r in rows]):+.1f}\n")
     print("| damage (mean ΔE2000 to the original) | pairs | original ranked higher |")
     print("|---|---|---|")
@@ -341,7 +346,7 @@ def main() -> None:
     parser.add_argument("--examples", action="store_true",
                         help="print each original's critique as markdown instead")
     parser.add_argument("--harness", action="store_true",
-                        help="rank originals against the quality harness's moderate set")
+                        help="rank originals against the quality harness's set")
     parser.add_argument("--seed", type=int, default=0,
                         help="the harness set's seed (with --harness; default 0)")
     args = parser.parse_args()
