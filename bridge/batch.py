@@ -109,7 +109,8 @@ def _record_for_analysis(photo: PhotoFile, analysis: pb.Analysis) -> dict[str, A
         "settings": lightroom_settings(analysis.adjustments),
         "reasons": dict(analysis.adjustments.reasons),
         "masks": mask_records(analysis.masks, orientation=info.orientation or 1),
-        "critique": critique_record(analysis.critique) if analysis.HasField("critique") else None,
+        "critique": (critique_record(analysis.critique, orientation=info.orientation or 1)
+                     if analysis.HasField("critique") else None),
     }
 
 

@@ -73,9 +73,10 @@ def mask_records(
     return records
 
 
-def critique_record(critique: pb.Critique) -> dict[str, Any]:
+def critique_record(critique: pb.Critique, *, orientation: int = 1) -> dict[str, Any]:
     """A critique for ``--json``: score, a one-paragraph summary, the full reasoning,
-    sub-scores, issues and suggestions (each suggestion's settings Lightroom-keyed)."""
+    sub-scores, issues and suggestions (each suggestion's settings Lightroom-keyed; a
+    masked one's local adjustment as `mask_records` gives it, ``orientation`` EXIF 1..8)."""
     paragraphs = [p for p in critique.reasoning.split("\n\n") if p.strip()]
     return {
         "score": round(critique.score, 1),
@@ -86,10 +87,16 @@ def critique_record(critique: pb.Critique) -> dict[str, Any]:
         "issues": [{"attribute": i.attribute,
                     "severity": pb.Severity.Name(i.severity).removeprefix("SEVERITY_").lower(),
                     "description": i.description} for i in critique.issues],
-        "suggestions": [{"text": s.text, "attribute": s.attribute,
-                         "settings": lightroom_settings(s.adjustments)}
-                        for s in critique.suggestions],
+        "suggestions": [_suggestion_record(s, orientation) for s in critique.suggestions],
     }
+
+
+def _suggestion_record(s: pb.Suggestion, orientation: int) -> dict[str, Any]:
+    record: dict[str, Any] = {"text": s.text, "attribute": s.attribute,
+                              "settings": lightroom_settings(s.adjustments)}
+    if s.HasField("masked"):
+        record["mask"] = mask_records([s.masked], orientation=orientation)[0]
+    return record
 
 
 def _prune(value: Any) -> Any:

@@ -81,3 +81,25 @@ def test_enhance_with_critique_writes_both(photos: Path, tmp_path: Path) -> None
     stored = xmp_of(photos / "backlit_trees_underexposed.jpg")
     assert float(stored["Exposure2012"]) > 1 and float(stored["CritiqueScore"]) < 80
     assert "Rating" not in stored  # only with --write-rating
+
+
+def test_a_masked_suggestion_carries_its_local_adjustment_in_json() -> None:
+    # The critic answers a region out of line with a MaskedAdjustment: --json gives its
+    # mask and Local* settings (as `enhance --json` gives masks), not an empty "settings".
+    from atelier.settings import local_adjustments_from_settings
+    from atelier.v1 import engine_pb2 as pb
+    from bridge.output import critique_record
+
+    box = pb.RadialGradient(top=0.2, left=0.3, bottom=0.8, right=0.7, feather=50.0,
+                            flipped=True)
+    masked = pb.MaskedAdjustment(
+        name="Subject", forms=[pb.MaskForm(components=[pb.Mask(radial_gradient=box)])],
+        adjustments=local_adjustments_from_settings({"LocalExposure2012": 0.72}), amount=1.0)
+    critique = pb.Critique(score=80.0, suggestions=[pb.Suggestion(
+        text="Brighten the subject alone: Subject mask, Exposure +0.72 EV",
+        attribute="exposure", masked=masked)])
+    (record,) = critique_record(critique)["suggestions"]
+    assert record["settings"] == {}
+    assert record["mask"]["name"] == "Subject" and record["mask"]["kind"] == "radial_gradient"
+    assert record["mask"]["settings"] == {"LocalExposure2012": 0.72}
+    assert "lightroom" in record["mask"], record["mask"]
