@@ -43,8 +43,11 @@ def judge_regions(masks: Sequence[pb.MaskedAdjustment]) -> tuple[str, list[Findi
         region = masked.name.lower()
         way = "Brighten" if ev > 0 else "Darken"
         text = f"{way} the {region} alone: {masked.name} mask, Exposure {signed(ev, ' EV', 2)}"
-        findings.append(Finding("exposure", region_penalty(ev), f"the {region} is out of line "
-                                f"with the rest of the frame: {why}", pb.Suggestion(
+        penalty = region_penalty(ev)
+        findings.append(Finding("exposure", penalty, f"the {region} is out of line with the "
+                                f"rest of the frame: {why}", pb.Suggestion(
                                     text=text, attribute="exposure", masked=masked)))
-        sentences.append(f"The {region} is out of line with the rest: {why}.")
+        lead = ("is out of line with the rest" if scoring.severity_of(penalty) > 0
+                else "sits a little out of line with the rest, not enough to matter")
+        sentences.append(f"The {region} {lead}: {why}.")
     return " ".join(sentences), findings
