@@ -24,10 +24,13 @@ __all__ = [
     "TONAL",
     "clipping_is_contrast",
     "clipping_penalty",
+    "dimness_is_contrast",
     "exposure_penalty",
+    "is_flat",
     "judge_contrast",
     "judge_exposure",
     "judge_tone",
+    "spread_penalty",
     "white_penalty",
 ]
 
@@ -52,6 +55,33 @@ def white_penalty(c: ContrastMeasurement) -> float:
     return scoring.ramp(c.white_shortfall, 0.2, 50.0, 30.0)
 
 
+def spread_penalty(c: ContrastMeasurement) -> float:
+    """Points for a spread away from the typical one, either way: ×0.74 (3.1 stops) or
+    ×1.36 (5.7) is a minor issue; the corpus' well-made photos mostly sit between."""
+    return scoring.ramp(abs(_ratio(c)), 0.15, 17.5, 30.0)
+
+
+def _ratio(c: ContrastMeasurement) -> float:
+    """log2 of the spread against the typical one (< 0 narrower)."""
+    return math.log2(max(c.spread, 0.1) / TYPICAL_SPREAD)
+
+
+def is_flat(c: ContrastMeasurement, under_exposed: bool = False) -> bool:
+    """Narrower than typical, or a grey white that outweighs a wider spread (a grey white
+    does not count when the photo is ``under_exposed`` with dark mid-tones)."""
+    grey = 0.0 if under_exposed else white_penalty(c)
+    return _ratio(c) < 0 or (grey > 0 and grey > spread_penalty(c))
+
+
+def dimness_is_contrast(e: ExposureMeasurement, c: ContrastMeasurement) -> bool:
+    """Whether an under-exposure is the contrast's: the exposure error says under only
+    because the highlights are dim, while the mid-tones sit at or above a normal key and
+    the contrast is flat — more exposure would brighten mid-tones already bright
+    (``Contrast2012`` −40 does this to a photo whose highlights were just bright enough)."""
+    return (e.error_ev < 0 and scoring.severity_of(exposure_penalty(e)) > 0
+            and e.key_ev >= 0 and is_flat(c))
+
+
 def clipping_is_contrast(e: ExposureMeasurement, c: ContrastMeasurement) -> bool:
     """Whether clipped highlights are the contrast's fault: they clip at white enough to be
     an issue while the exposure is right and the tones already span a typical range or
@@ -68,23 +98,29 @@ def judge_tone(
 ) -> tuple[str, list[Finding]]:
     """The tone paragraph (exposure, clipping, crushed blacks, contrast) and its findings.
 
-    Clipped highlights are a finding of their own, or part of the contrast finding when
-    `clipping_is_contrast`; their penalty counts once either way.
+    Clipped highlights and an under-exposure are findings of their own, or part of the
+    contrast finding when `clipping_is_contrast` / `dimness_is_contrast`; their penalty
+    counts once either way.
     """
     steep = clipping_is_contrast(e, c)
-    exposure, findings = judge_exposure(e, pred, clipping_finding=not steep)
+    dim = dimness_is_contrast(e, c)
+    exposure, findings = judge_exposure(e, pred, clipping_finding=not steep,
+                                        exposure_finding=not dim)
     # A grey white is the exposure's when the mid-tones are dark too (a flattening curve
     # pivots on grey and leaves them; darkening does not).
     under = e.key_ev < -0.5 and scoring.severity_of(exposure_penalty(e)) > 0
-    contrast, contrast_findings = judge_contrast(c, pred, under, e if steep else None)
+    contrast, contrast_findings = judge_contrast(c, pred, under, e if steep else None,
+                                                 e if dim else None)
     return f"{exposure} {contrast}", findings + contrast_findings
 
 
 def judge_exposure(
-    m: ExposureMeasurement, pred: Prediction, clipping_finding: bool = True
+    m: ExposureMeasurement, pred: Prediction, clipping_finding: bool = True,
+    exposure_finding: bool = True,
 ) -> tuple[str, list[Finding]]:
     """The exposure paragraph: key, clipped highlights, crushed blacks, and their findings
-    (clipped highlights only named in the paragraph unless ``clipping_finding``)."""
+    (clipped highlights only named in the paragraph unless ``clipping_finding``; an
+    under-exposure that is the contrast's, without ``exposure_finding``)."""
     findings: list[Finding] = []
     err = m.error_ev
     side = "below" if m.key_ev < 0 else "above"
@@ -94,7 +130,10 @@ def judge_exposure(
            f"brightest 0.5 % reach {m.highlight_level:.0%} of white")
     penalty = exposure_penalty(m)
     word = "under-exposed" if err < 0 else "over-exposed"
-    if scoring.severity_of(penalty) > 0:
+    if not exposure_finding:
+        paragraph = (f"Exposure: {key} — dim highlights over mid-tones at or above a normal "
+                     "key are flat contrast, not under-exposure.")
+    elif scoring.severity_of(penalty) > 0:
         desc = (f"{word} by about {abs(err):.1f} EV: {key}; the frame uses "
                 f"{m.range_used:.0%} of the tonal range")
         tonal = {k: pred.settings[k] for k in TONAL if pred.settings.get(k)}
@@ -153,7 +192,7 @@ def _roll_off(pred: Prediction, whites: bool = True) -> dict[str, float]:
 
 def judge_contrast(
     m: ContrastMeasurement, pred: Prediction, under_exposed: bool,
-    clipped: ExposureMeasurement | None = None,
+    clipped: ExposureMeasurement | None = None, dim: ExposureMeasurement | None = None,
 ) -> tuple[str, list[Finding]]:
     """A sentence for the exposure paragraph and the contrast finding (issue "contrast").
 
@@ -162,23 +201,26 @@ def judge_contrast(
     grey white better than a curve does.  ``clipped``: the exposure measurement when its
     clipped highlights are the contrast's (`clipping_is_contrast`): the finding is harsh
     contrast, takes the clipping's penalty, and its answer rolls the highlights off too.
+    ``dim``: the exposure measurement when its under-exposure is the contrast's
+    (`dimness_is_contrast`): the flat finding takes the exposure's penalty.
     """
     facts = (f"the tones between the darkest and brightest 5 % span {m.spread:.1f} stops "
              f"(the middle half {m.midtone_spread:.1f}; a typical photo spans "
              f"{TYPICAL_SPREAD:.1f})")
-    # Penalised by the ratio to the typical spread: ×0.74 (3.1 stops) or ×1.36 (5.7)
-    # is a minor issue; the corpus' well-made photos mostly sit between.
-    ratio = math.log2(max(m.spread, 0.1) / TYPICAL_SPREAD)
-    spread_penalty = scoring.ramp(abs(ratio), 0.15, 17.5, 30.0)
+    ratio = _ratio(m)
+    spread = spread_penalty(m)
     grey = 0.0 if under_exposed else white_penalty(m)
     # A grey white calls the photo flat unless a wider-than-typical spread outweighs it.
-    grey_white = grey > 0 and (ratio < 0 or grey > spread_penalty)
-    flat = ratio < 0 or grey_white
-    penalty = max(grey, spread_penalty if ratio < 0 else 0.0) if flat \
-        else spread_penalty
+    grey_white = grey > 0 and (ratio < 0 or grey > spread)
+    flat = is_flat(m, under_exposed)
+    penalty = max(grey, spread if ratio < 0 else 0.0) if flat else spread
     if grey_white:
         facts += (f", and the lightest area reaches only {m.white:.0%} of white "
                   f"({m.white_shortfall:.2f} stops short)")
+    if dim is not None:
+        penalty += exposure_penalty(dim)
+        facts += (f", and the brightest 0.5 % reach only {dim.highlight_level:.0%} of white "
+                  f"over mid-tones {dim.key_ev:.1f} EV above a normal key")
     if clipped is not None:
         penalty += clipping_penalty(clipped)
         where = f" (mostly in the {clipped.clipped_where})" if clipped.clipped_where else ""
