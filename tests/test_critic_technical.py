@@ -31,7 +31,12 @@ from engine.critic.colour import PREFERRED_WHITE_K, grey_edge, measure_colour
 from engine.critic.contrast import TYPICAL_SPREAD, measure_contrast
 from engine.critic.exposure import BRIGHT_LEVEL, CLIP_LEVEL, measure_exposure
 from engine.critic.horizon import measure_horizon
-from engine.critic.judge.tone import clipping_is_contrast, clipping_penalty
+from engine.critic.judge.tone import (
+    clipping_is_contrast,
+    clipping_penalty,
+    dimness_is_contrast,
+    exposure_penalty,
+)
 from engine.critic.noise import measure_noise
 from engine.critic.saturation import gamut_use
 from engine.critic.sharpness import measure_sharpness
@@ -278,6 +283,27 @@ def test_highlights_a_steep_curve_clips_are_harsh_contrast_counted_once(
         assert not clipping_is_contrast(m.exposure, changed), changed
     assert not clipping_is_contrast(replace(m.exposure, clipped=0.015), m.contrast)
     assert not clipping_is_contrast(replace(m.exposure, error_ev=0.8), m.contrast)
+
+
+def test_dim_highlights_over_bright_midtones_are_flat_contrast_not_under_exposure(
+    photos: list[DecodedPhoto],
+) -> None:
+    # kodim01 at Contrast −40: its highlights drop to 68 % of white, so the exposure error
+    # reads 0.7 EV under, but its mid-tones sit 0.4 EV above a normal key — more exposure
+    # would brighten them further. One flat finding carries both penalties.
+    flat = degrade("flatten Contrast −40", photos[0])[1]
+    m = measure(flat.linear)
+    assert dimness_is_contrast(m.exposure, m.contrast), m.exposure
+    r = review(flat)
+    assert not [f for f in r.findings if f.name == "exposure"], r.findings
+    (contrast,) = [f for f in r.findings if f.name == "contrast"]
+    assert contrast.penalty > exposure_penalty(m.exposure) >= 5
+    assert r.sub_scores["exposure"] == pytest.approx(100 - contrast.penalty)
+    settings, _ = merged(critique(flat).suggestions, "exposure")
+    assert "Exposure2012" not in settings, settings
+    # Darkened instead, the same photo's mid-tones are dark: that is exposure.
+    dark = measure(degrade("darken 1.5 EV", photos[0])[1].linear)
+    assert not dimness_is_contrast(dark.exposure, dark.contrast)
 
 
 def test_a_region_out_of_line_is_named_and_answered_with_its_mask(
