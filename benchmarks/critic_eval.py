@@ -32,7 +32,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
@@ -55,6 +55,7 @@ __all__ = [
     "Degradation",
     "apply_suggestions",
     "degrade",
+    "displayed",
     "examples",
     "main",
     "merged",
@@ -191,18 +192,22 @@ def merged(suggestions: Iterable[pb.Suggestion], attribute: str) -> tuple[dict[s
 
 
 def apply_suggestions(
-    rgb: Linear, settings: dict[str, float], angle: float | None = None
+    rgb: Linear, settings: dict[str, float], angle: float | None = None,
+    masks: Sequence[pb.MaskedAdjustment] = (),
 ) -> Linear:
-    """Develop ``rgb`` with ``settings`` (engine.develop.render), then straighten."""
+    """Develop ``rgb`` with ``settings`` and local ``masks`` (engine.develop.render), then
+    straighten."""
     out = rgb
-    if settings:
+    if settings or masks:
         import torch
 
         from engine.develop import render
+        from engine.develop.render import local_adjustments_from_pb
 
         x = torch.from_numpy(np.ascontiguousarray(rgb.transpose(2, 0, 1)))
         with torch.no_grad():
-            out = render(x, settings).numpy().transpose(1, 2, 0)
+            out = render(x, settings, local=local_adjustments_from_pb(masks)).numpy() \
+                .transpose(1, 2, 0)
     if angle:
         out = ndimage.rotate(out, angle, axes=(1, 0), reshape=False, order=1, mode="nearest")
     return np.asarray(out, dtype=np.float32)
@@ -212,7 +217,8 @@ def _centre(rgb: Linear, keep: float = 0.8) -> Linear:
     return rotate_crop(rgb, 0.0, keep)
 
 
-def _view(rgb: Linear) -> NDArray[np.float32]:
+def displayed(rgb: Linear) -> NDArray[np.float32]:
+    """Linear pixels as displayed: clipped to 0..1 and sRGB-encoded."""
     return np.clip(linear_to_srgb(np.clip(rgb, 0, 1)), 0, 1)
 
 
@@ -282,8 +288,8 @@ def harness_ranking(paths: list[Path], size: int, name: str, seed: int = 0) -> N
         if photo not in scores:
             scores[photo] = critic.critique(replace(case.photo, linear=case.original)).score
         worse = critic.critique(case.photo).score
-        rows.append((delta_e_2000(_view(case.original), _view(case.degraded)), scores[photo],
-                     worse))
+        de = delta_e_2000(displayed(case.original), displayed(case.degraded))
+        rows.append((de, scores[photo], worse))
         print(f"[{i + 1}/{len(cases)}] {case.name} ({time.perf_counter() - start:.0f} s)",
               file=sys.stderr)
     damage = np.array([r[0] for r in rows])
@@ -401,7 +407,7 @@ def main() -> None:
                     t.level_right += d.right is not None and d.right(settings, angle)
             fixed = apply_suggestions(bad.linear, settings, angle)
             crop = 0.75 if angle else 1.0
-            r, b, f = (_view(_centre(x, crop)) for x in (ref.linear, bad.linear, fixed))
+            r, b, f = (displayed(_centre(x, crop)) for x in (ref.linear, bad.linear, fixed))
             before, after = (psnr(r, b), delta_e_2000(r, b)), (psnr(r, f), delta_e_2000(r, f))
             t.psnr.append((before[0], after[0]))
             t.de.append((before[1], after[1]))

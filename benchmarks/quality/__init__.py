@@ -14,7 +14,13 @@ from benchmarks.quality.harness import (
     score_case,
     summarise,
 )
-from benchmarks.quality.sheets import contact_sheet, sheet_cases, sky_overlay, sky_sheet
+from benchmarks.quality.sheets import (
+    contact_sheet,
+    sheet_cases,
+    sky_overlay,
+    sky_sheet,
+    strip_sheet,
+)
 
 __all__ = [
     "AMPLITUDES",
@@ -31,5 +37,6 @@ __all__ = [
     "sheet_cases",
     "sky_overlay",
     "sky_sheet",
+    "strip_sheet",
     "summarise",
 ]

@@ -23,7 +23,14 @@ from benchmarks.quality.harness import Case, Linear
 from engine.color.transfer import linear_to_srgb
 from engine.masks import SkyDetection
 
-__all__ = ["LABEL_HEIGHT", "contact_sheet", "sheet_cases", "sky_overlay", "sky_sheet"]
+__all__ = [
+    "LABEL_HEIGHT",
+    "contact_sheet",
+    "sheet_cases",
+    "sky_overlay",
+    "sky_sheet",
+    "strip_sheet",
+]
 
 #: Height of the caption band under each strip or tile, px.
 LABEL_HEIGHT = 26
@@ -102,10 +109,25 @@ def contact_sheet(
         tile: long side of each thumbnail, px.
         columns: strips per row of the sheet.
     """
-    cells = []
-    for case, image in zip(cases, restored, strict=True):
-        thumbs = [_thumb(_encode(lin), tile) for lin in (case.original, case.degraded, image)]
-        cells.append((f"{case.name}\n{_describe(case)}", thumbs))
+    return strip_sheet([(f"{case.name}\n{_describe(case)}", (case.original, case.degraded, image))
+                        for case, image in zip(cases, restored, strict=True)],
+                       path, tile=tile, columns=columns)
+
+
+def strip_sheet(
+    strips: Sequence[tuple[str, Sequence[Linear]]], path: Path, *,
+    tile: int = 128, columns: int = 3,
+) -> Path:
+    """Save strips of linear images side by side, each with its caption (two short lines).
+
+    Args:
+        strips: (caption, linear (H, W, 3) images) per strip, in sheet order.
+        path: output ``.jpg`` or ``.png``.
+        tile: long side of each thumbnail, px.
+        columns: strips per row of the sheet.
+    """
+    cells = [(caption, [_thumb(_encode(lin), tile) for lin in images])
+             for caption, images in strips]
     return _grid(cells, tile, columns, path)
 
 
