@@ -306,6 +306,19 @@ def test_dim_highlights_over_bright_midtones_are_flat_contrast_not_under_exposur
     assert not dimness_is_contrast(dark.exposure, dark.contrast)
 
 
+def test_a_darkened_high_key_photo_stays_under_exposed(shared_photos: Path) -> None:
+    # kodim12 (mid-tones 1.6 EV above a normal key) darkened 1.5 EV: mid-tones still at
+    # or above the key and a grey white, but 1.5 stops down — further than any curve about
+    # grey pulls a white (Contrast2012 would need +270): the exposure's, answered as such.
+    photo = decode_photo(shared_photos / "kodak/kodim12.png", long_side=SIZE)
+    dark = degrade("darken 1.5 EV", photo)[1]
+    m = measure(dark.linear)
+    assert m.exposure.key_ev >= 0 and m.contrast.contrast_to_white() > 100, m
+    assert not dimness_is_contrast(m.exposure, m.contrast)
+    settings, _ = merged(critique(dark).suggestions, "exposure")
+    assert settings.get("Exposure2012", 0) > 0.5, settings
+
+
 def test_a_region_out_of_line_is_named_and_answered_with_its_mask(
     shared_photos: Path, originals: list[pb.Critique]
 ) -> None:

@@ -75,11 +75,13 @@ def is_flat(c: ContrastMeasurement, under_exposed: bool = False) -> bool:
 
 def dimness_is_contrast(e: ExposureMeasurement, c: ContrastMeasurement) -> bool:
     """Whether an under-exposure is the contrast's: the exposure error says under only
-    because the highlights are dim, while the mid-tones sit at or above a normal key and
-    the contrast is flat — more exposure would brighten mid-tones already bright
-    (``Contrast2012`` −40 does this to a photo whose highlights were just bright enough)."""
+    because the highlights are dim, while the mid-tones sit at or above a normal key, the
+    contrast is flat, and a ``Contrast2012`` within the slider's range puts the white back
+    — more exposure would brighten mid-tones already bright (``Contrast2012`` −40 does this
+    to a photo whose highlights were just bright enough).  A white further down than any
+    curve about grey can pull it (a high-key photo darkened 1.5 EV) is the exposure's."""
     return (e.error_ev < 0 and scoring.severity_of(exposure_penalty(e)) > 0
-            and e.key_ev >= 0 and is_flat(c))
+            and e.key_ev >= 0 and is_flat(c) and 0 < c.contrast_to_white() <= 100)
 
 
 def clipping_is_contrast(e: ExposureMeasurement, c: ContrastMeasurement) -> bool:
