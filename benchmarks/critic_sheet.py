@@ -7,13 +7,13 @@ Six cases of the shared photos: damaged in known ways (the benchmark's own degra
 the quality harness's local damage) and one original the critic faults.  Each is critiqued
 with ``check=True`` (every develop suggestion rendered with the develop model and kept only
 if the re-measured score rises); the kept develop suggestions — global sliders, the first
-value of each slider winning as in `critic_eval.merged`, masked local adjustments and a
-straighten angle — are then applied together with the develop model and the result is
-critiqued again.  Each strip is "as the critic saw it | after its suggestions", captioned
-with the two scores and the suggestions; the script prints the same as a table, with the
-undamaged photo's score and — a measure that is not the critic's own — the mean ΔE2000 to
-the undamaged photo before and after the develop suggestions (without the straightening,
-which moves every pixel).
+value of each slider winning, and masked local adjustments — are then applied together
+with the develop model (`engine.critic.technical.developed_with`, as the critic's own
+combined check does), straightened by the suggested angle, and critiqued again.  Each strip
+is "as the critic saw it | after its suggestions", captioned with the two scores and the
+suggestions; the script prints the same as a table, with the undamaged photo's score and —
+a measure that is not the critic's own — the mean ΔE2000 to the undamaged photo before and
+after the develop suggestions (without the straightening, which moves every pixel).
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from scipy import ndimage
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from atelier.settings import settings_from_adjustments  # noqa: E402
 from atelier.v1 import engine_pb2 as pb  # noqa: E402
 from benchmarks.critic_eval import (  # noqa: E402
     PHOTOS,
@@ -83,21 +82,15 @@ CASES: tuple[tuple[str, str, Callable[[DecodedPhoto], Linear]], ...] = (
 )
 
 
-def apply_kept(linear: Linear, critique: pb.Critique, *, geometry: bool = True) -> Linear:
-    """``linear`` developed with every develop suggestion of ``critique`` at once (and
-    straightened, with ``geometry``)."""
-    settings: dict[str, float] = {}
-    masks: list[pb.MaskedAdjustment] = []
-    angle: float | None = None
-    for s in critique.suggestions:  # worst issue first: its value of a slider wins
-        for name, value in settings_from_adjustments(s.adjustments).items():
-            settings.setdefault(name, value)
-        if s.HasField("masked"):
-            masks.append(s.masked)
-        if geometry and s.HasField("geometry") and s.geometry.straighten_angle \
-                and angle is None:
-            angle = s.geometry.straighten_angle
-    return apply_suggestions(linear, settings, angle, masks)
+def apply_kept(photo: DecodedPhoto, critique: pb.Critique, *, geometry: bool = True) -> Linear:
+    """``photo`` developed with every develop suggestion of ``critique`` at once
+    (`engine.critic.technical.developed_with`), then straightened (with ``geometry``)."""
+    from engine.critic.technical import developed_with
+
+    out = developed_with(photo, critique.suggestions).linear
+    angle = next((s.geometry.straighten_angle for s in critique.suggestions
+                  if s.HasField("geometry") and s.geometry.straighten_angle), None)
+    return apply_suggestions(out, {}, angle) if geometry and angle else out
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -126,12 +119,12 @@ def main() -> None:
         photo = decode_photo(args.photos / name, long_side=args.size)
         seen = replace(photo, linear=np.asarray(make(photo), dtype=np.float32))
         before = critic.critique(seen)
-        after_linear = apply_kept(seen.linear, before)
+        after_linear = apply_kept(seen, before)
         after = critic.critique(replace(seen, linear=after_linear))
         kept = "; ".join(s.text.split(" (")[0] for s in before.suggestions) or "none"
         stem = Path(name).stem.split("_emulated")[0]
         undamaged = critic.critique(photo).score
-        developed = apply_kept(seen.linear, before, geometry=False)
+        developed = apply_kept(seen, before, geometry=False)
         de = " → ".join(f"{delta_e_2000(displayed(photo.linear), displayed(x)):.2f}"
                         for x in (seen.linear, developed))
         print(f"| {stem} | {damage} | {undamaged:.0f} | {before.score:.0f} | "

@@ -17,7 +17,14 @@ from scipy import ndimage
 
 from atelier.settings import local_settings_from_adjustments, settings_from_adjustments
 from atelier.v1 import engine_pb2 as pb
-from benchmarks.critic_eval import DEGRADATIONS, apply_suggestions, degrade, merged, rotate_crop
+from benchmarks.critic_eval import (
+    DEGRADATIONS,
+    WARM,
+    apply_suggestions,
+    degrade,
+    merged,
+    rotate_crop,
+)
 from engine.critic import available_critics, get_critic
 from engine.critic._image import (
     UncritiquablePhoto,
@@ -40,7 +47,7 @@ from engine.critic.judge.tone import (
 from engine.critic.noise import measure_noise
 from engine.critic.saturation import gamut_use
 from engine.critic.sharpness import measure_sharpness
-from engine.critic.technical import critique, measure, review
+from engine.critic.technical import critique, developed_with, measure, review
 from engine.decode import DecodedPhoto, decode_photo
 from engine.develop import LocalAdjustment, render
 from engine.masks import detect_sky
@@ -495,6 +502,22 @@ def test_suggestions_are_in_the_develop_vocabulary(originals: list[pb.Critique])
             if s.HasField("geometry") and s.geometry.HasField("crop"):
                 box = s.geometry.crop
                 assert 0 <= box.left < box.right <= 1 and 0 <= box.top < box.bottom <= 1
+
+
+def test_kept_suggestions_are_also_checked_together(shared_photos: Path) -> None:
+    # kodim23 darkened, blurred and warmed: four develop suggestions, each kept on its own
+    # gain; rendered all at once (`developed_with`) they raise the score by more than the
+    # best of them alone, and the reasoning says by how much.
+    photo = decode_photo(shared_photos / "kodak/kodim23.png", long_side=SIZE)
+    dark = ndimage.gaussian_filter(photo.linear * np.float32(2**-1.5), (2, 2, 0)) * WARM
+    damaged = replace(photo, linear=np.asarray(dark, dtype=np.float32))
+    c = critique(damaged, check=True)
+    kept = [s for s in c.suggestions if s.expected_gain > 0]
+    assert len(kept) >= 3, c.suggestions
+    (note,) = [p for p in c.reasoning.split("\n\n") if p.startswith("Checked together")]
+    gain = review(developed_with(damaged, kept)).score - review(damaged).score
+    assert gain > max(s.expected_gain for s in kept), (gain, kept)
+    assert f"raise the score by {gain:+.1f}" in note, note
 
 
 def test_checked_suggestions_carry_their_measured_gain(photos: list[DecodedPhoto]) -> None:

@@ -17,7 +17,7 @@ suggestion rendered and re-judged before it is kept.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -55,6 +55,7 @@ __all__ = [
     "TechnicalCritic",
     "check_suggestion",
     "critique",
+    "developed_with",
     "issues",
     "measure",
     "not_suggested",
@@ -178,6 +179,20 @@ def _developed(
     return replace(photo, linear=np.ascontiguousarray(np.maximum(out, 0.0), dtype=np.float32))
 
 
+def developed_with(photo: DecodedPhoto, suggestions: Iterable[pb.Suggestion]) -> DecodedPhoto:
+    """``photo`` developed with every develop suggestion at once: their global sliders (of
+    a slider set twice, the first value wins — the worst issue's, in a critique's order)
+    and their masked local adjustments; geometry is not applied."""
+    settings: dict[str, float] = {}
+    masks = []
+    for s in suggestions:
+        for name, value in settings_from_adjustments(s.adjustments).items():
+            settings.setdefault(name, value)
+        if s.HasField("masked"):
+            masks.append(s.masked)
+    return _developed(photo, settings, masks)
+
+
 def check_suggestion(
     photo: DecodedPhoto, before: Review, suggestion: pb.Suggestion, prediction: Prediction | None
 ) -> float | None:
@@ -189,14 +204,10 @@ def check_suggestion(
         ``suggestion.expected_gain`` set when it is positive; None when the suggestion
         has no develop settings to render (geometry, words only).
     """
-    if suggestion.HasField("masked"):
-        developed = _developed(photo, {}, [suggestion.masked])
-    else:
-        settings = settings_from_adjustments(suggestion.adjustments)
-        if not settings:
-            return None
-        developed = _developed(photo, settings)
-    gain = review(developed, prediction).score - before.score
+    if not suggestion.HasField("masked") and not settings_from_adjustments(
+            suggestion.adjustments):
+        return None
+    gain = review(developed_with(photo, [suggestion]), prediction).score - before.score
     if gain > 0:
         suggestion.expected_gain = round(min(100.0, gain), 1)
     return gain
@@ -213,8 +224,11 @@ def _check(photo: DecodedPhoto, r: Review, prediction: Prediction | None) -> Non
 
     Sets ``expected_gain`` (overall score points) on the kept ones; a suggestion that
     does not help is dropped (its issue stays) and the reasoning says so.  Geometry and
-    word-only suggestions are kept unchecked (gain 0).
+    word-only suggestions are kept unchecked (gain 0).  Two or more kept develop
+    suggestions are also rendered together, and the reasoning gives that gain: each was
+    checked on its own, and two answers to one cause can overshoot together.
     """
+    kept = []
     for f in r.findings:
         s = f.suggestion
         if f.severity == 0 or s is None:
@@ -223,6 +237,21 @@ def _check(photo: DecodedPhoto, r: Review, prediction: Prediction | None) -> Non
         if gain is not None and gain <= 0:
             f.suggestion = None
             r.paragraphs.insert(-1, not_suggested(s.text, gain))
+        elif gain is not None:
+            kept.append(s)
+    if len(kept) >= 2:
+        gain = review(developed_with(photo, kept), prediction).score - r.score
+        r.paragraphs.insert(-1, _together(len(kept), gain, r.score))
+
+
+def _together(count: int, gain: float, score: float) -> str:
+    """The reasoning's note on ``count`` kept develop suggestions rendered together."""
+    if gain > 0:
+        return (f"Checked together with the develop model, the {count} develop suggestions "
+                f"raise the score by {gain:+.1f}, to {score + gain:.0f}.")
+    return (f"Checked together with the develop model, the {count} develop suggestions "
+            f"would not raise the score ({gain:+.1f}): each helps on its own, but they "
+            "answer one cause twice — apply the first.")
 
 
 def issues(r: Review) -> list[pb.CritiqueIssue]:
