@@ -1,7 +1,7 @@
 """Measure the technical critic on degraded copies of the shared photos.
 
     .venv/bin/python benchmarks/critic_eval.py [--size 512] [--limit N] [--critic technical]
-        [--only NAMES] [--harness] [--examples]
+        [--only NAMES] [--check] [--harness] [--examples]
 
 For every photo and every degradation (darken 1.5 EV, brighten 1 EV, warm and cool casts
 of about ±35 mired, the quality harness's extreme lights of 4000 K and 10000 K, contrast
@@ -349,6 +349,9 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="first N photos only")
     parser.add_argument("--critic", default="technical")
     parser.add_argument("--only", default="", help="comma-separated degradation names")
+    parser.add_argument("--check", action="store_true",
+                        help="critique with check=True (suggestions rendered and kept only "
+                        "if the score rises), as the engine does")
     parser.add_argument("--examples", action="store_true",
                         help="print each original's critique as markdown instead")
     parser.add_argument("--harness", action="store_true",
@@ -367,7 +370,7 @@ def main() -> None:
     from engine.critic import get_critic
     from engine.metrics import delta_e_2000, psnr
 
-    critic = get_critic(args.critic)
+    critic = get_critic(args.critic, check=True) if args.check else get_critic(args.critic)
     paths = photo_paths(args.photos)[: args.limit or None]
     kinds = [k for k in DEGRADATIONS if not args.only or any(
         o.strip() in k for o in args.only.split(","))]

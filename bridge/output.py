@@ -94,6 +94,8 @@ def critique_record(critique: pb.Critique, *, orientation: int = 1) -> dict[str,
 def _suggestion_record(s: pb.Suggestion, orientation: int) -> dict[str, Any]:
     record: dict[str, Any] = {"text": s.text, "attribute": s.attribute,
                               "settings": lightroom_settings(s.adjustments)}
+    if s.expected_gain > 0:  # measured by rendering it: score points gained
+        record["expected_gain"] = round(s.expected_gain, 1)
     if s.HasField("masked"):
         record["mask"] = mask_records([s.masked], orientation=orientation)[0]
     return record
@@ -188,4 +190,6 @@ def print_critiques(records: Sequence[Mapping[str, Any]], stream: TextIO | None 
             continue
         stream.write(f"\n== {name}: {critique['score']:.0f}/100 ==\n{critique['reasoning']}\n")
         for suggestion in critique.get("suggestions", []):
-            stream.write(f"  → {suggestion['text']}\n")
+            gain = suggestion.get("expected_gain")
+            measured = f" (measured: score {gain:+.1f})" if gain else ""
+            stream.write(f"  → {suggestion['text']}{measured}\n")

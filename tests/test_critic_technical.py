@@ -47,7 +47,13 @@ from engine.critic.judge.tone import (
 from engine.critic.noise import measure_noise
 from engine.critic.saturation import gamut_use
 from engine.critic.sharpness import measure_sharpness
-from engine.critic.technical import critique, developed_with, measure, review
+from engine.critic.technical import (
+    check_suggestion,
+    critique,
+    developed_with,
+    measure,
+    review,
+)
 from engine.decode import DecodedPhoto, decode_photo
 from engine.develop import LocalAdjustment, render
 from engine.masks import detect_sky
@@ -502,6 +508,30 @@ def test_suggestions_are_in_the_develop_vocabulary(originals: list[pb.Critique])
             if s.HasField("geometry") and s.geometry.HasField("crop"):
                 box = s.geometry.crop
                 assert 0 <= box.left < box.right <= 1 and 0 <= box.top < box.bottom <= 1
+
+
+def test_a_suggestion_is_kept_for_mending_its_target_unless_the_score_falls(
+    shared_photos: Path,
+) -> None:
+    # Saturation −40, answered with Saturation +: on kodim02 it mends the muted colour and
+    # the score barely moves (other measurements move with it) — kept, and said so; on
+    # kodim15 the colour it brings back costs more elsewhere (the score falls about 10) —
+    # dropped, and said so.
+    for name, kept in (("kodim02", True), ("kodim15", False)):
+        photo = decode_photo(shared_photos / f"kodak/{name}.png", long_side=SIZE)
+        muted = degrade("mute Saturation −40", photo)[1]
+        before = review(muted)
+        finding = next(f for f in before.findings if f.name == "saturation")
+        assert finding.suggestion is not None
+        checked = check_suggestion(muted, before, finding.suggestion, None)
+        assert checked is not None and checked.mended > 5, (name, checked)
+        assert checked.kept is kept and checked.gain <= 0, (name, checked)
+        c = critique(muted, check=True)
+        answers = [s for s in c.suggestions if s.attribute == "saturation"]
+        assert bool(answers) is kept, c.suggestions
+        note = "the overall score barely moves" if kept else "but lowers the score"
+        assert f"mends the saturation it targets ({checked.mended:.1f} points)" in c.reasoning
+        assert note in c.reasoning, c.reasoning
 
 
 def test_kept_suggestions_are_also_checked_together(shared_photos: Path) -> None:

@@ -108,7 +108,8 @@ def test_recorded_answer_keeps_what_measurably_helps(dark: DecodedPhoto,
     assert settings_from_adjustments(brighten.adjustments) == {"Exposure2012": 1.5}
     assert brighten.attribute == "exposure" and brighten.expected_gain > 5
     assert "Darken the photo by 1 EV" not in kept  # the wrong way: rendered, worse, dropped
-    assert "“Darken the photo by 1 EV” would not raise the score" in c.reasoning
+    assert ("“Darken the photo by 1 EV” would neither mend the exposure it targets nor raise "
+            "the score") in c.reasoning
     assert "left to you: “Crop a little off the right edge”" in c.reasoning
     assert c.reasoning.startswith("Degradations: nothing is soft")
     assert c.score == 58.0 and c.backend == "vlm/1:recorded"

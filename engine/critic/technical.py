@@ -50,6 +50,7 @@ from engine.masks.subject import detect_subject
 from engine.predictors.base import Prediction
 
 __all__ = [
+    "Checked",
     "Measurements",
     "Review",
     "TechnicalCritic",
@@ -58,11 +59,14 @@ __all__ = [
     "developed_with",
     "issues",
     "measure",
+    "mended_only",
     "not_suggested",
     "review",
 ]
 
 VERSION = "1"
+#: Score points below which a change is not a change: the reported score's rounding.
+SCORE_RESOLUTION = 0.5
 
 
 @dataclass(frozen=True)
@@ -193,52 +197,99 @@ def developed_with(photo: DecodedPhoto, suggestions: Iterable[pb.Suggestion]) ->
     return _developed(photo, settings, masks)
 
 
+@dataclass(frozen=True)
+class Checked:
+    """What rendering one suggestion with the develop model did.
+
+    Attributes:
+        gain: change of the overall score, points (negative = worse).
+        mended: penalty points taken off the issue the suggestion targets (its
+            ``attribute``), negative when that issue got worse.
+    """
+
+    gain: float
+    mended: float
+
+    @property
+    def kept(self) -> bool:
+        """Kept when it raises the overall score, or mends the measurement it targets
+        without lowering the score by more than `SCORE_RESOLUTION` (what the other
+        measurements lose with it must not outweigh what it mends)."""
+        return self.gain > 0 or (self.mended > 0 and self.gain > -SCORE_RESOLUTION)
+
+
+def _penalty(r: Review, issue: str) -> float:
+    return sum(f.penalty for f in r.findings if f.name == issue)
+
+
 def check_suggestion(
     photo: DecodedPhoto, before: Review, suggestion: pb.Suggestion, prediction: Prediction | None
-) -> float | None:
+) -> Checked | None:
     """Render ``suggestion``'s develop settings (global or masked) with the develop model
     and judge again.
 
     Returns:
-        the change of the overall score (points, negative = worse), with
-        ``suggestion.expected_gain`` set when it is positive; None when the suggestion
+        the overall score's change and what it mended of the issue it targets, with
+        ``suggestion.expected_gain`` set when the score rises; None when the suggestion
         has no develop settings to render (geometry, words only).
     """
     if not suggestion.HasField("masked") and not settings_from_adjustments(
             suggestion.adjustments):
         return None
-    gain = review(developed_with(photo, [suggestion]), prediction).score - before.score
-    if gain > 0:
-        suggestion.expected_gain = round(min(100.0, gain), 1)
-    return gain
+    after = review(developed_with(photo, [suggestion]), prediction)
+    checked = Checked(after.score - before.score,
+                      _penalty(before, suggestion.attribute)
+                      - _penalty(after, suggestion.attribute))
+    if checked.gain > 0:
+        suggestion.expected_gain = round(min(100.0, checked.gain), 1)
+    return checked
 
 
-def not_suggested(text: str, gain: float) -> str:
+def not_suggested(suggestion: pb.Suggestion, checked: Checked) -> str:
     """The reasoning's note for a suggestion the check dropped."""
-    return (f"Checked with the develop model, “{text}” would not raise the score "
-            f"({gain:+.1f}), so it is not suggested.")
+    if checked.mended > 0:
+        return (f"Checked with the develop model, “{suggestion.text}” mends the "
+                f"{suggestion.attribute} it targets ({checked.mended:.1f} points) but lowers "
+                f"the score ({checked.gain:+.1f}), so it is not suggested.")
+    return (f"Checked with the develop model, “{suggestion.text}” would neither mend the "
+            f"{suggestion.attribute} it targets nor raise the score ({checked.gain:+.1f}), so "
+            "it is not suggested.")
+
+
+def mended_only(suggestion: pb.Suggestion, checked: Checked) -> str:
+    """The reasoning's note for a kept suggestion that mends its target while the overall
+    score does not rise."""
+    return (f"Checked with the develop model, “{suggestion.text}” mends the "
+            f"{suggestion.attribute} it targets ({checked.mended:.1f} points); the overall "
+            f"score barely moves ({checked.gain:+.1f}).")
 
 
 def _check(photo: DecodedPhoto, r: Review, prediction: Prediction | None) -> None:
-    """Render each develop suggestion, re-judge, keep it only if the score rises.
+    """Render each develop suggestion, re-judge, and keep it only if `Checked.kept`: it
+    raises the score, or mends the measurement it targets while the score barely moves.
 
-    Sets ``expected_gain`` (overall score points) on the kept ones; a suggestion that
-    does not help is dropped (its issue stays) and the reasoning says so.  Geometry and
-    word-only suggestions are kept unchecked (gain 0).  Two or more kept develop
-    suggestions are also rendered together, and the reasoning gives that gain: each was
-    checked on its own, and two answers to one cause can overshoot together.
+    Sets ``expected_gain`` (overall score points) on the kept ones that raise it.  A
+    dropped suggestion leaves its issue, and the reasoning says why; so it does for one
+    kept for mending its target alone.  Geometry and word-only suggestions are kept
+    unchecked (gain 0).  Two or more kept develop suggestions are also rendered together
+    and the reasoning gives what they do to the score together: each was checked on its
+    own, and two answers to one cause can overshoot.
     """
     kept = []
     for f in r.findings:
         s = f.suggestion
         if f.severity == 0 or s is None:
             continue
-        gain = check_suggestion(photo, r, s, prediction)
-        if gain is not None and gain <= 0:
+        checked = check_suggestion(photo, r, s, prediction)
+        if checked is None:
+            continue
+        if not checked.kept:
             f.suggestion = None
-            r.paragraphs.insert(-1, not_suggested(s.text, gain))
-        elif gain is not None:
-            kept.append(s)
+            r.paragraphs.insert(-1, not_suggested(s, checked))
+            continue
+        kept.append(s)
+        if checked.gain <= 0:
+            r.paragraphs.insert(-1, mended_only(s, checked))
     if len(kept) >= 2:
         gain = review(developed_with(photo, kept), prediction).score - r.score
         r.paragraphs.insert(-1, _together(len(kept), gain, r.score))
@@ -246,12 +297,9 @@ def _check(photo: DecodedPhoto, r: Review, prediction: Prediction | None) -> Non
 
 def _together(count: int, gain: float, score: float) -> str:
     """The reasoning's note on ``count`` kept develop suggestions rendered together."""
-    if gain > 0:
-        return (f"Checked together with the develop model, the {count} develop suggestions "
-                f"raise the score by {gain:+.1f}, to {score + gain:.0f}.")
-    return (f"Checked together with the develop model, the {count} develop suggestions "
-            f"would not raise the score ({gain:+.1f}): each helps on its own, but they "
-            "answer one cause twice — apply the first.")
+    moves = f"raise the score by {gain:+.1f}, to {score + gain:.0f}" if gain > 0 else \
+        f"move the score by {gain:+.1f}"
+    return f"Checked together with the develop model, the {count} develop suggestions {moves}."
 
 
 def issues(r: Review) -> list[pb.CritiqueIssue]:

@@ -13,9 +13,9 @@ Repeated clauses count once, and only the first `MAX_EDITS` are considered.
 
 Then every suggestion is checked against the critic's own measurements
 (`check`): develop settings go through the technical critic's render-and-judge step
-(`engine.critic.technical.check_suggestion`: kept only if the overall score rises, with
-``expected_gain``); a rotation is kept only if the measured horizon tilt is confident and
-the rotation brings it closer to level.
+(`engine.critic.technical.check_suggestion`: kept only if it mends the measurement its
+attribute targets or the overall score rises, with ``expected_gain``); a rotation is kept
+only if the measured horizon tilt is confident and the rotation brings it closer to level.
 """
 
 from __future__ import annotations
@@ -142,9 +142,9 @@ def check(
                 out.notes.append(f"“{s.text}” is not suggested: {why}.")
                 continue
         else:
-            gain = check_suggestion(photo, review, s, prediction)
-            if gain is not None and gain <= 0:
-                out.notes.append(not_suggested(s.text, gain))
+            checked = check_suggestion(photo, review, s, prediction)
+            if checked is not None and not checked.kept:
+                out.notes.append(not_suggested(s, checked))
                 continue
         out.suggestions.append(s)
     return out
