@@ -27,7 +27,7 @@ from atelier.settings import adjustments_from_settings
 from atelier.v1 import engine_pb2 as pb
 from engine.critic.judge import MIN_TILT_CONFIDENCE
 from engine.critic.parse import ParsedAnswer, parse_edits
-from engine.critic.technical import Review, check_suggestion, not_suggested
+from engine.critic.technical import Review, check_suggestion, mended_only, not_suggested
 from engine.decode.types import DecodedPhoto
 from engine.predictors.base import Prediction
 
@@ -146,5 +146,7 @@ def check(
             if checked is not None and not checked.kept:
                 out.notes.append(not_suggested(s, checked))
                 continue
+            if checked is not None and checked.gain <= 0:
+                out.notes.append(mended_only(s, checked))
         out.suggestions.append(s)
     return out
