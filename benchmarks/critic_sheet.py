@@ -41,26 +41,21 @@ from benchmarks.critic_eval import (  # noqa: E402
 )
 from engine.decode import DecodedPhoto, decode_photo  # noqa: E402
 
-__all__ = ["CASES", "apply_kept", "main"]
+__all__ = ["CASES", "apply_kept", "main", "three_ways"]
 
 
 def _sky_darkened(photo: DecodedPhoto) -> Linear:
     """Only the sky 1.5 EV darker, as the quality harness's local cases do."""
-    import torch
-
-    from engine.develop import LocalAdjustment, render
+    from benchmarks.quality import region_exposed
     from engine.masks import detect_sky
 
     sky = detect_sky(photo.linear)
     if sky is None:
         raise ValueError("no sky found to darken")
-    x = torch.from_numpy(np.ascontiguousarray(photo.linear.transpose(2, 0, 1)))
-    local = [LocalAdjustment(torch.from_numpy(sky.mask)[None, None], {"LocalExposure2012": -1.5})]
-    with torch.no_grad():
-        return np.ascontiguousarray(render(x, {}, local=local).numpy().transpose(1, 2, 0))
+    return region_exposed(photo.linear, sky.mask, -1.5)
 
 
-def _three_ways(photo: DecodedPhoto) -> Linear:
+def three_ways(photo: DecodedPhoto) -> Linear:
     """Darkened 1.5 EV, blurred σ 2 px and warmed (docs/critic.md's worked example)."""
     dark = photo.linear * np.float32(2**-1.5)
     return np.asarray(ndimage.gaussian_filter(dark, (2, 2, 0)) * WARM, dtype=np.float32)
@@ -72,7 +67,7 @@ def _degradation(kind: str) -> Callable[[DecodedPhoto], Linear]:
 
 #: (photo, what was done to it, the damage) per strip of the sheet.
 CASES: tuple[tuple[str, str, Callable[[DecodedPhoto], Linear]], ...] = (
-    ("kodak/kodim23.png", "darkened, blurred, warmed", _three_ways),
+    ("kodak/kodim23.png", "darkened, blurred, warmed", three_ways),
     ("kodak/kodim19.png", "only the sky −1.5 EV", _sky_darkened),
     ("kodak/kodim08.png", "Contrast +40", _degradation("harsh Contrast +40")),
     ("kodak/kodim01.png", "Contrast −40", _degradation("flatten Contrast −40")),

@@ -12,19 +12,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
 from scipy import ndimage
 
 from atelier.settings import local_settings_from_adjustments, settings_from_adjustments
 from atelier.v1 import engine_pb2 as pb
 from benchmarks.critic_eval import (
     DEGRADATIONS,
-    WARM,
     apply_suggestions,
     degrade,
     merged,
     rotate_crop,
 )
+from benchmarks.critic_sheet import three_ways
+from benchmarks.quality import region_exposed
 from engine.critic import available_critics, get_critic
 from engine.critic._image import (
     UncritiquablePhoto,
@@ -55,7 +55,6 @@ from engine.critic.technical import (
     review,
 )
 from engine.decode import DecodedPhoto, decode_photo
-from engine.develop import LocalAdjustment, render
 from engine.masks import detect_sky
 from engine.metrics import delta_e_2000
 
@@ -342,11 +341,7 @@ def test_a_region_out_of_line_is_named_and_answered_with_its_mask(
     photo = decode_photo(shared_photos / "kodak/kodim19.png", long_side=512)
     sky = detect_sky(photo.linear)
     assert sky is not None
-    dark = torch.from_numpy(photo.linear.transpose(2, 0, 1).copy())
-    local = [LocalAdjustment(torch.from_numpy(sky.mask)[None, None],
-                             {"LocalExposure2012": -1.5})]
-    damaged = replace(photo, linear=np.ascontiguousarray(
-        render(dark, {}, local=local).numpy().transpose(1, 2, 0)))
+    damaged = replace(photo, linear=region_exposed(photo.linear, sky.mask, -1.5))
     c = critique(damaged, check=True)
     masked = [s for s in c.suggestions if s.HasField("masked")]
     assert len(masked) == 1 and masked[0].attribute == "exposure", c.suggestions
@@ -539,8 +534,7 @@ def test_kept_suggestions_are_also_checked_together(shared_photos: Path) -> None
     # gain; rendered all at once (`developed_with`) they raise the score by more than the
     # best of them alone, and the reasoning says by how much.
     photo = decode_photo(shared_photos / "kodak/kodim23.png", long_side=SIZE)
-    dark = ndimage.gaussian_filter(photo.linear * np.float32(2**-1.5), (2, 2, 0)) * WARM
-    damaged = replace(photo, linear=np.asarray(dark, dtype=np.float32))
+    damaged = replace(photo, linear=three_ways(photo))
     c = critique(damaged, check=True)
     kept = [s for s in c.suggestions if s.expected_gain > 0]
     assert len(kept) >= 3, c.suggestions

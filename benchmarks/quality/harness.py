@@ -43,6 +43,7 @@ __all__ = [
     "build_test_set",
     "evaluate",
     "identity",
+    "region_exposed",
     "restore_with_predictor",
     "score_case",
     "summarise",
@@ -106,6 +107,13 @@ def _develop(
 ) -> Linear:
     with torch.no_grad():
         return _to_numpy(render(_to_tensor(image), settings, local=local))
+
+
+def region_exposed(image: Linear, mask: NDArray[np.float32], ev: float) -> Linear:
+    """``image`` (H, W, 3) with only the region of the soft ``mask`` (H, W, 0..1) exposed by
+    ``ev`` EV, as the develop model renders ``LocalExposure2012``: the harness's local damage."""
+    adjustment = LocalAdjustment(torch.from_numpy(mask)[None, None], {"LocalExposure2012": ev})
+    return _develop(image, {}, [adjustment])
 
 
 def _moderate(rng: np.random.Generator) -> dict[str, float]:
@@ -173,9 +181,7 @@ def build_test_set(
                 continue
             rng = _stream(seed, path.stem, kind)
             ev = float(rng.uniform(0.8, 1.5) * rng.choice([-1.0, 1.0]))
-            mask = torch.from_numpy(found.mask)[None, None]
-            adjustment = LocalAdjustment(mask, {"LocalExposure2012": ev})
-            degraded = _develop(original, {}, [adjustment])
+            degraded = region_exposed(original, found.mask, ev)
             cases.append(Case(f"{path.stem}#{kind}", kind, original, degraded,
                               {"LocalExposure2012": ev}, replace(source, linear=degraded)))
     return cases
