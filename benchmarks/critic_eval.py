@@ -32,7 +32,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
@@ -192,22 +192,18 @@ def merged(suggestions: Iterable[pb.Suggestion], attribute: str) -> tuple[dict[s
 
 
 def apply_suggestions(
-    rgb: Linear, settings: dict[str, float], angle: float | None = None,
-    masks: Sequence[pb.MaskedAdjustment] = (),
+    rgb: Linear, settings: dict[str, float], angle: float | None = None
 ) -> Linear:
-    """Develop ``rgb`` with ``settings`` and local ``masks`` (engine.develop.render), then
-    straighten."""
+    """Develop ``rgb`` with ``settings`` (engine.develop.render), then straighten."""
     out = rgb
-    if settings or masks:
+    if settings:
         import torch
 
         from engine.develop import render
-        from engine.develop.render import local_adjustments_from_pb
 
         x = torch.from_numpy(np.ascontiguousarray(rgb.transpose(2, 0, 1)))
         with torch.no_grad():
-            out = render(x, settings, local=local_adjustments_from_pb(masks)).numpy() \
-                .transpose(1, 2, 0)
+            out = render(x, settings).numpy().transpose(1, 2, 0)
     if angle:
         out = ndimage.rotate(out, angle, axes=(1, 0), reshape=False, order=1, mode="nearest")
     return np.asarray(out, dtype=np.float32)
