@@ -41,6 +41,8 @@ from engine.critic.judge import (
     judge_sharpness,
     judge_tone,
 )
+from engine.critic.judge.tone import TONAL
+from engine.critic.judge.words import describe, develop_suggestion
 from engine.critic.noise import NoiseMeasurement, measure_noise
 from engine.critic.saturation import SaturationMeasurement, measure_saturation
 from engine.critic.sharpness import SharpnessMeasurement, measure_sharpness
@@ -55,6 +57,7 @@ __all__ = [
     "Review",
     "TechnicalCritic",
     "check_suggestion",
+    "cost_answered",
     "critique",
     "developed_with",
     "issues",
@@ -62,9 +65,12 @@ __all__ = [
     "mended_only",
     "not_suggested",
     "review",
+    "with_its_cost_answered",
 ]
 
 VERSION = "1"
+#: The sliders a suggestion may borrow to answer what it costs (`with_its_cost_answered`).
+_TONE_SLIDERS = frozenset({"Contrast2012", *TONAL})
 #: Score points below which a change is not a change: the reported score's rounding.
 SCORE_RESOLUTION = 0.5
 
@@ -205,10 +211,12 @@ class Checked:
         gain: change of the overall score, points (negative = worse).
         mended: penalty points taken off the issue the suggestion targets (its
             ``attribute``), negative when that issue got worse.
+        after: the review of the rendered photo.
     """
 
     gain: float
     mended: float
+    after: Review = field(repr=False, compare=False)
 
     @property
     def kept(self) -> bool:
@@ -239,10 +247,61 @@ def check_suggestion(
     after = review(developed_with(photo, [suggestion]), prediction)
     checked = Checked(after.score - before.score,
                       _penalty(before, suggestion.attribute)
-                      - _penalty(after, suggestion.attribute))
+                      - _penalty(after, suggestion.attribute), after)
     if checked.gain > 0:
         suggestion.expected_gain = round(min(100.0, checked.gain), 1)
     return checked
+
+
+def with_its_cost_answered(
+    photo: DecodedPhoto, before: Review, suggestion: pb.Suggestion, checked: Checked,
+    prediction: Prediction | None,
+) -> tuple[pb.Suggestion, Checked] | None:
+    """``suggestion`` joined by the answer to what it costs, when the two pass together.
+
+    A global suggestion that the check would drop often mends its target and costs
+    another measurement — softening a steep curve leaves the mid-tones dim, more
+    saturation clips a bright sky again — as a photographer's first move does, who then
+    makes the second: the rendered photo's finding that grew most against ``before`` and
+    has a tonal answer lends its tone sliders (those ``suggestion`` does not set) to it.
+    Only tone: a tone or saturation move changes where tones sit and clip, not the light,
+    so a white-balance "cost" is the light estimate moving, not the photo.  The pair is
+    rendered and judged as one suggestion; None when there is no such finding or the
+    pair is not `Checked.kept` either.
+    """
+    own = settings_from_adjustments(suggestion.adjustments)
+    if suggestion.HasField("masked") or not own:
+        return None
+    grown: list[tuple[float, Finding, dict[str, float]]] = []
+    for f in checked.after.findings:
+        answer = f.suggestion
+        if f.severity == 0 or answer is None or answer.HasField("masked"):
+            continue
+        extra = {k: v for k, v in settings_from_adjustments(answer.adjustments).items()
+                 if k in _TONE_SLIDERS and k not in own}
+        growth = f.penalty - _penalty(before, f.name)
+        if extra and growth > 0 and f.name != suggestion.attribute:
+            grown.append((growth, f, extra))
+    if not grown:
+        return None
+    _, cost, extra = max(grown, key=lambda g: g[0])
+    reasons = dict(cost.suggestion.adjustments.reasons) if cost.suggestion else {}
+    reasons.update(suggestion.adjustments.reasons)
+    joined = develop_suggestion(
+        suggestion.attribute,
+        f"{suggestion.text}, then {describe(extra)} to keep the {cost.name} right",
+        own | extra, reasons)
+    again = check_suggestion(photo, before, joined, prediction)
+    return (joined, again) if again is not None and again.kept else None
+
+
+def cost_answered(alone: pb.Suggestion, checked: Checked, joined: pb.Suggestion,
+                  together: Checked) -> str:
+    """The reasoning's note for a suggestion kept with the answer to what it costs."""
+    return (f"Checked with the develop model, “{alone.text}” alone mends the "
+            f"{alone.attribute} it targets ({checked.mended:.1f} points) but moves the score "
+            f"by {checked.gain:+.1f}; “{joined.text}” moves it by {together.gain:+.1f}, so "
+            "it is suggested with the tone sliders that answer what it costs.")
 
 
 def not_suggested(suggestion: pb.Suggestion, checked: Checked) -> str:
@@ -283,6 +342,11 @@ def _check(photo: DecodedPhoto, r: Review, prediction: Prediction | None) -> Non
         checked = check_suggestion(photo, r, s, prediction)
         if checked is None:
             continue
+        if not checked.kept and (joined := with_its_cost_answered(
+                photo, r, s, checked, prediction)) is not None:
+            r.paragraphs.insert(-1, cost_answered(s, checked, *joined))
+            f.suggestion, checked = joined
+            s = f.suggestion
         if not checked.kept:
             f.suggestion = None
             r.paragraphs.insert(-1, not_suggested(s, checked))
