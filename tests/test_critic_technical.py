@@ -167,6 +167,20 @@ def test_cool_light_is_named_and_warmed(
         assert "cool" in _issue(c, "colour").description  # type: ignore[union-attr]
 
 
+def test_a_tint_answer_never_deepens_the_tint_it_answers(shared_photos: Path) -> None:
+    # kodim02 (a red door) cooled: the greys lean magenta (a* ≈ +16) while the edge
+    # estimate of the light reads green and asked for Tint +21 — more magenta.  The tint
+    # is left out when the two disagree; the greys' lean is what the penalty measures.
+    photo = decode_photo(shared_photos / "kodak/kodim02.png", long_side=SIZE)
+    for kind in ("cool cast", "cool 10000 K light"):
+        r = review(degrade(kind, photo)[1])
+        (answer,) = [f.suggestion for f in r.findings if f.name == "colour" and f.suggestion]
+        settings = settings_from_adjustments(answer.adjustments)
+        assert r.measurements.colour.neutral_a > 8, r.measurements.colour  # magenta: a tint issue
+        assert settings.get("IncrementalTint", 0.0) <= 0, (kind, settings)
+        assert settings["IncrementalTemperature"] > 0, (kind, settings)  # warmed back
+
+
 def test_grey_edge_follows_a_cast_in_mired() -> None:
     # A textured grey scene under a light of 4000 K: the grey-edge estimate finds it.
     from engine.color.white_balance import cct_duv_to_xy, d65_cct_duv
