@@ -572,6 +572,13 @@ def test_a_suggestion_that_costs_another_measurement_is_joined_by_its_answer(
     c = critique(degrade("flatten Contrast −40", photo)[1], check=True)
     assert not [s for s in c.suggestions if s.attribute == "contrast"], c.suggestions
     assert "Contrast +45” would neither mend the contrast" in c.reasoning, c.reasoning
+    # Nor is a suggestion joined that does not mend its target: kodim02 cooled is answered
+    # "Temperature +4", which moves neither its colour (−0.2) nor the score; the contrast
+    # answer it would borrow raises the score on its own merit.
+    photo = decode_photo(shared_photos / "kodak/kodim02.png", long_side=512)
+    c = critique(degrade("cool cast", photo)[1], check=True)
+    assert not [s for s in c.suggestions if s.attribute == "colour"], c.suggestions
+    assert "Temperature +4” would neither mend the colour" in c.reasoning, c.reasoning
 
 
 def test_kept_suggestions_are_also_checked_together(shared_photos: Path) -> None:

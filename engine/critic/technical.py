@@ -259,18 +259,19 @@ def with_its_cost_answered(
 ) -> tuple[pb.Suggestion, Checked] | None:
     """``suggestion`` joined by the answer to what it costs, when the two pass together.
 
-    A global suggestion that the check would drop often mends its target and costs
-    another measurement — softening a steep curve leaves the mid-tones dim, more
-    saturation clips a bright sky again — as a photographer's first move does, who then
-    makes the second: the rendered photo's finding that grew most against ``before`` and
-    has a tonal answer lends its tone sliders (those ``suggestion`` does not set) to it.
-    Only tone: a tone or saturation move changes where tones sit and clip, not the light,
-    so a white-balance "cost" is the light estimate moving, not the photo.  The pair is
-    rendered and judged as one suggestion; None when there is no such finding or the
-    pair is not `Checked.kept` either.
+    A suggestion the check would drop may mend its target and cost another measurement —
+    softening a steep curve leaves the mid-tones dim, more saturation clips a bright sky
+    again — as a photographer's first move does, who then makes the second.  When the
+    suggestion alone mends its target, the rendered photo's issue that grew most (by at
+    least `SCORE_RESOLUTION`: a cost it made, not noise) and has a tonal answer lends that
+    answer's tone sliders (those ``suggestion`` does not set).  Only tone: a tone or
+    saturation move changes where tones sit and clip, not the light, so a white-balance
+    "cost" is the light estimate moving.  The pair is rendered and judged as one
+    suggestion and must be `Checked.kept` and still mend the target (the borrowed
+    sliders must not pass on their own merit); None otherwise.
     """
     own = settings_from_adjustments(suggestion.adjustments)
-    if suggestion.HasField("masked") or not own:
+    if suggestion.HasField("masked") or not own or checked.mended <= 0:
         return None
     grown: list[tuple[float, Finding, dict[str, float]]] = []
     for f in checked.after.findings:
@@ -279,8 +280,8 @@ def with_its_cost_answered(
             continue
         extra = {k: v for k, v in settings_from_adjustments(answer.adjustments).items()
                  if k in _TONE_SLIDERS and k not in own}
-        growth = f.penalty - _penalty(before, f.name)
-        if extra and growth > 0 and f.name != suggestion.attribute:
+        growth = _penalty(checked.after, f.name) - _penalty(before, f.name)
+        if extra and growth >= SCORE_RESOLUTION and f.name != suggestion.attribute:
             grown.append((growth, f, extra))
     if not grown:
         return None
@@ -292,7 +293,7 @@ def with_its_cost_answered(
         f"{suggestion.text}, then {describe(extra)} to keep the {cost.name} right",
         own | extra, reasons)
     again = check_suggestion(photo, before, joined, prediction)
-    return (joined, again) if again is not None and again.kept else None
+    return (joined, again) if again is not None and again.kept and again.mended > 0 else None
 
 
 def cost_answered(alone: pb.Suggestion, checked: Checked, joined: pb.Suggestion,
