@@ -546,25 +546,33 @@ def test_a_suggestion_is_kept_for_mending_its_target_unless_the_score_falls(
 def test_a_suggestion_that_costs_another_measurement_is_joined_by_its_answer(
     shared_photos: Path,
 ) -> None:
-    # kodim17 with Contrast +40: "Contrast −60" alone mends the harsh contrast but leaves
-    # the mid-tones dim (the exposure's finding grows), and the score falls — dropped on
-    # its own; with the exposure's tone sliders it raises the score, and is suggested so.
-    photo = decode_photo(shared_photos / "kodak/kodim17.png", long_side=SIZE)
-    harsh = degrade("harsh Contrast +40", photo)[1]
-    before = review(harsh)
-    alone = next(f.suggestion for f in before.findings if f.name == "contrast")
+    # kodim06 with Saturation −40: "Saturation +60" alone mends the muted colour but clips
+    # the bright sky again (the contrast finding grows) and the score falls — dropped on
+    # its own; with the contrast's tone sliders it raises the score, and is suggested so.
+    photo = decode_photo(shared_photos / "kodak/kodim06.png", long_side=SIZE)
+    muted = degrade("mute Saturation −40", photo)[1]
+    before = review(muted)
+    alone = next(f.suggestion for f in before.findings if f.name == "saturation")
     assert alone is not None
-    checked = check_suggestion(harsh, before, alone, None)
+    checked = check_suggestion(muted, before, alone, None)
     assert checked is not None and checked.mended > 0 and not checked.kept, checked
-    c = critique(harsh, check=True)
-    (answer,) = [s for s in c.suggestions if s.attribute == "contrast"]
+    c = critique(muted, check=True)
+    (answer,) = [s for s in c.suggestions if s.attribute == "saturation"]
     settings = settings_from_adjustments(answer.adjustments)
-    assert settings["Contrast2012"] == settings_from_adjustments(alone.adjustments)[
-        "Contrast2012"] < 0 < settings["Exposure2012"], settings
-    gain = review(developed_with(harsh, [answer])).score - before.score
+    assert settings["Saturation"] == settings_from_adjustments(alone.adjustments)[
+        "Saturation"] > 0 > settings["Highlights2012"], settings
+    gain = review(developed_with(muted, [answer])).score - before.score
     assert answer.expected_gain == round(gain, 1) > 0, (answer, gain)
-    assert f"“{alone.text}” alone mends the contrast it targets" in c.reasoning
+    assert f"“{alone.text}” alone mends the saturation it targets" in c.reasoning
     assert f"moves the score by {checked.gain:+.1f}" in c.reasoning, c.reasoning
+    # The second move must stay a touch-up: kodim17 with Contrast +40 is answered
+    # "Contrast −60", which leaves the mid-tones dim; the exposure's answer (Exposure
+    # +0.55 EV, Shadows +41, …) would more than double the edit — a re-edit toward the
+    # critic's taste, not the photographer's — so Contrast −60 stays dropped.
+    photo = decode_photo(shared_photos / "kodak/kodim17.png", long_side=SIZE)
+    c = critique(degrade("harsh Contrast +40", photo)[1], check=True)
+    assert not [s for s in c.suggestions if s.attribute == "contrast"], c.suggestions
+    assert "Contrast −60” mends the contrast it targets" in c.reasoning, c.reasoning
     # Only tone sliders join: kodim15 flattened would be kept with a white-balance move
     # (Contrast + shifts the grey-edge light estimate, not the light), so it is dropped
     # (at the engine's 512 px: at 384 the pair with white balance fails the check too).

@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 from atelier.settings import settings_from_adjustments
 from atelier.v1 import engine_pb2 as pb
 from engine.critic import scoring
-from engine.critic._image import prepare
+from engine.critic._image import encoded, prepare
 from engine.critic.colour import ColourMeasurement, measure_colour
 from engine.critic.composition import CompositionMeasurement, measure_composition
 from engine.critic.contrast import ContrastMeasurement, measure_contrast
@@ -49,9 +49,11 @@ from engine.critic.sharpness import SharpnessMeasurement, measure_sharpness
 from engine.decode.types import DecodedPhoto
 from engine.masks.local import propose_local_adjustments
 from engine.masks.subject import detect_subject
+from engine.metrics import delta_e_2000
 from engine.predictors.base import Prediction
 
 __all__ = [
+    "TOUCH_UP",
     "Checked",
     "Measurements",
     "Review",
@@ -69,6 +71,9 @@ __all__ = [
 ]
 
 VERSION = "1"
+#: How much bigger (×, in ΔE2000 from the photo as it is) a suggestion joined by the
+#: answer to its cost may look than the suggestion alone (`with_its_cost_answered`).
+TOUCH_UP = 1.5
 #: The sliders a suggestion may borrow to answer what it costs (`with_its_cost_answered`).
 _TONE_SLIDERS = frozenset({"Contrast2012", *TONAL})
 #: Score points below which a change is not a change: the reported score's rounding.
@@ -212,11 +217,13 @@ class Checked:
         mended: penalty points taken off the issue the suggestion targets (its
             ``attribute``), negative when that issue got worse.
         after: the review of the rendered photo.
+        rendered: the rendered photo.
     """
 
     gain: float
     mended: float
     after: Review = field(repr=False, compare=False)
+    rendered: DecodedPhoto = field(repr=False, compare=False)
 
     @property
     def kept(self) -> bool:
@@ -244,10 +251,11 @@ def check_suggestion(
     if not suggestion.HasField("masked") and not settings_from_adjustments(
             suggestion.adjustments):
         return None
-    after = review(developed_with(photo, [suggestion]), prediction)
+    rendered = developed_with(photo, [suggestion])
+    after = review(rendered, prediction)
     checked = Checked(after.score - before.score,
                       _penalty(before, suggestion.attribute)
-                      - _penalty(after, suggestion.attribute), after)
+                      - _penalty(after, suggestion.attribute), after, rendered)
     if checked.gain > 0:
         suggestion.expected_gain = round(min(100.0, checked.gain), 1)
     return checked
@@ -267,8 +275,12 @@ def with_its_cost_answered(
     answer's tone sliders (those ``suggestion`` does not set).  Only tone: a tone or
     saturation move changes where tones sit and clip, not the light, so a white-balance
     "cost" is the light estimate moving.  The pair is rendered and judged as one
-    suggestion and must be `Checked.kept` and still mend the target (the borrowed
-    sliders must not pass on their own merit); None otherwise.
+    suggestion and must be `Checked.kept`, still mend the target (the borrowed sliders
+    must not pass on their own merit) and stay a touch-up: at most `TOUCH_UP` times the
+    suggestion alone, in ΔE2000 from the photo as it is — else the second move is a
+    re-edit toward the critic's taste (kodim17 with Contrast +40: Contrast −60 alone
+    moves it ΔE 3.6; with the exposure's Exposure +0.54 EV, Shadows +40 … 8.2, and 6.8
+    from the photo before the damage against 1.6 for Contrast −60 alone).  None otherwise.
     """
     own = settings_from_adjustments(suggestion.adjustments)
     if suggestion.HasField("masked") or not own or checked.mended <= 0:
@@ -293,7 +305,16 @@ def with_its_cost_answered(
         f"{suggestion.text}, then {describe(extra)} to keep the {cost.name} right",
         own | extra, reasons)
     again = check_suggestion(photo, before, joined, prediction)
-    return (joined, again) if again is not None and again.kept and again.mended > 0 else None
+    if again is None or not again.kept or again.mended <= 0:
+        return None
+    if _edit_size(photo, again.rendered) > TOUCH_UP * _edit_size(photo, checked.rendered):
+        return None
+    return joined, again
+
+
+def _edit_size(photo: DecodedPhoto, rendered: DecodedPhoto) -> float:
+    """How big an edit looks: mean ΔE2000 between ``photo`` and ``rendered`` as displayed."""
+    return delta_e_2000(encoded(photo.linear), encoded(rendered.linear))
 
 
 def cost_answered(alone: pb.Suggestion, checked: Checked, joined: pb.Suggestion,
