@@ -54,7 +54,7 @@ from engine.artist.classical.sharpen import gaussian_kernel  # noqa: E402
 from engine.artist.haze import measure_haze  # noqa: E402
 from engine.artist.plan import Plan, make_plan  # noqa: E402
 from engine.critic import get_critic  # noqa: E402
-from engine.critic.technical import measure  # noqa: E402
+from engine.critic.review import measure  # noqa: E402
 from engine.decode import decode_photo  # noqa: E402
 from engine.decode.types import DecodedPhoto  # noqa: E402
 from engine.metrics import psnr, ssim  # noqa: E402

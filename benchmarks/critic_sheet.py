@@ -8,7 +8,7 @@ the quality harness's local damage) and one original the critic faults.  Each is
 with ``check=True`` (every develop suggestion rendered with the develop model and kept only
 if the re-measured score rises); the kept develop suggestions — global sliders, the first
 value of each slider winning, and masked local adjustments — are then applied together
-with the develop model (`engine.critic.technical.developed_with`, as the critic's own
+with the develop model (`engine.critic.check.developed_with`, as the critic's own
 combined check does), straightened by the suggested angle, and critiqued again.  Each strip
 is "as the critic saw it | after its suggestions", captioned with the two scores and the
 suggestions; the script prints the same as a table, with the undamaged photo's score and —
@@ -79,8 +79,8 @@ CASES: tuple[tuple[str, str, Callable[[DecodedPhoto], Linear]], ...] = (
 
 def apply_kept(photo: DecodedPhoto, critique: pb.Critique, *, geometry: bool = True) -> Linear:
     """``photo`` developed with every develop suggestion of ``critique`` at once
-    (`engine.critic.technical.developed_with`), then straightened (with ``geometry``)."""
-    from engine.critic.technical import developed_with
+    (`engine.critic.check.developed_with`), then straightened (with ``geometry``)."""
+    from engine.critic.check import developed_with
 
     out = developed_with(photo, critique.suggestions).linear
     angle = next((s.geometry.straighten_angle for s in critique.suggestions

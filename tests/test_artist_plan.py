@@ -17,7 +17,7 @@ from engine.artist.plan import (
     plan_from_critique,
     plan_from_instruction,
 )
-from engine.critic.technical import measure
+from engine.critic.review import measure
 from engine.decode import decode_photo
 
 

@@ -34,6 +34,7 @@ from engine.critic._image import (
     plateau_at,
     prepare,
 )
+from engine.critic.check import check_suggestion, developed_with
 from engine.critic.colour import PREFERRED_WHITE_K, grey_edge, measure_colour
 from engine.critic.contrast import TYPICAL_SPREAD, measure_contrast
 from engine.critic.exposure import BRIGHT_LEVEL, CLIP_LEVEL, measure_exposure
@@ -45,15 +46,10 @@ from engine.critic.judge.tone import (
     exposure_penalty,
 )
 from engine.critic.noise import measure_noise
+from engine.critic.review import measure, review
 from engine.critic.saturation import gamut_use
 from engine.critic.sharpness import measure_sharpness
-from engine.critic.technical import (
-    check_suggestion,
-    critique,
-    developed_with,
-    measure,
-    review,
-)
+from engine.critic.technical import critique
 from engine.decode import DecodedPhoto, decode_photo
 from engine.masks import detect_sky
 from engine.metrics import delta_e_2000

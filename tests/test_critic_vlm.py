@@ -25,7 +25,8 @@ from atelier.v1 import engine_pb2_grpc
 from benchmarks.critic_eval import rotate_crop
 from engine.critic import get_critic
 from engine.critic.parse import parse_answer
-from engine.critic.technical import Review, issues, review
+from engine.critic.review import Review, review
+from engine.critic.technical import issues
 from engine.critic.vlm import VLMCritic, critique_from_answer, photo_image
 from engine.critic.vlm.answer import MAX_EDITS, straighten_angle, suggestions_from
 from engine.critic.vlm.model import IMAGE_TOKEN, ModelError

@@ -32,7 +32,7 @@ from atelier.v1 import engine_pb2 as pb
 
 if TYPE_CHECKING:  # heavy imports only for type checking
     from engine.artist.haze import HazeMeasurement
-    from engine.critic.technical import Measurements
+    from engine.critic.review import Measurements
 
 __all__ = [
     "DARK_KEY_EV",

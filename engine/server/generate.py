@@ -129,7 +129,7 @@ class _Work:
         from engine.artist.plan import Operation, Plan, UnknownInstruction, make_plan
         from engine.critic import get_critic
         from engine.critic._image import UncritiquablePhoto
-        from engine.critic.technical import measure
+        from engine.critic.review import measure
         from engine.predictors.base import Prediction
 
         r = self.request

@@ -1,6 +1,6 @@
 """The VLM critic: a local image-text-to-text model critiques with the measurements in hand.
 
-1. The technical critic measures the photo (`engine.critic.technical.review`).
+1. The technical critic measures the photo (`engine.critic.review.review`).
 2. The model (`model.load_model`, a Qwen2.5-VL-class directory, local files only) sees the
    photo and a photographer's rubric with those measurements (`prompt`), and answers
    ``<think>…</think><edit_start>…<edit_end><answer>score</answer>``.
@@ -21,7 +21,8 @@ from PIL import Image
 from atelier.v1 import engine_pb2 as pb
 from engine.critic._image import encoded, prepare
 from engine.critic.parse import parse_answer
-from engine.critic.technical import Review, issues, review
+from engine.critic.review import Review, review
+from engine.critic.technical import issues
 from engine.critic.vlm.answer import check, suggestions_from
 from engine.critic.vlm.model import ModelError, check_model_dir, load_model
 from engine.critic.vlm.prompt import SYSTEM, user_prompt

@@ -13,7 +13,7 @@ Repeated clauses count once, and only the first `MAX_EDITS` are considered.
 
 Then every suggestion is checked against the critic's own measurements
 (`check`): develop settings go through the technical critic's render-and-judge step
-(`engine.critic.technical.check_suggestion`: kept only if it mends the measurement its
+(`engine.critic.check.check_suggestion`: kept only if it mends the measurement its
 attribute targets or the overall score rises, with ``expected_gain`` — alone, or joined by
 the tone sliders that answer what it costs, `with_its_cost_answered`); a rotation is kept
 only if the measured horizon tilt is confident and the rotation brings it closer to level.
@@ -26,16 +26,16 @@ from dataclasses import dataclass, field
 
 from atelier.settings import adjustments_from_settings
 from atelier.v1 import engine_pb2 as pb
-from engine.critic.judge import MIN_TILT_CONFIDENCE
-from engine.critic.parse import ParsedAnswer, parse_edits
-from engine.critic.technical import (
-    Review,
+from engine.critic.check import (
     check_suggestion,
     cost_answered,
     mended_only,
     not_suggested,
     with_its_cost_answered,
 )
+from engine.critic.judge import MIN_TILT_CONFIDENCE
+from engine.critic.parse import ParsedAnswer, parse_edits
+from engine.critic.review import Review
 from engine.decode.types import DecodedPhoto
 from engine.predictors.base import Prediction
 

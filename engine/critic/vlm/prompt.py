@@ -9,7 +9,7 @@ what it sees disagrees.  It answers in the form `engine.critic.parse` reads:
 
 from __future__ import annotations
 
-from engine.critic.technical import Review
+from engine.critic.review import Review
 
 __all__ = ["RUBRIC", "SYSTEM", "user_prompt"]
 

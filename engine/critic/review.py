@@ -1,0 +1,133 @@
+"""The technical critic's review: a photo measured and judged, before it is a message.
+
+Each measurement family (`exposure`, `contrast`, `colour`, `saturation`, `sharpness`,
+`noise`, `horizon`, `composition`) is a pure function of the analysis thumbnail; each
+area's judgement (`engine.critic.judge`) turns the measurements into a paragraph of
+reasoning and findings, whose penalty points (`scoring`) decide both the sub-score and
+the severity of the issue.  Here the measurements are taken, the areas assembled and the
+overall verdict written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from engine.critic import scoring
+from engine.critic._image import prepare
+from engine.critic.colour import ColourMeasurement, measure_colour
+from engine.critic.composition import CompositionMeasurement, measure_composition
+from engine.critic.contrast import ContrastMeasurement, measure_contrast
+from engine.critic.exposure import ExposureMeasurement, measure_exposure
+from engine.critic.horizon import HorizonMeasurement, measure_horizon
+from engine.critic.judge import (
+    Finding,
+    judge_colour,
+    judge_composition,
+    judge_noise,
+    judge_regions,
+    judge_sharpness,
+    judge_tone,
+)
+from engine.critic.noise import NoiseMeasurement, measure_noise
+from engine.critic.saturation import SaturationMeasurement, measure_saturation
+from engine.critic.sharpness import SharpnessMeasurement, measure_sharpness
+from engine.decode.types import DecodedPhoto
+from engine.masks.local import propose_local_adjustments
+from engine.masks.subject import detect_subject
+from engine.predictors.base import Prediction
+
+__all__ = ["Measurements", "Review", "measure", "review"]
+
+
+@dataclass(frozen=True)
+class Measurements:
+    """Everything the technical critic measured on one photo (units in each class)."""
+
+    exposure: ExposureMeasurement
+    contrast: ContrastMeasurement
+    colour: ColourMeasurement
+    saturation: SaturationMeasurement
+    sharpness: SharpnessMeasurement
+    noise: NoiseMeasurement
+    horizon: HorizonMeasurement
+    composition: CompositionMeasurement
+
+
+@dataclass
+class Review:
+    """A critique before it becomes a message: paragraphs, findings, sub-scores."""
+
+    measurements: Measurements
+    paragraphs: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    sub_scores: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0
+
+
+def measure(linear: NDArray[np.floating]) -> Measurements:
+    """Run every measurement on linear sRGB pixels (H, W, 3).
+
+    Raises:
+        engine.critic._image.UncritiquablePhoto: non-finite pixels or a side < 32 px.
+    """
+    rgb = prepare(linear)
+    subject = detect_subject(rgb)
+    return Measurements(
+        exposure=measure_exposure(rgb),
+        contrast=measure_contrast(rgb),
+        colour=measure_colour(rgb),
+        saturation=measure_saturation(rgb),
+        sharpness=measure_sharpness(rgb, subject.mask if subject is not None else None),
+        noise=measure_noise(rgb),
+        horizon=measure_horizon(rgb),
+        composition=measure_composition(rgb, subject),
+    )
+
+
+def review(photo: DecodedPhoto, prediction: Prediction | None = None) -> Review:
+    """Measure ``photo`` and judge it (see `critique` for the message form)."""
+    from engine.predictors import get_predictor
+
+    m = measure(photo.linear)
+    analytic = get_predictor("analytic")
+    if prediction is None:
+        prediction = analytic.predict(photo)
+    out = Review(m)
+    tone, tone_findings = judge_tone(m.exposure, m.contrast, prediction)
+    # Regions are judged with the analytic predictor's yardstick, as `--masks auto` does.
+    regions, region_findings = judge_regions(
+        propose_local_adjustments(photo, prediction, analytic).masks)
+    areas = [
+        (f"{tone} {regions}" if regions else tone, tone_findings + region_findings),
+        judge_colour(m.colour, m.saturation, prediction, photo.info.is_raw),
+        judge_sharpness(m.sharpness, m.composition.where),
+        judge_noise(m.noise),
+        judge_composition(m.composition, m.horizon),
+    ]
+    for paragraph, findings in areas:
+        out.paragraphs.append(paragraph)
+        out.findings.extend(findings)
+    for attribute in scoring.SUB_SCORES:
+        out.sub_scores[attribute] = scoring.sub_score(
+            [f.penalty for f in out.findings if f.attribute == attribute])
+    out.score = scoring.total_score(out.sub_scores)
+    out.findings.sort(key=lambda f: -f.penalty)
+    reported = [f for f in out.findings if f.severity > 0]
+    if reported:
+        worst = reported[0]
+        what = f"{worst.name} ({worst.description.split(':')[0].split(' (')[0]})"
+        if worst.severity == 1:
+            verdict = (f"Overall {out.score:.0f}/100: technically strong; the one thing worth "
+                       f"a look is {what}.")
+        else:
+            verdict = f"Overall {out.score:.0f}/100. The main problem is {what}; fix it first."
+    else:
+        best = max(out.sub_scores, key=lambda k: out.sub_scores[k])
+        verdict = (f"Overall {out.score:.0f}/100: technically clean — no measurement is "
+                   f"outside its tolerance, and {best} is its strongest point.")
+    out.paragraphs.append(verdict)
+    return out
+
