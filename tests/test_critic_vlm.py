@@ -321,3 +321,23 @@ def test_a_model_edit_that_mends_its_target_is_kept_and_said_so(shared_photos: P
     assert settings_from_adjustments(kept.adjustments) == {"Saturation": 44.0}
     assert "“Saturation +44” mends the saturation it targets" in c.reasoning, c.reasoning
     assert "the overall score barely moves" in c.reasoning
+
+
+def test_a_model_edit_that_costs_another_measurement_is_joined_by_its_answer(
+    shared_photos: Path,
+) -> None:
+    # kodim06 muted, the model answering "Saturation +60": alone it clips the bright sky
+    # again and the score falls; joined by the contrast's tone sliders it is kept, as the
+    # technical critic's own answer is, and the notes say what it did alone.
+    from benchmarks.critic_eval import degrade
+
+    photo = decode_photo(shared_photos / "kodak/kodim06.png", long_side=384)
+    muted = degrade("mute Saturation −40", photo)[1]
+    answer = "<think>Lifeless colour.</think><edit_start>\nSaturation +60\n<edit_end>"
+    c = critique_from_answer(muted, review(muted), answer + "<answer>70</answer>", None,
+                             backend="vlm/1:recorded")
+    (kept,) = c.suggestions
+    settings = settings_from_adjustments(kept.adjustments)
+    assert settings["Saturation"] == 60 and settings["Highlights2012"] < 0, settings
+    assert kept.expected_gain > 0 and "to keep the contrast right" in kept.text, kept
+    assert "“Saturation +60” alone mends the saturation it targets" in c.reasoning, c.reasoning
