@@ -221,15 +221,17 @@ def mended_only(suggestion: pb.Suggestion, checked: Checked) -> str:
 
 
 def check_all(photo: DecodedPhoto, r: Review, prediction: Prediction | None) -> None:
-    """Render each develop suggestion, re-judge, and keep it only if `Checked.kept`: it
-    raises the score, or mends the measurement it targets while the score barely moves.
+    """Render each develop suggestion of ``r``, re-judge, and keep it only if
+    `Checked.kept`: it raises the score, or mends the measurement it targets while the
+    score barely moves — alone, or joined by the answer to what it costs
+    (`with_its_cost_answered`), which then replaces it.
 
     Sets ``expected_gain`` (overall score points) on the kept ones that raise it.  A
     dropped suggestion leaves its issue, and the reasoning says why; so it does for one
-    kept for mending its target alone.  Geometry and word-only suggestions are kept
-    unchecked (gain 0).  Two or more kept develop suggestions are also rendered together
-    and the reasoning gives what they do to the score together: each was checked on its
-    own, and two answers to one cause can overshoot.
+    kept for mending its target alone, and for one joined.  Geometry and word-only
+    suggestions are kept unchecked (gain 0).  Two or more kept develop suggestions are
+    also rendered together and the reasoning gives what they do to the score together:
+    each was checked on its own, and two answers to one cause can overshoot.
     """
     kept = []
     for f in r.findings:

@@ -46,8 +46,8 @@ def critique(
         prediction: the develop settings already predicted for it, whose tonal and
             white-balance values the suggestions reuse; None runs the analytic predictor.
         check: render every develop suggestion with the develop model and keep it only if
-            the re-measured score rises, with ``expected_gain`` set (about 1 s more per
-            suggestion at 512 px).
+            it measurably helps (`engine.critic.check.check_all`), with
+            ``expected_gain`` set (about 0.5 s more a photo at 512 px).
 
     Returns:
         reasoning (one paragraph per area, with the numbers), issues (severity ≥ minor,
