@@ -47,7 +47,7 @@ def critique(
             white-balance values the suggestions reuse; None runs the analytic predictor.
         check: render every develop suggestion with the develop model and keep it only if
             it measurably helps (`engine.critic.check.check_all`), with
-            ``expected_gain`` set (about 0.5 s more a photo at 512 px).
+            ``expected_gain`` set (about 0.6 s more a photo at 512 px).
 
     Returns:
         reasoning (one paragraph per area, with the numbers), issues (severity ≥ minor,
