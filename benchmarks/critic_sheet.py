@@ -3,7 +3,7 @@ the suggestions it kept.
 
     .venv/bin/python benchmarks/critic_sheet.py [--size 512] [--sheet docs/img/critic_sheet.jpg]
 
-Six cases of the shared photos: damaged in known ways (the benchmark's own degradations,
+Seven cases of the shared photos: damaged in known ways (the benchmark's own degradations,
 the quality harness's local damage) and one original the critic faults.  Each is critiqued
 with ``check=True`` (every develop suggestion rendered with the develop model and kept only
 if the re-measured score rises); the kept develop suggestions — global sliders, the first
@@ -72,6 +72,7 @@ CASES: tuple[tuple[str, str, Callable[[DecodedPhoto], Linear]], ...] = (
     ("kodak/kodim08.png", "Contrast +40", _degradation("harsh Contrast +40")),
     ("kodak/kodim01.png", "Contrast −40", _degradation("flatten Contrast −40")),
     ("kodak/kodim05.png", "a 10000 K light", _degradation("cool 10000 K light")),
+    ("kodak/kodim06.png", "Saturation −40", _degradation("mute Saturation −40")),
     ("photos/uhdr09_emulated_base_backlit_trees_flare_darkened.jpg", "as published",
      lambda photo: photo.linear),
 )
