@@ -39,8 +39,8 @@ def _white_balance_fix(
     preferred white differ from the predictor's), with the analytic predictor's
     strengths, on the axes whose penalty is set (``warm``, ``tinted``).  The tint comes
     from the light estimate and its penalty from the greys' a*: when the two disagree
-    (the estimate asks for magenta, ``IncrementalTint`` > 0, while the greys already lean
-    magenta, a* > 0), the tint would deepen the cast it answers and is left out."""
+    (e.g. the estimate asks for magenta, ``IncrementalTint`` > 0, while the greys already
+    lean magenta, a* > 0), the tint would deepen the cast it answers and is left out."""
     if is_raw:
         return {k: pred.settings[k] for k in WB_RAW if k in pred.settings}
     tint = TINT_STRENGTH * m.tint_fix if tinted and m.tint_fix * m.neutral_a < 0 else 0.0
