@@ -32,12 +32,11 @@ __all__ = [
     "SCORE_RESOLUTION",
     "TOUCH_UP",
     "Checked",
+    "Verdict",
     "check_all",
     "check_suggestion",
-    "cost_answered",
     "developed_with",
-    "mended_only",
-    "not_suggested",
+    "verdict",
     "with_its_cost_answered",
 ]
 
@@ -192,7 +191,7 @@ def _edit_size(photo: DecodedPhoto, rendered: DecodedPhoto) -> float:
     return delta_e_2000(encoded(photo.linear), encoded(rendered.linear))
 
 
-def cost_answered(alone: pb.Suggestion, checked: Checked, joined: pb.Suggestion,
+def _cost_answered(alone: pb.Suggestion, checked: Checked, joined: pb.Suggestion,
                   together: Checked) -> str:
     """The reasoning's note for a suggestion kept with the answer to what it costs."""
     return (f"Checked with the develop model, “{alone.text}” alone mends the "
@@ -201,7 +200,7 @@ def cost_answered(alone: pb.Suggestion, checked: Checked, joined: pb.Suggestion,
             "it is suggested with the tone sliders that answer what it costs.")
 
 
-def not_suggested(suggestion: pb.Suggestion, checked: Checked) -> str:
+def _not_suggested(suggestion: pb.Suggestion, checked: Checked) -> str:
     """The reasoning's note for a suggestion the check dropped."""
     if checked.mended > 0:
         return (f"Checked with the develop model, “{suggestion.text}” mends the "
@@ -212,7 +211,7 @@ def not_suggested(suggestion: pb.Suggestion, checked: Checked) -> str:
             "it is not suggested.")
 
 
-def mended_only(suggestion: pb.Suggestion, checked: Checked) -> str:
+def _mended_only(suggestion: pb.Suggestion, checked: Checked) -> str:
     """The reasoning's note for a kept suggestion that mends its target while the overall
     score does not rise."""
     return (f"Checked with the develop model, “{suggestion.text}” mends the "
@@ -220,11 +219,49 @@ def mended_only(suggestion: pb.Suggestion, checked: Checked) -> str:
             f"score barely moves ({checked.gain:+.1f}).")
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """What the check decided for one suggestion.
+
+    Attributes:
+        suggestion: the suggestion as it stands — joined by the answer to its cost when it
+            was (`with_its_cost_answered`) — kept or not.
+        kept: whether it is suggested.
+        notes: the reasoning's notes on it, in order (joined, dropped, or kept for
+            mending its target alone); none for one that simply raises the score.
+    """
+
+    suggestion: pb.Suggestion
+    kept: bool
+    notes: list[str]
+
+
+def verdict(
+    photo: DecodedPhoto, before: Review, suggestion: pb.Suggestion, prediction: Prediction | None
+) -> Verdict | None:
+    """`check_suggestion`, then `with_its_cost_answered` for a suggestion it would drop,
+    and the notes that say so; None when the suggestion has no develop settings to render
+    (geometry, words only).  Both critics' checks decide through here."""
+    checked = check_suggestion(photo, before, suggestion, prediction)
+    if checked is None:
+        return None
+    notes = []
+    if not checked.kept and (joined := with_its_cost_answered(
+            photo, before, suggestion, checked, prediction)) is not None:
+        notes.append(_cost_answered(suggestion, checked, *joined))
+        suggestion, checked = joined
+    if not checked.kept:
+        notes.append(_not_suggested(suggestion, checked))
+    elif checked.gain <= 0:
+        notes.append(_mended_only(suggestion, checked))
+    return Verdict(suggestion, checked.kept, notes)
+
+
 def check_all(photo: DecodedPhoto, r: Review, prediction: Prediction | None) -> None:
     """Render each develop suggestion of ``r``, re-judge, and keep it only if
     `Checked.kept`: it raises the score, or mends the measurement it targets while the
     score barely moves — alone, or joined by the answer to what it costs
-    (`with_its_cost_answered`), which then replaces it.
+    (`with_its_cost_answered`), which then replaces it (`verdict`).
 
     Sets ``expected_gain`` (overall score points) on the kept ones that raise it.  A
     dropped suggestion leaves its issue, and the reasoning says why; so it does for one
@@ -235,24 +272,16 @@ def check_all(photo: DecodedPhoto, r: Review, prediction: Prediction | None) -> 
     """
     kept = []
     for f in r.findings:
-        s = f.suggestion
-        if f.severity == 0 or s is None:
+        if f.severity == 0 or f.suggestion is None:
             continue
-        checked = check_suggestion(photo, r, s, prediction)
-        if checked is None:
+        v = verdict(photo, r, f.suggestion, prediction)
+        if v is None:
             continue
-        if not checked.kept and (joined := with_its_cost_answered(
-                photo, r, s, checked, prediction)) is not None:
-            r.paragraphs.insert(-1, cost_answered(s, checked, *joined))
-            f.suggestion, checked = joined
-            s = f.suggestion
-        if not checked.kept:
-            f.suggestion = None
-            r.paragraphs.insert(-1, not_suggested(s, checked))
-            continue
-        kept.append(s)
-        if checked.gain <= 0:
-            r.paragraphs.insert(-1, mended_only(s, checked))
+        for note in v.notes:
+            r.paragraphs.insert(-1, note)
+        f.suggestion = v.suggestion if v.kept else None
+        if v.kept:
+            kept.append(v.suggestion)
     if len(kept) >= 2:
         gain = review(developed_with(photo, kept), prediction).score - r.score
         r.paragraphs.insert(-1, _together(len(kept), gain, r.score))

@@ -13,7 +13,7 @@ Repeated clauses count once, and only the first `MAX_EDITS` are considered.
 
 Then every suggestion is checked against the critic's own measurements
 (`check`): develop settings go through the technical critic's render-and-judge step
-(`engine.critic.check.check_suggestion`: kept only if it mends the measurement its
+(`engine.critic.check.verdict`: kept only if it mends the measurement its
 attribute targets or the overall score rises, with ``expected_gain`` — alone, or joined by
 the tone sliders that answer what it costs, `with_its_cost_answered`); a rotation is kept
 only if the measured horizon tilt is confident and the rotation brings it closer to level.
@@ -26,13 +26,7 @@ from dataclasses import dataclass, field
 
 from atelier.settings import adjustments_from_settings
 from atelier.v1 import engine_pb2 as pb
-from engine.critic.check import (
-    check_suggestion,
-    cost_answered,
-    mended_only,
-    not_suggested,
-    with_its_cost_answered,
-)
+from engine.critic.check import verdict
 from engine.critic.judge import MIN_TILT_CONFIDENCE
 from engine.critic.parse import ParsedAnswer, parse_edits
 from engine.critic.review import Review
@@ -150,15 +144,11 @@ def check(
                 out.notes.append(f"“{s.text}” is not suggested: {why}.")
                 continue
         else:
-            checked = check_suggestion(photo, review, s, prediction)
-            if checked is not None and not checked.kept and (joined := with_its_cost_answered(
-                    photo, review, s, checked, prediction)) is not None:
-                out.notes.append(cost_answered(s, checked, *joined))
-                s, checked = joined
-            if checked is not None and not checked.kept:
-                out.notes.append(not_suggested(s, checked))
-                continue
-            if checked is not None and checked.gain <= 0:
-                out.notes.append(mended_only(s, checked))
+            v = verdict(photo, review, s, prediction)
+            if v is not None:
+                out.notes.extend(v.notes)
+                if not v.kept:
+                    continue
+                s = v.suggestion
         out.suggestions.append(s)
     return out
