@@ -47,7 +47,7 @@ from engine.critic.judge.tone import (
 )
 from engine.critic.noise import measure_noise
 from engine.critic.review import measure, review
-from engine.critic.saturation import gamut_use, measure_saturation
+from engine.critic.saturation import gamut_use
 from engine.critic.sharpness import measure_sharpness
 from engine.critic.technical import critique
 from engine.decode import DecodedPhoto, decode_photo
@@ -373,24 +373,6 @@ def test_gamut_use_is_the_share_of_chroma_room_and_scales_with_saturation() -> N
     assert abs(use[0, 0] - 1) < 1e-6 and use[0, 1] < 1e-6 and 0 < use[0, 2] < 1, use
     muted = gamut_use(apply_suggestions(px, {"Saturation": -40.0}))
     assert np.allclose(muted[0, [0, 2, 3]], 0.6 * use[0, [0, 2, 3]], atol=0.01), (muted, use)
-
-
-def test_clipped_colour_stays_clipped_under_a_slight_desaturation() -> None:
-    # A red patch whose green and blue are clipped at 0 (a quarter of the frame) on grey
-    # texture.  Saturation −1, or a cooler white balance, lifts those channels off 0 but
-    # gives the patch no gradation back: still clipped colour.  Saturation −20 takes it
-    # off the edge.
-    rng = np.random.default_rng(5)
-    px = np.repeat(rng.uniform(0.2, 0.4, (64, 64, 1)), 3, axis=-1).astype(np.float32)
-    px[:32, :32] = 0.0
-    px[:32, :32, 0] = np.linspace(0.3, 0.8, 32, dtype=np.float32)
-    edits: list[dict[str, float]] = [
-        {}, {"Saturation": -1.0}, {"Vibrance": -3.0, "IncrementalTemperature": -3.0},
-        {"Saturation": -20.0}]
-    clipped = [measure_saturation(prepare(apply_suggestions(px, e))).gamut_clipped
-               for e in edits]
-    assert clipped[:3] == pytest.approx([0.25] * 3, abs=0.01), clipped
-    assert clipped[3] == 0.0, clipped
 
 
 def test_boosted_and_muted_saturation_are_named_and_answered(

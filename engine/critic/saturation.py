@@ -21,24 +21,11 @@ import numpy as np
 
 from engine.critic._image import Linear, encoded, lab, luminance, mask_place, plateau_at
 
-__all__ = [
-    "EDGE_USE",
-    "GAMUT_USE_PERCENTILE",
-    "SaturationMeasurement",
-    "gamut_use",
-    "measure_saturation",
-]
+__all__ = ["GAMUT_USE_PERCENTILE", "SaturationMeasurement", "gamut_use", "measure_saturation"]
 
 #: Percentile of the mid-tones' gamut use reported: the most colourful 1 %, so a few
 #: noisy or compressed pixels do not decide it.
 GAMUT_USE_PERCENTILE = 99.0
-#: Gamut use from which a colourful pixel counts as clipped at the gamut's edge.  A
-#: channel at 0 or 255 is a use of 1; a slight desaturation or white-balance shift lifts
-#: it off the edge (``Saturation`` s: to 1 + s/100) without giving the patch back its
-#: gradation (``Vibrance`` −3 with ``IncrementalTemperature`` −3 took kodim23's clipped
-#: share from 1.75 % to 0.02 % when only 0 and 255 counted; from this use on, 4.65 % to
-#: 4.34 %).
-EDGE_USE = 0.98
 
 
 @dataclass(frozen=True)
@@ -50,9 +37,8 @@ class SaturationMeasurement:
         vivid_chroma: 95th percentile C*ab of the mid-tones.
         gamut_use: `GAMUT_USE_PERCENTILE` of the mid-tones' gamut use, 0..1 (0 = grey,
             1 = a channel at 0 or 1: the edge of sRGB at that luminance).
-        gamut_clipped: fraction 0..1 of pixels with C*ab > 40 at the edge of sRGB: a
-            gamut use of at least `EDGE_USE`, or a channel on a flat plateau at its
-            floor or ceiling (colour pushed off the edge: flat, posterised patches).
+        gamut_clipped: fraction 0..1 of pixels with C*ab > 40 and a channel at 0 or 255
+            (colour pushed off the edge of sRGB: flat, posterised patches).
         gamut_clipped_where: where those pixels gather ("" if none).
     """
 
@@ -90,9 +76,9 @@ def measure_saturation(rgb: Linear) -> SaturationMeasurement:
     use = gamut_use(rgb)
     use_values = use[room] if room.sum() >= 64 else use.ravel()
     enc = encoded(rgb)
-    at_edge = use >= EDGE_USE
+    at_edge = (enc.max(axis=-1) >= 254.5 / 255) | (enc.min(axis=-1) <= 0.5 / 255)
     # A channel clipped at 0 or 255 stays a flat plateau when a later edit lifts or
-    # lowers it (Highlights, Whites, white balance): still clipped colour.
+    # lowers it (Blacks, Shadows, white balance): still clipped colour.
     floor, ceiling = np.percentile(enc.reshape(-1, 3), [0.1, 99.9], axis=0)
     for c in range(3):
         if floor[c] <= 0.5:

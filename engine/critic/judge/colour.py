@@ -111,10 +111,9 @@ def judge_colour(
     # moderate under 55 %, major under 42 %.
     muted = scoring.ramp(MUTED_GAMUT_USE + 0.05 - s.gamut_use, 0.0, 100.0, 25.0)
     loud = scoring.ramp(s.mean_chroma, 45.0, 1.5, 25.0)
-    # Well-made photos have under 0.45 % of their pixels at the gamut's edge (90 % of the
-    # corpus at 512 px); a Saturation +40 push puts over 0.5 % there in 29 of 33: minor
-    # from 0.5 %.
-    gamut = scoring.ramp(s.gamut_clipped * 100, 0.25, 20.0, 20.0)
+    # Well-made photos clip under 0.35 % of their pixels at the gamut's edge (90 % of the
+    # corpus); a Saturation +40 push clips over 0.5 % in 85 %: minor from 0.4 %.
+    gamut = scoring.ramp(s.gamut_clipped * 100, 0.15, 20.0, 20.0)
     chroma = (f"mean mid-tone chroma C* {s.mean_chroma:.0f}, the most vivid 5 % above "
               f"{s.vivid_chroma:.0f}; the most colourful 1 % use {s.gamut_use:.0%} of the "
               f"room to the edge of sRGB, {TYPICAL_GAMUT_USE:.0%} in a typical photo")
