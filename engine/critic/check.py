@@ -152,9 +152,10 @@ def with_its_cost_answered(
     suggestion and must be `Checked.kept`, still mend the target (the borrowed sliders
     must not pass on their own merit) and stay a touch-up: at most `TOUCH_UP` times the
     suggestion alone, in ΔE2000 from the photo as it is — else the second move is a
-    re-edit toward the critic's taste (kodim17 with Contrast +40: Contrast −60 alone
-    moves it ΔE 3.6; with the exposure's Exposure +0.54 EV, Shadows +40 … 8.2, and 6.8
-    from the photo before the damage against 1.6 for Contrast −60 alone).  None otherwise.
+    re-edit toward the critic's taste (kodim17 with Contrast +40, at 512 px: Contrast −18
+    alone moves it ΔE 1.0; with the exposure's Exposure +0.54 EV, Shadows +40 … 7.2, and
+    6.2 from the photo before the damage against 1.0 for Contrast −18 alone).  None
+    otherwise.
     """
     own = settings_from_adjustments(suggestion.adjustments)
     if suggestion.HasField("masked") or not own or checked.mended <= 0:

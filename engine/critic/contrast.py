@@ -33,6 +33,7 @@ __all__ = [
     "CONTRAST_LIMIT",
     "TYPICAL_SPREAD",
     "WHITE_PERCENTILE",
+    "WHITE_TOLERANCE",
     "ContrastMeasurement",
     "measure_contrast",
 ]
@@ -45,6 +46,9 @@ CONTRAST_LIMIT = 2.5
 TYPICAL_SPREAD = 4.2
 #: Percentile of luminance taken as the photo's white (its lightest 0.01 %).
 WHITE_PERCENTILE = 99.99
+#: Stops short of white the lightest tone may sit before the photo reads flat (the grey
+#: white of `engine.critic.judge.tone.white_penalty`).
+WHITE_TOLERANCE = 0.2
 #: Luminance floor (linear) so black pixels do not stretch the log spread without bound.
 _FLOOR = 1e-4
 
@@ -71,13 +75,27 @@ class ContrastMeasurement:
 
     def contrast_to_white(self) -> float:
         """``Contrast2012`` (unclamped) that puts the lightest tone on white by the develop
-        curve (``e + 0.6 c 2.5 tanh(e / 2.5)`` with ``e`` stops from grey); 0 when the
-        lightest tone is at or below grey (no curve about grey can lift it to white)."""
-        e = math.log2(max(self.white, 1e-6) / MID_GREY)  # stops from the curve's pivot
+        curve; 0 when the lightest tone is at or below grey (no curve about grey can lift
+        it to white)."""
+        stretch = self._white_stretch()
+        return self.white_shortfall / stretch * 100.0 if stretch else 0.0
+
+    def contrast_keeping_white(self, tolerance: float = WHITE_TOLERANCE) -> float:
+        """The softest ``Contrast2012`` (≤ 0) that leaves the lightest tone within
+        ``tolerance`` stops of white by the develop curve; 0 when it is already that far
+        short, or at or below grey."""
+        stretch = self._white_stretch()
+        room = tolerance - self.white_shortfall
+        return -room / stretch * 100.0 if stretch and room > 0 else 0.0
+
+    def _white_stretch(self) -> float:
+        """Stops the develop curve moves the lightest tone per 100 of ``Contrast2012``:
+        ``0.6 · 2.5 tanh(e / 2.5)`` with ``e`` its stops above grey, the curve's pivot
+        (``e + 0.6 c 2.5 tanh(e / 2.5)``); 0 at or below grey."""
+        e = math.log2(max(self.white, 1e-6) / MID_GREY)
         if e <= 0.05:
             return 0.0
-        stretch = CONTRAST_GAIN * CONTRAST_LIMIT * math.tanh(e / CONTRAST_LIMIT)
-        return self.white_shortfall / stretch * 100.0
+        return CONTRAST_GAIN * CONTRAST_LIMIT * math.tanh(e / CONTRAST_LIMIT)
 
 
 def measure_contrast(rgb: Linear) -> ContrastMeasurement:

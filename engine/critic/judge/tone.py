@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 
 from engine.critic import scoring
-from engine.critic.contrast import TYPICAL_SPREAD, ContrastMeasurement
+from engine.critic.contrast import TYPICAL_SPREAD, WHITE_TOLERANCE, ContrastMeasurement
 from engine.critic.exposure import ExposureMeasurement
 from engine.critic.judge.finding import Finding
 from engine.critic.judge.words import describe, develop_suggestion
@@ -52,7 +52,7 @@ def white_penalty(c: ContrastMeasurement) -> float:
     """Points for a lightest area short of white: minor 0.3 stops (81 %) short, moderate
     0.45 (``Contrast2012`` −40 on a photo with a white); 30 of the corpus' 33 photos are
     within 0.15."""
-    return scoring.ramp(c.white_shortfall, 0.2, 50.0, 30.0)
+    return scoring.ramp(c.white_shortfall, WHITE_TOLERANCE, 50.0, 30.0)
 
 
 def spread_penalty(c: ContrastMeasurement) -> float:
@@ -237,7 +237,14 @@ def judge_contrast(
     predicted = pred.settings.get("Contrast2012", 0.0)
     agrees = predicted * wanted > 0  # keep the predictor's (gentler) value and its reason
     wanted = predicted if agrees else wanted
-    value = max(15.0, min(60.0, wanted)) if flat else min(-15.0, max(-60.0, wanted))
+    if flat:
+        value = max(15.0, min(60.0, wanted))
+    else:
+        # Soften no further than keeps the white on white: a softer curve pulls the lightest
+        # tone (and a clipped area with it) down to grey, and the photo reads flat instead
+        # (kodim08 at +40: Contrast −51 left it ΔE2000 2.7 from the photo before the
+        # damage, the −18 that keeps its white 1.5).
+        value = min(-15.0, max(-60.0, wanted, m.contrast_keeping_white()))
     fix = {"Contrast2012": value}
     if clipped is not None:  # Whites stay: the white must stay on white, or it reads flat
         fix |= _roll_off(pred, whites=False)
