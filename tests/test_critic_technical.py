@@ -266,8 +266,9 @@ def test_softening_stops_where_the_white_would_turn_grey() -> None:
 
 def test_a_harsh_curve_is_softened_only_as_far_as_keeps_the_white(shared_photos: Path) -> None:
     # kodim05 and kodim08 with Contrast +40, saved as files are (clipped at white): the
-    # answer's curve leaves their white within the tolerance (−60 and −51 greyed it by
-    # 0.6 stops), and brings them closer to the photo before the damage.
+    # answer's curve leaves their white within the tolerance (the −60 and −51 they were
+    # answered before greyed it by more than half a stop), and brings them closer to the
+    # photo before the damage.
     for name in ("kodim05", "kodim08"):
         photo = decode_photo(shared_photos / f"kodak/{name}.png", long_side=SIZE)
         bad = np.minimum(degrade("harsh Contrast +40", photo)[1].linear, 1.0)

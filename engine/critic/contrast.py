@@ -89,9 +89,9 @@ class ContrastMeasurement:
         return -room / stretch * 100.0 if stretch and room > 0 else 0.0
 
     def _white_stretch(self) -> float:
-        """Stops the develop curve moves the lightest tone per 100 of ``Contrast2012``:
-        ``0.6 · 2.5 tanh(e / 2.5)`` with ``e`` its stops above grey, the curve's pivot
-        (``e + 0.6 c 2.5 tanh(e / 2.5)``); 0 at or below grey."""
+        """Stops the develop curve (``e + 0.6 c 2.5 tanh(e / 2.5)`` for a tone ``e`` stops
+        above grey, its pivot) moves the lightest tone per 100 of ``Contrast2012``;
+        0 at or below grey."""
         e = math.log2(max(self.white, 1e-6) / MID_GREY)
         if e <= 0.05:
             return 0.0
