@@ -1,7 +1,7 @@
 """Measure the technical critic on degraded copies of the shared photos.
 
     .venv/bin/python benchmarks/critic_eval.py [--size 512] [--limit N] [--critic technical]
-        [--only NAMES] [--check] [--harness] [--examples]
+        [--only NAMES] [--exclude NAMES] [--check] [--harness] [--examples]
 
 For every photo and every degradation (darken 1.5 EV, brighten 1 EV, warm and cool casts
 of about ±35 mired, the quality harness's extreme lights of 4000 K and 10000 K, contrast
@@ -354,20 +354,24 @@ def main() -> None:
                         help="rank originals against the quality harness's set")
     parser.add_argument("--seed", type=int, default=0,
                         help="the harness set's seed (with --harness; default 0)")
+    parser.add_argument("--exclude", default="",
+                        help="comma-separated parts of file names to leave out (e.g. "
+                        "_16base_,emulated_base: the scan and HDR bases)")
     args = parser.parse_args()
+    excluded = [x.strip() for x in args.exclude.split(",") if x.strip()]
+    paths = [p for p in photo_paths(args.photos)
+             if not any(x in p.name for x in excluded)][: args.limit or None]
     if args.harness:
-        harness_ranking(photo_paths(args.photos)[: args.limit or None], args.size, args.critic,
-                        args.seed)
+        harness_ranking(paths, args.size, args.critic, args.seed)
         return
     if args.examples:
-        examples(photo_paths(args.photos)[: args.limit or None], args.size, args.critic)
+        examples(paths, args.size, args.critic)
         return
 
     from engine.critic import get_critic
     from engine.metrics import delta_e_2000, psnr
 
     critic = get_critic(args.critic, check=True) if args.check else get_critic(args.critic)
-    paths = photo_paths(args.photos)[: args.limit or None]
     kinds = [k for k in DEGRADATIONS if not args.only or any(
         o.strip() in k for o in args.only.split(","))]
     tallies = {k: Tally() for k in kinds}
