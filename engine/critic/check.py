@@ -2,9 +2,9 @@
 judged again (SmartPhotoCrafter's edit-suggestion reward, issue 8 item 3).
 
 A suggestion is kept if it raises the overall score, or mends the measurement it targets
-while the score barely moves (`Checked.kept`); one that mends its target at a cost
-elsewhere is checked once more joined by the tone sliders that answer that cost
-(`with_its_cost_answered`).  The reasoning names what was dropped, kept for its target
+while the score barely moves (`Checked.kept`); a colour or detail suggestion that mends its
+target at a cost elsewhere is checked once more joined by the tone sliders that answer
+that cost (`with_its_cost_answered`).  The reasoning names what was dropped, kept for its target
 alone, or joined, with the figures; kept suggestions are also rendered together
 (`developed_with`).  The technical critic (`check_all`) and the VLM critic
 (`engine.critic.vlm.answer.check`) share these steps.
@@ -19,18 +19,15 @@ import numpy as np
 
 from atelier.settings import settings_from_adjustments
 from atelier.v1 import engine_pb2 as pb
-from engine.critic._image import encoded
 from engine.critic.judge import Finding
 from engine.critic.judge.tone import TONAL
 from engine.critic.judge.words import describe, develop_suggestion
 from engine.critic.review import Review, review
 from engine.decode.types import DecodedPhoto
-from engine.metrics import delta_e_2000
 from engine.predictors.base import Prediction
 
 __all__ = [
     "SCORE_RESOLUTION",
-    "TOUCH_UP",
     "Checked",
     "Verdict",
     "check_all",
@@ -42,10 +39,8 @@ __all__ = [
 
 #: Score points below which a change is not a change: the reported score's rounding.
 SCORE_RESOLUTION = 0.5
-#: How much bigger (×, in ΔE2000 from the photo as it is) a suggestion joined by the
-#: answer to its cost may look than the suggestion alone (`with_its_cost_answered`).
-TOUCH_UP = 1.5
-#: The sliders a suggestion may borrow to answer what it costs (`with_its_cost_answered`).
+#: The sliders a suggestion may borrow to answer what it costs, and the ones that make a
+#: suggestion a tone move, which borrows none (`with_its_cost_answered`).
 _TONE_SLIDERS = frozenset({"Contrast2012", *TONAL})
 
 
@@ -142,23 +137,24 @@ def with_its_cost_answered(
     """``suggestion`` joined by the answer to what it costs, when the two pass together.
 
     A suggestion the check would drop may mend its target and cost another measurement —
-    softening a steep curve leaves the mid-tones dim, more saturation clips a bright sky
-    again — as a photographer's first move does, who then makes the second.  When the
-    suggestion alone mends its target, the rendered photo's issue that grew most (by at
-    least `SCORE_RESOLUTION`: a cost it made, not noise) and has a tonal answer lends that
-    answer's tone sliders (those ``suggestion`` does not set).  Only tone: a tone or
-    saturation move changes where tones sit and clip, not the light, so a white-balance
-    "cost" is the light estimate moving.  The pair is rendered and judged as one
-    suggestion and must be `Checked.kept`, still mend the target (the borrowed sliders
-    must not pass on their own merit) and stay a touch-up: at most `TOUCH_UP` times the
-    suggestion alone, in ΔE2000 from the photo as it is — else the second move is a
-    re-edit toward the critic's taste (kodim17 with Contrast +40, at 512 px: Contrast −18
-    alone moves it ΔE 1.0; with the exposure's Exposure +0.54 EV, Shadows +40 … 7.2, and
-    6.2 from the photo before the damage against 1.0 for Contrast −18 alone).  None
-    otherwise.
+    more saturation clips a bright sky again — as a photographer's first move does, who
+    then makes the second.  When the suggestion alone mends its target, the rendered
+    photo's issue that grew most (by at least `SCORE_RESOLUTION`: a cost it made, not
+    noise) and has a tonal answer lends that answer's tone sliders.  Only tone: a colour
+    move changes where tones sit and clip, not the light, so a white-balance "cost" is the
+    light estimate moving.  Only to a suggestion that is not itself a tone move: the
+    critic's tonal answers (exposure, clipping, contrast) are already judged together
+    (`engine.critic.judge.tone`), and a tone slider lent to one re-mixes the curve toward
+    the critic's taste, away from the photographer's (uhdr05 with Contrast +40 was
+    answered "Darken the photo: Exposure −0.85 EV, then Contrast +39", mean ΔE2000 9.9
+    from the photo before the damage against 2.4 as damaged; kodim20 "…, then Contrast
+    +60", 11.6 against 4.4).  The pair is rendered and judged as one suggestion and must
+    be `Checked.kept` and still mend the target (the borrowed sliders must not pass on
+    their own merit).  None otherwise.
     """
     own = settings_from_adjustments(suggestion.adjustments)
-    if suggestion.HasField("masked") or not own or checked.mended <= 0:
+    if suggestion.HasField("masked") or not own or checked.mended <= 0 \
+            or own.keys() & _TONE_SLIDERS:
         return None
     grown: list[tuple[float, Finding, dict[str, float]]] = []
     for f in checked.after.findings:
@@ -166,7 +162,7 @@ def with_its_cost_answered(
         if f.severity == 0 or answer is None or answer.HasField("masked"):
             continue
         extra = {k: v for k, v in settings_from_adjustments(answer.adjustments).items()
-                 if k in _TONE_SLIDERS and k not in own}
+                 if k in _TONE_SLIDERS}
         growth = _penalty(checked.after, f.name) - _penalty(before, f.name)
         if extra and growth >= SCORE_RESOLUTION and f.name != suggestion.attribute:
             grown.append((growth, f, extra))
@@ -182,14 +178,7 @@ def with_its_cost_answered(
     again = check_suggestion(photo, before, joined, prediction)
     if again is None or not again.kept or again.mended <= 0:
         return None
-    if _edit_size(photo, again.rendered) > TOUCH_UP * _edit_size(photo, checked.rendered):
-        return None
     return joined, again
-
-
-def _edit_size(photo: DecodedPhoto, rendered: DecodedPhoto) -> float:
-    """How big an edit looks: mean ΔE2000 between ``photo`` and ``rendered`` as displayed."""
-    return delta_e_2000(encoded(photo.linear), encoded(rendered.linear))
 
 
 def _cost_answered(alone: pb.Suggestion, checked: Checked, joined: pb.Suggestion,
