@@ -43,7 +43,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="first N photos only")
     args = parser.parse_args()
 
-    from engine.critic.check import check_suggestion, with_its_cost_answered
+    from engine.critic.check import verdicts
     from engine.critic.review import review
     from engine.metrics import delta_e_2000
     from engine.predictors import get_predictor
@@ -61,25 +61,15 @@ def main() -> None:
             before = delta_e_2000(undamaged, displayed(bad.linear))
             prediction = analytic.predict(bad)
             r = review(bad, prediction)
-            for f in r.findings:
-                if f.severity == 0 or f.suggestion is None:
-                    continue
-                checked = check_suggestion(bad, r, f.suggestion, prediction)
-                if checked is None:
-                    continue
-                rendered = checked.rendered
-                joined = None if checked.kept else with_its_cost_answered(
-                    bad, r, f.suggestion, checked, prediction)
-                if checked.kept:
-                    verdict = "kept"
-                elif joined is not None:
-                    verdict, rendered = "joined", joined[1].rendered
-                elif checked.mended > 0:
-                    verdict = "mends its target, dropped"
+            for _, v in verdicts(bad, r, prediction):
+                if v.kept:
+                    kind_of = "joined" if v.joined else "kept"
+                elif v.checked.mended > 0:
+                    kind_of = "mends its target, dropped"
                 else:
-                    verdict = "mends nothing, dropped"
-                after = delta_e_2000(undamaged, displayed(rendered.linear))
-                moves[verdict].append((before, after))
+                    kind_of = "mends nothing, dropped"
+                after = delta_e_2000(undamaged, displayed(v.checked.rendered.linear))
+                moves[kind_of].append((before, after))
         print(f"[{i + 1}/{len(paths)}] {path.name} ({time.perf_counter() - start:.0f} s)",
               file=sys.stderr)
 
@@ -87,11 +77,11 @@ def main() -> None:
           "every develop suggestion of the technical critic\n")
     print("| verdict | suggestions | closer to the undamaged photo | mean ΔE2000 before → after |")
     print("|---|---|---|---|")
-    for verdict in VERDICTS:
-        pairs = np.array(moves[verdict]).reshape(-1, 2)
+    for name in VERDICTS:
+        pairs = np.array(moves[name]).reshape(-1, 2)
         closer = int((pairs[:, 1] < pairs[:, 0]).sum())
         means = f"{pairs[:, 0].mean():.2f} → {pairs[:, 1].mean():.2f}" if len(pairs) else "–"
-        print(f"| {verdict} | {len(pairs)} | {closer}/{len(pairs)} | {means} |")
+        print(f"| {name} | {len(pairs)} | {closer}/{len(pairs)} | {means} |")
     print(f"\n({time.perf_counter() - start:.0f} s)")
 
 

@@ -12,7 +12,7 @@ alone, or joined, with the figures; kept suggestions are also rendered together
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -34,6 +34,7 @@ __all__ = [
     "check_suggestion",
     "developed_with",
     "verdict",
+    "verdicts",
     "with_its_cost_answered",
 ]
 
@@ -217,12 +218,16 @@ class Verdict:
         suggestion: the suggestion as it stands — joined by the answer to its cost when it
             was (`with_its_cost_answered`) — kept or not.
         kept: whether it is suggested.
+        joined: whether it was joined by the answer to its cost.
+        checked: what rendering ``suggestion`` (as it stands) did.
         notes: the reasoning's notes on it, in order (joined, dropped, or kept for
             mending its target alone); none for one that simply raises the score.
     """
 
     suggestion: pb.Suggestion
     kept: bool
+    joined: bool
+    checked: Checked = field(repr=False)
     notes: list[str]
 
 
@@ -236,15 +241,29 @@ def verdict(
     if checked is None:
         return None
     notes = []
-    if not checked.kept and (joined := with_its_cost_answered(
-            photo, before, suggestion, checked, prediction)) is not None:
+    joined = None if checked.kept else with_its_cost_answered(
+        photo, before, suggestion, checked, prediction)
+    if joined is not None:
         notes.append(_cost_answered(suggestion, checked, *joined))
         suggestion, checked = joined
     if not checked.kept:
         notes.append(_not_suggested(suggestion, checked))
     elif checked.gain <= 0:
         notes.append(_mended_only(suggestion, checked))
-    return Verdict(suggestion, checked.kept, notes)
+    return Verdict(suggestion, checked.kept, joined is not None, checked, notes)
+
+
+def verdicts(
+    photo: DecodedPhoto, r: Review, prediction: Prediction | None
+) -> Iterator[tuple[Finding, Verdict]]:
+    """`verdict` on the develop suggestion of each reported finding of ``r``, in order
+    (findings without one, or with geometry or words only, are skipped)."""
+    for f in r.findings:
+        if f.severity == 0 or f.suggestion is None:
+            continue
+        v = verdict(photo, r, f.suggestion, prediction)
+        if v is not None:
+            yield f, v
 
 
 def check_all(photo: DecodedPhoto, r: Review, prediction: Prediction | None) -> None:
@@ -261,12 +280,7 @@ def check_all(photo: DecodedPhoto, r: Review, prediction: Prediction | None) -> 
     each was checked on its own, and two answers to one cause can overshoot.
     """
     kept = []
-    for f in r.findings:
-        if f.severity == 0 or f.suggestion is None:
-            continue
-        v = verdict(photo, r, f.suggestion, prediction)
-        if v is None:
-            continue
+    for f, v in verdicts(photo, r, prediction):
         for note in v.notes:
             r.paragraphs.insert(-1, note)
         f.suggestion = v.suggestion if v.kept else None
