@@ -56,7 +56,7 @@ def main() -> None:
     for i, path in enumerate(paths):
         photo = decode_photo(path, long_side=args.size)
         for kind in kinds:
-            ref, bad = degrade(kind, photo, seed=1000 * i + list(DEGRADATIONS).index(kind))
+            ref, bad = degrade(kind, photo)  # only the skipped noise uses a seed
             undamaged = displayed(ref.linear)
             before = delta_e_2000(undamaged, displayed(bad.linear))
             prediction = analytic.predict(bad)

@@ -14,8 +14,9 @@ Repeated clauses count once, and only the first `MAX_EDITS` are considered.
 Then every suggestion is checked against the critic's own measurements
 (`check`): develop settings go through the technical critic's render-and-judge step
 (`engine.critic.check.verdict`: kept only if it mends the measurement its
-attribute targets or the overall score rises, with ``expected_gain`` — alone, or joined by
-the tone sliders that answer what it costs, `with_its_cost_answered`); a rotation is kept
+attribute targets or the overall score rises, with ``expected_gain`` — alone, or, for a
+colour or detail edit, joined by the tone sliders that answer what it costs,
+`with_its_cost_answered`); a rotation is kept
 only if the measured horizon tilt is confident and the rotation brings it closer to level.
 """
 
