@@ -36,13 +36,14 @@ from engine.critic._image import (
 )
 from engine.critic.check import check_suggestion, developed_with
 from engine.critic.colour import PREFERRED_WHITE_K, grey_edge, measure_colour
-from engine.critic.contrast import TYPICAL_SPREAD, WHITE_TOLERANCE, measure_contrast
-from engine.critic.exposure import BRIGHT_LEVEL, CLIP_LEVEL, measure_exposure
+from engine.critic.contrast import TYPICAL_SPREAD, WHITE_TOLERANCE, curve_shift, measure_contrast
+from engine.critic.exposure import BRIGHT_LEVEL, CLIP_LEVEL, exposure_error, measure_exposure
 from engine.critic.horizon import measure_horizon
 from engine.critic.judge.tone import (
     clipping_is_contrast,
     clipping_penalty,
     dimness_is_contrast,
+    exposure_kept,
     exposure_penalty,
 )
 from engine.critic.noise import measure_noise
@@ -277,6 +278,44 @@ def test_a_harsh_curve_is_softened_only_as_far_as_keeps_the_white(shared_photos:
         assert measure_contrast(softer).white_shortfall <= WHITE_TOLERANCE + 0.02, settings
         shown = [encoded(x) for x in (photo.linear, bad, softer)]
         assert delta_e_2000(shown[0], shown[2]) < delta_e_2000(shown[0], shown[1]), name
+
+
+def test_curve_shift_is_the_develop_curve() -> None:
+    # Flat patches from 2 stops below grey to white, through Contrast ±40: each moves by
+    # what curve_shift says, grey not at all.
+    levels = np.float32(0.18) * np.float32(2.0) ** np.array([-2.0, -1.0, 0.0, 1.0, 2.47])
+    rgb = np.repeat(np.repeat(levels[None, :, None], 8, 0), 3, -1).astype(np.float32)
+    for amount in (-40.0, 40.0):
+        moved = np.log2(apply_suggestions(rgb, {"Contrast2012": amount})[0, :, 1] / levels)
+        assert moved == pytest.approx([curve_shift(y, amount) for y in levels], abs=0.01)
+    assert curve_shift(0.18, -40.0) == 0 and curve_shift(1.0, -40.0) < 0 < curve_shift(
+        0.05, -40.0)
+
+
+def test_a_softer_curve_keeps_the_exposure_where_it_is(shared_photos: Path) -> None:
+    # kodim17 and the painted-face scan with Contrast +40 read a touch dark (−0.5 EV, no
+    # issue); the harsh answer's Contrast −18 alone dims the brightest 0.5 % the exposure
+    # error anchors on and would read under-exposed (−0.6 EV: the score falls and the
+    # check drops it), so the answer lifts the exposure with it, by what keeps the error
+    # where it is — and the check keeps it.
+    for name in ("kodak/kodim17.png",
+                 "photos/kodak_pcd0992_img0015_16base_portrait_painted_face.jpg"):
+        bad = degrade("harsh Contrast +40", decode_photo(shared_photos / name,
+                                                         long_side=SIZE))[1]
+        before = measure(bad.linear).exposure
+        settings, _ = merged(critique(bad, check=True).suggestions, "contrast")
+        assert settings["Contrast2012"] <= -15 and 0.05 <= settings["Exposure2012"] <= 0.2, (
+            name, settings)
+        alone = measure(apply_suggestions(
+            bad.linear, {"Contrast2012": settings["Contrast2012"]})).exposure
+        both = measure(apply_suggestions(bad.linear, settings)).exposure
+        assert exposure_penalty(alone) > exposure_penalty(before) + 1, (name, alone, before)
+        assert both.error_ev == pytest.approx(before.error_ev, abs=0.03), (name, both, before)
+    # No lift for a steeper curve, nor where softening leaves the exposure better (a
+    # photo a touch bright: the dimmer highlights take it toward a normal key).
+    assert exposure_kept(before, -18.0) > 0 == exposure_kept(before, 30.0)
+    bright = replace(before, key_ev=0.5, highlight_ev=0.5, error_ev=exposure_error(0.5, 0.5))
+    assert exposure_kept(bright, -18.0) == 0
 
 
 def test_flattened_and_harsh_contrast_are_named_and_answered(

@@ -35,6 +35,7 @@ __all__ = [
     "WHITE_PERCENTILE",
     "WHITE_TOLERANCE",
     "ContrastMeasurement",
+    "curve_shift",
     "measure_contrast",
 ]
 
@@ -92,10 +93,25 @@ class ContrastMeasurement:
         """Stops the develop curve (``e + 0.6 c 2.5 tanh(e / 2.5)`` for a tone ``e`` stops
         above grey, its pivot) moves the lightest tone per 100 of ``Contrast2012``;
         0 at or below grey."""
-        e = math.log2(max(self.white, 1e-6) / MID_GREY)
-        if e <= 0.05:
+        if math.log2(max(self.white, 1e-6) / MID_GREY) <= 0.05:
             return 0.0
-        return CONTRAST_GAIN * CONTRAST_LIMIT * math.tanh(e / CONTRAST_LIMIT)
+        return curve_shift(self.white, 100.0)
+
+
+def curve_shift(level: float, contrast: float) -> float:
+    """Stops the develop model's ``Contrast2012`` curve moves a tone: ``0.6 c 2.5 tanh(e /
+    2.5)`` with ``c = contrast / 100`` and ``e = log2(level / 0.18)`` the tone's stops from
+    grey, its pivot (``engine.develop.tone.contrast``).
+
+    Args:
+        level: the tone's linear luminance, > 0 (floored at 1e-6).
+        contrast: ``Contrast2012``, slider units −100..100.
+
+    Returns:
+        stops, > 0 brighter; 0 for grey itself.
+    """
+    e = math.log2(max(level, 1e-6) / MID_GREY)
+    return CONTRAST_GAIN * contrast / 100.0 * CONTRAST_LIMIT * math.tanh(e / CONTRAST_LIMIT)
 
 
 def measure_contrast(rgb: Linear) -> ContrastMeasurement:

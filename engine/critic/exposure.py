@@ -30,6 +30,7 @@ __all__ = [
     "MIN_PLATEAU",
     "ExposureMeasurement",
     "blown_plateau",
+    "exposure_error",
     "measure_exposure",
 ]
 
@@ -119,6 +120,17 @@ def blown_plateau(enc: Linear, luma_enc: Linear) -> NDArray[np.bool_]:
     return blown & (luma_enc >= BRIGHT_LEVEL * np.percentile(luma_enc, CEILING_PERCENTILE))
 
 
+def exposure_error(key_ev: float, highlight_ev: float) -> float:
+    """The combined exposure error, EV (−4..+4; < 0 under-exposed), from the mid-tones'
+    key and the highlights' placement (`ExposureMeasurement.key_ev`, ``highlight_ev``):
+    their blend, within the analytic predictor's limits."""
+    blend = KEY_WEIGHT * key_ev + (1 - KEY_WEIGHT) * highlight_ev
+    # Mirror of the predictor's limits: a high-key scene is not "over-exposed" because
+    # its median is bright, as long as its highlights are not pushed past white.
+    error = min(max(blend, highlight_ev - HIGHLIGHT_HEADROOM_EV), highlight_ev + DARKEN_LIMIT_EV)
+    return max(-4.0, min(4.0, error))
+
+
 def measure_exposure(rgb: Linear) -> ExposureMeasurement:
     """Measure exposure on validated linear sRGB pixels (see `_image.prepare`)."""
     y = luminance(rgb)
@@ -126,11 +138,6 @@ def measure_exposure(rgb: Linear) -> ExposureMeasurement:
     p995 = max(float(np.percentile(y, 99.5)), 1e-5)
     key_ev = math.log2(median / KEY)
     highlight_ev = math.log2(p995 / HIGHLIGHT_TARGET)
-    blend = KEY_WEIGHT * key_ev + (1 - KEY_WEIGHT) * highlight_ev
-    # Mirror of the predictor's limits: a high-key scene is not "over-exposed" because
-    # its median is bright, as long as its highlights are not pushed past white.
-    error = min(max(blend, highlight_ev - HIGHLIGHT_HEADROOM_EV), highlight_ev + DARKEN_LIMIT_EV)
-    error = max(-4.0, min(4.0, error))
     enc = encoded(rgb)
     luma_enc = encoded(y[..., None])[..., 0]
     clip_mask = ((enc.max(axis=-1) >= CLIP_LEVEL) & (luma_enc >= BRIGHT_LEVEL)) \
@@ -142,7 +149,7 @@ def measure_exposure(rgb: Linear) -> ExposureMeasurement:
         key_ev=key_ev,
         highlight_ev=highlight_ev,
         highlight_level=float(encoded(np.array([[[p995] * 3]], dtype=np.float32))[0, 0, 0]),
-        error_ev=error,
+        error_ev=exposure_error(key_ev, highlight_ev),
         clipped=float(clip_mask.mean()),
         crushed=float(crush_mask.mean()),
         range_used=float(hi - lo),

@@ -14,10 +14,16 @@ from __future__ import annotations
 import math
 
 from engine.critic import scoring
-from engine.critic.contrast import TYPICAL_SPREAD, WHITE_TOLERANCE, ContrastMeasurement
-from engine.critic.exposure import ExposureMeasurement
+from engine.critic.contrast import (
+    TYPICAL_SPREAD,
+    WHITE_TOLERANCE,
+    ContrastMeasurement,
+    curve_shift,
+)
+from engine.critic.exposure import ExposureMeasurement, exposure_error
 from engine.critic.judge.finding import Finding
 from engine.critic.judge.words import describe, develop_suggestion
+from engine.predictors.analytic import HIGHLIGHT_TARGET
 from engine.predictors.base import Prediction
 
 __all__ = [
@@ -25,6 +31,7 @@ __all__ = [
     "clipping_is_contrast",
     "clipping_penalty",
     "dimness_is_contrast",
+    "exposure_kept",
     "exposure_penalty",
     "is_flat",
     "judge_contrast",
@@ -40,7 +47,11 @@ TONAL = ("Exposure2012", "Highlights2012", "Shadows2012", "Whites2012", "Blacks2
 
 def exposure_penalty(m: ExposureMeasurement) -> float:
     """Points for the exposure error: none within ±0.45 EV, minor from about 0.6 EV."""
-    return scoring.ramp(abs(m.error_ev), 0.45, 30.0, 70.0)
+    return _error_penalty(m.error_ev)
+
+
+def _error_penalty(error_ev: float) -> float:
+    return scoring.ramp(abs(error_ev), 0.45, 30.0, 70.0)
 
 
 def clipping_penalty(m: ExposureMeasurement) -> float:
@@ -111,8 +122,7 @@ def judge_tone(
     # A grey white is the exposure's when the mid-tones are dark too (a flattening curve
     # pivots on grey and leaves them; darkening does not).
     under = e.key_ev < -0.5 and scoring.severity_of(exposure_penalty(e)) > 0
-    contrast, contrast_findings = judge_contrast(c, pred, under, e if steep else None,
-                                                 e if dim else None)
+    contrast, contrast_findings = judge_contrast(c, e, pred, under, steep, dim)
     return f"{exposure} {contrast}", findings + contrast_findings
 
 
@@ -192,19 +202,41 @@ def _roll_off(pred: Prediction, whites: bool = True) -> dict[str, float]:
     return fix
 
 
+def exposure_kept(e: ExposureMeasurement, contrast: float) -> float:
+    """``Exposure2012`` (EV, > 0) that keeps the exposure error where it is under a
+    softening ``Contrast2012`` of ``contrast`` (< 0), when the curve alone would make the
+    exposure worse by `exposure_penalty`; 0 otherwise, and below 0.05 EV.
+
+    The curve pivots on grey, and the exposure error anchors on the mid-tones' key and the
+    brightest 0.5 %: softening dims those highlights, so a photo that reads a touch dark
+    reads under-exposed once its harsh contrast is softened (kodim17 at ``Contrast2012``
+    +40, answered −18) — a photographer lifts the exposure with the softer curve.  Both
+    anchors are moved by `curve_shift`.  (A steeper curve brightens the highlights, which
+    no darker exposure answers: the mid-tones would go with them.)
+    """
+    if contrast >= 0:
+        return 0.0
+    highlight = HIGHLIGHT_TARGET * 2.0**e.highlight_ev
+    after = exposure_error(e.key_ev + curve_shift(e.median_luminance, contrast),
+                           e.highlight_ev + curve_shift(highlight, contrast))
+    lift = round(e.error_ev - after, 2)
+    return lift if _error_penalty(after) > exposure_penalty(e) and abs(lift) >= 0.05 else 0.0
+
+
 def judge_contrast(
-    m: ContrastMeasurement, pred: Prediction, under_exposed: bool,
-    clipped: ExposureMeasurement | None = None, dim: ExposureMeasurement | None = None,
+    m: ContrastMeasurement, e: ExposureMeasurement, pred: Prediction, under_exposed: bool,
+    clipped: bool = False, dim: bool = False,
 ) -> tuple[str, list[Finding]]:
     """A sentence for the exposure paragraph and the contrast finding (issue "contrast").
 
     Two measurements: the spread against a typical photo's, and the white point — unless
     the photo is under-exposed with dark mid-tones (``under_exposed``), which explains a
-    grey white better than a curve does.  ``clipped``: the exposure measurement when its
+    grey white better than a curve does.  ``clipped``: the exposure measurement ``e``'s
     clipped highlights are the contrast's (`clipping_is_contrast`): the finding is harsh
     contrast, takes the clipping's penalty, and its answer rolls the highlights off too.
-    ``dim``: the exposure measurement when its under-exposure is the contrast's
-    (`dimness_is_contrast`): the flat finding takes the exposure's penalty.
+    ``dim``: ``e``'s under-exposure is the contrast's (`dimness_is_contrast`): the flat
+    finding takes the exposure's penalty.  The answer keeps the exposure where it is
+    (`exposure_kept`).
     """
     facts = (f"the tones between the darkest and brightest 5 % span {m.spread:.1f} stops "
              f"(the middle half {m.midtone_spread:.1f}; a typical photo spans "
@@ -219,14 +251,14 @@ def judge_contrast(
     if grey_white:
         facts += (f", and the lightest area reaches only {m.white:.0%} of white "
                   f"({m.white_shortfall:.2f} stops short)")
-    if dim is not None:
-        penalty += exposure_penalty(dim)
-        facts += (f", and the brightest 0.5 % reach only {dim.highlight_level:.0%} of white "
-                  f"over mid-tones {dim.key_ev:.1f} EV above a normal key")
-    if clipped is not None:
-        penalty += clipping_penalty(clipped)
-        where = f" (mostly in the {clipped.clipped_where})" if clipped.clipped_where else ""
-        facts += (f", and still {clipped.clipped * 100:.1f} % of the pixels clip in the "
+    if dim:
+        penalty += exposure_penalty(e)
+        facts += (f", and the brightest 0.5 % reach only {e.highlight_level:.0%} of white "
+                  f"over mid-tones {e.key_ev:.1f} EV above a normal key")
+    if clipped:
+        penalty += clipping_penalty(e)
+        where = f" (mostly in the {e.clipped_where})" if e.clipped_where else ""
+        facts += (f", and still {e.clipped * 100:.1f} % of the pixels clip in the "
                   f"highlights{where}: the curve is steeper than the scene allows")
     if scoring.severity_of(penalty) == 0:
         return f"Contrast is natural: {facts}.", ([] if penalty == 0 else [
@@ -246,8 +278,10 @@ def judge_contrast(
         # damage, the −18 that keeps its white 1.5).
         value = min(-15.0, max(-60.0, wanted, m.contrast_keeping_white()))
     fix = {"Contrast2012": value}
-    if clipped is not None:  # Whites stay: the white must stay on white, or it reads flat
+    if clipped:  # Whites stay: the white must stay on white, or it reads flat
         fix |= _roll_off(pred, whites=False)
+    elif lift := exposure_kept(e, value):
+        fix["Exposure2012"] = lift
     word = "flat" if flat else "harsh"
     desc = f"{word} contrast: {facts}"
     text = (f"{'Give the tones more snap' if flat else 'Soften the contrast'}: "
