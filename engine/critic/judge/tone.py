@@ -203,9 +203,9 @@ def _roll_off(pred: Prediction, whites: bool = True) -> dict[str, float]:
 
 
 def exposure_kept(e: ExposureMeasurement, contrast: float) -> float:
-    """``Exposure2012`` (EV, > 0) that keeps the exposure error where it is under a
-    softening ``Contrast2012`` of ``contrast`` (< 0), when the curve alone would make the
-    exposure worse by `exposure_penalty`; 0 otherwise, and below 0.05 EV.
+    """``Exposure2012`` (EV, −4..4; mostly a small lift) that keeps the exposure error where
+    it is under a softening ``Contrast2012`` of ``contrast`` (< 0), when the curve alone
+    would make the exposure worse by `exposure_penalty`; 0 otherwise, and below 0.05 EV.
 
     The curve pivots on grey, and the exposure error anchors on the mid-tones' key and the
     brightest 0.5 %: softening dims those highlights, so a photo that reads a touch dark
