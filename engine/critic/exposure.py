@@ -129,13 +129,15 @@ def detail_lost(enc: Linear, clipped: NDArray[np.bool_]) -> NDArray[np.bool_]:
 def blown_plateau(enc: Linear, luma_enc: Linear) -> NDArray[np.bool_]:
     """Pixels of a blown highlight that an edit has darkened, (H, W) bool.
 
-    Only for a frame where no channel reaches `CLIP_LEVEL` any more (elsewhere the rule
-    "a channel at 254–255 in a light pixel" applies as it is): a channel whose ceiling —
-    its `CEILING_PERCENTILE`, at least mid grey encoded — is a clipping level
+    Only for a frame where no channel reaches `CLIP_LEVEL` any more (elsewhere the
+    channels at 254–255 in a light pixel count, by `detail_lost`): a channel whose
+    ceiling — its `CEILING_PERCENTILE`, at least mid grey encoded — is a clipping level
     (`MIN_PLATEAU` of the frame lies on a flat plateau there, see `_image.plateau_at`)
     counts every pixel within one 8-bit level of that ceiling, as 254–255 does for an
     unedited file, when its luma is within `BRIGHT_LEVEL` of the frame's brightest: a
-    blown sky darkened by 1 EV is still blown.
+    blown sky darkened by 1 EV is still blown.  `detail_lost` does not apply here: the
+    channels that clipped with the plateau are as flat as a plain backdrop's, so their
+    texture cannot tell the two apart.
 
     Args:
         enc: (H, W, 3) sRGB-encoded pixels, 0..1.
