@@ -265,13 +265,13 @@ def test_a_moved_plateau_is_two_flat_light_channels_over_a_patch() -> None:
     enc = np.clip(0.7 + rng.normal(0, 4 / 255, (120, 160, 3)), 0, 1).astype(np.float32)
     patch = (slice(40, 80), slice(60, 100))
     two = enc.copy()
-    two[(*patch, slice(1, 3))] = 0.8
+    two[patch + (slice(1, 3),)] = 0.8
     assert moved_plateau(two)[41:79, 61:99].all() and moved_plateau(two).sum() == 38 * 38
     one = enc.copy()
-    one[(*patch, 2)] = 0.8
+    one[patch + (2,)] = 0.8
     assert not moved_plateau(one).any()
     dark = enc.copy()
-    dark[(*patch, slice(1, 3))] = 0.3
+    dark[patch + (slice(1, 3),)] = 0.3
     assert not moved_plateau(dark).any()
     side = int(np.sqrt(MIN_PLATEAU * 120 * 160))  # inner flat area (side − 2)² < MIN_PLATEAU
     small = enc.copy()
