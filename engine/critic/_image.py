@@ -20,7 +20,6 @@ __all__ = [
     "Linear",
     "UncritiquablePhoto",
     "encoded",
-    "flat",
     "lab",
     "luminance",
     "mask_place",
@@ -99,25 +98,19 @@ def lab(rgb: Linear) -> Linear:
     return out.astype(np.float32)
 
 
-def flat(channel: NDArray[np.floating]) -> NDArray[np.bool_]:
-    """Pixels of ``channel`` (H, W, encoded 0..1) whose 3 × 3 neighbourhood spans at most
-    `PLATEAU_TOLERANCE`: exactly flat, as clipping leaves a channel and as film grain,
-    sensor noise and JPEG never do."""
-    spread = ndimage.maximum_filter(channel, 3) - ndimage.minimum_filter(channel, 3)
-    return np.asarray(spread <= PLATEAU_TOLERANCE)
-
-
 def plateau_at(channel: NDArray[np.floating], level: float) -> NDArray[np.bool_]:
     """Pixels of ``channel`` (H, W, encoded 0..1) on a flat plateau at ``level``.
 
     Clipping leaves plateaus: every pixel of a blown sky (or of a colour clipped at the
     sRGB edge) holds the same value, and a later tone or white-balance edit moves them all
     together, so the plateau stays flat at its new level — darkening a blown sky turns it
-    grey, not back into detail.  A pixel qualifies when it is `flat` and lies within
-    `PLATEAU_TOLERANCE` of ``level``: exactly flat, which a smooth backdrop that merely
-    varies little is not.
+    grey, not back into detail.  A pixel qualifies when its 3 × 3 neighbourhood spans at
+    most `PLATEAU_TOLERANCE` and it lies within that of ``level``: exactly flat, which a
+    smooth backdrop that merely varies little is not.
     """
-    return flat(channel) & (np.abs(channel - level) <= PLATEAU_TOLERANCE)
+    flat = ndimage.maximum_filter(channel, 3) - ndimage.minimum_filter(channel, 3)
+    return np.asarray((flat <= PLATEAU_TOLERANCE)
+                      & (np.abs(channel - level) <= PLATEAU_TOLERANCE))
 
 
 def place(x: float, y: float) -> str:

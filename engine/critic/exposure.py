@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import ndimage
 
-from engine.critic._image import Linear, encoded, flat, luminance, mask_place, plateau_at
+from engine.critic._image import Linear, encoded, luminance, mask_place, plateau_at
 from engine.predictors.analytic import (
     DARKEN_LIMIT_EV,
     HIGHLIGHT_HEADROOM_EV,
@@ -35,7 +35,6 @@ __all__ = [
     "detail_lost",
     "exposure_error",
     "measure_exposure",
-    "moved_plateau",
 ]
 
 #: Encoded value at or above which a channel counts as clipped (254/255).
@@ -71,8 +70,7 @@ class ExposureMeasurement:
         clipped: fraction 0..1 of blown highlights: a channel at or above `CLIP_LEVEL`
             that took detail with it (`detail_lost`) and encoded luma at or above
             `BRIGHT_LEVEL`; in a darkened frame, the
-            same band below a channel's plateau ceiling instead (see `blown_plateau`);
-            and a blown patch an edit moved below the clip level (`moved_plateau`).
+            same band below a channel's plateau ceiling instead (see `blown_plateau`).
         crushed: fraction 0..1 of pixels at or below `CRUSH_LEVEL`.
         range_used: encoded-luma span between the 0.5th and 99.5th percentiles, 0..1.
         clipped_where: where in the frame the clipped pixels gather ("" if none).
@@ -156,33 +154,6 @@ def blown_plateau(enc: Linear, luma_enc: Linear) -> NDArray[np.bool_]:
     return blown & (luma_enc >= BRIGHT_LEVEL * np.percentile(luma_enc, CEILING_PERCENTILE))
 
 
-def moved_plateau(enc: Linear) -> NDArray[np.bool_]:
-    """Pixels of a blown highlight that an edit has moved below the clip level in one part
-    of the frame, (H, W) bool.
-
-    Two or three channels exactly `flat`, at mid grey or lighter (encoded) and below
-    `CLIP_LEVEL`, in a connected patch of at least `MIN_PLATEAU` of the frame.  In an
-    8-bit photo only clipping leaves two channels flat over such a patch (film grain,
-    noise and JPEG break every other smooth area: none in the corpus' originals), and an
-    edit moves the patch as one — a blown sky darkened with a mask is a flat grey, not
-    detail, though the sand below still reaches 255 (`blown_plateau` covers the frames
-    darkened all over).
-
-    Args:
-        enc: (H, W, 3) sRGB-encoded pixels, 0..1.
-    """
-    light = (enc >= 0.5) & (enc < CLIP_LEVEL)
-    two = np.stack([flat(enc[..., c]) for c in range(3)], axis=-1) & light
-    patch = two.sum(axis=-1) >= 2
-    labels, count = ndimage.label(patch)
-    if count == 0:
-        return patch
-    sizes = np.bincount(labels.ravel())
-    big = sizes >= MIN_PLATEAU * patch.size
-    big[0] = False
-    return np.asarray(big[labels])
-
-
 def exposure_error(key_ev: float, highlight_ev: float) -> float:
     """The combined exposure error, EV (−4..+4; < 0 under-exposed), from the mid-tones'
     key and the highlights' placement (`ExposureMeasurement.key_ev`, ``highlight_ev``):
@@ -204,7 +175,7 @@ def measure_exposure(rgb: Linear) -> ExposureMeasurement:
     enc = encoded(rgb)
     luma_enc = encoded(y[..., None])[..., 0]
     clip_mask = (detail_lost(enc, enc >= CLIP_LEVEL) & (luma_enc >= BRIGHT_LEVEL)) \
-        | blown_plateau(enc, luma_enc) | moved_plateau(enc)
+        | blown_plateau(enc, luma_enc)
     crush_mask = luma_enc <= CRUSH_LEVEL
     lo, hi = np.percentile(luma_enc, [0.5, 99.5])
     return ExposureMeasurement(
