@@ -10,6 +10,7 @@ from typing import Any, TextIO
 
 from atelier.settings import local_settings_from_adjustments, settings_from_adjustments
 from atelier.v1 import engine_pb2 as pb
+from xmp.critique import rating_for_score
 from xmp.vocabulary import RAW_WB, RENDERED_WB, format_xmp_value
 
 __all__ = [
@@ -74,12 +75,14 @@ def mask_records(
 
 
 def critique_record(critique: pb.Critique, *, orientation: int = 1) -> dict[str, Any]:
-    """A critique for ``--json``: score, a one-paragraph summary, the full reasoning,
+    """A critique for ``--json``: score, its star rating (`rating_for_score`, whether or
+    not ``--write-rating`` writes it), a one-paragraph summary, the full reasoning,
     sub-scores, issues and suggestions (each suggestion's settings Lightroom-keyed; a
     masked one's local adjustment as `mask_records` gives it, ``orientation`` EXIF 1..8)."""
     paragraphs = [p for p in critique.reasoning.split("\n\n") if p.strip()]
     return {
         "score": round(critique.score, 1),
+        "rating": rating_for_score(min(100.0, max(0.0, critique.score))),
         "summary": paragraphs[-1] if paragraphs else "",
         "reasoning": critique.reasoning,
         "backend": critique.backend,

@@ -41,7 +41,8 @@ def photos(tmp_path: Path) -> Path:
 
 
 def test_rating_bands() -> None:
-    assert [rating_for_score(s) for s in (0, 34.9, 35, 64, 79.9, 80, 100)] == [1, 1, 2, 3, 4, 5, 5]
+    assert [rating_for_score(s) for s in (0, 39.9, 40, 74.9, 75, 89.9, 90, 100)] == \
+        [1, 1, 2, 3, 4, 4, 5, 5]
     with pytest.raises(ValueError, match=r"0\.\.100"):
         rating_for_score(101)
 
@@ -65,7 +66,8 @@ def test_critique_stores_score_rating_and_description_and_reverts(
     assert "EV" in dark["summary"] and dark["sub_scores"]["exposure"] < 60
     stored = xmp_of(photos / "pond_sky.jpg")
     assert float(stored["CritiqueScore"]) == pytest.approx(pond["score"], abs=0.05)
-    assert stored["Rating"] == rating_for_score(pond["score"])
+    assert stored["Rating"] == pond["rating"] == rating_for_score(pond["score"])
+    assert dark["rating"] == rating_for_score(dark["score"]) < 5  # the JSON carries the stars
     assert stored["Description"].startswith("Evening walk\n\n[Atelier critique]")
     assert "Exposure2012" not in stored  # a critique writes no develop settings
     revert = atelier("revert", photos / "pond_sky.jpg", state=tmp_path)

@@ -22,15 +22,20 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def rating_for_score(score: float) -> int:
-    """Stars (1..5) for a 0..100 score: <35 → 1, <50 → 2, <65 → 3, <80 → 4, else 5.
+    """Stars (1..5) for a 0..100 critique score: ≥ 90 → 5, ≥ 75 → 4, ≥ 60 → 3, ≥ 40 → 2,
+    else 1 — the one mapping: ``--write-rating`` writes it and the JSON's ``rating``
+    carries it to the Lightroom plugin.
 
-    The bands are where photographers' ratings of the shared photos fall: a technically
-    broken photo gets one star, a sound one four, only a photo with no measured
-    problem five.  Zero stars ("unrated") is never written.
+    Anchored on the critic's severities: one major issue (25 points) in exposure or
+    sharpness alone leaves exactly 90 (`engine.critic.scoring`), so five stars means no
+    fault worse than moderate there.  On the shared photos (technical critic, 512 px):
+    24 of the 33 originals get five stars, 8 four and the darkened HDR base three;
+    darkened 1.5 EV, one keeps five (24 get four, 8 three); blurred σ 2 px, none does.
+    Zero stars ("unrated") is never written.
     """
     if not 0 <= score <= 100:
         raise ValueError(f"score {score} is outside 0..100")
-    for stars, limit in ((1, 35), (2, 50), (3, 65), (4, 80)):
+    for stars, limit in ((1, 40), (2, 60), (3, 75), (4, 90)):
         if score < limit:
             return stars
     return 5

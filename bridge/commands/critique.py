@@ -16,8 +16,8 @@ _EPILOG = """\
 The critique (reasoning with the measured numbers, issues by severity, suggestions in
 Lightroom's develop vocabulary, a 0..100 score with sub-scores) is printed, and stored in
 the photo's XMP as atelier:CritiqueScore / atelier:Critique (nothing else changes unless
-asked).  --write-rating sets xmp:Rating from the score: <35 1 star, <50 2, <65 3, <80 4,
-else 5 (the replaced rating is kept; `atelier revert` restores it).
+asked).  --write-rating sets xmp:Rating from the score: 90+ 5 stars, 75+ 4, 60+ 3, 40+ 2,
+else 1 (the replaced rating is kept; `atelier revert` restores it).
 --critic vlm --critic-model DIR asks a local vision-language model (Qwen2.5-VL class)
 instead, with the measurements as context; its suggestions are kept only where they
 measurably help (docs/critic.md).

@@ -34,14 +34,6 @@ Actions.FIELDS = { score = 'atelierScore', critique = 'atelierCritique', backend
 
 local WRITE_TIMEOUT = { timeout = 60 }
 
---- Stars from a 0–100 critique score: ≥90 ★5, ≥75 ★4, ≥60 ★3, ≥40 ★2, else ★1.
-function Actions.starsFromScore(score)
-  if type(score) ~= 'number' or score ~= score then return nil end
-  if score >= 90 then return 5 elseif score >= 75 then return 4 elseif score >= 60 then return 3
-  elseif score >= 40 then return 2 end
-  return 1
-end
-
 local function log(env, text) if env.log then env.log(text) end end
 
 --- Split `paths` into runs of at most `size` whose command line fits the platform's limit.
@@ -338,9 +330,10 @@ local function applyCritique(env, spec, parsed, batch, byPath, summary)
       if c.text then t.photo:setPropertyForPlugin(env.plugin, F.critique, c.text) end
       if t.rec.predictor then t.photo:setPropertyForPlugin(env.plugin, F.backend, t.rec.predictor) end
       t.photo:setPropertyForPlugin(env.plugin, F.lastRun, env.now() .. ' ' .. spec.title)
-      if env.settings.critiqueRating then
-        local stars = c.rating or Actions.starsFromScore(c.score)
-        if stars then t.photo:setRawMetadata('rating', math.max(0, math.min(5, math.floor(stars)))) end
+      -- The bridge maps the score to stars (one mapping, written to the file's xmp:Rating
+      -- too); a critique without them leaves the rating alone.
+      if env.settings.critiqueRating and c.rating then
+        t.photo:setRawMetadata('rating', math.max(0, math.min(5, math.floor(c.rating))))
       end
     end
   end)

@@ -346,10 +346,12 @@ describe('Critique', function()
     assert.are.equal(5, photos[2].rating)
   end)
 
-  it('maps scores to stars', function()
-    assert.are.same({ 1, 2, 3, 4, 5, 5 }, { Actions.starsFromScore(10), Actions.starsFromScore(40),
-      Actions.starsFromScore(60), Actions.starsFromScore(75), Actions.starsFromScore(90), Actions.starsFromScore(100) })
-    assert.is_nil(Actions.starsFromScore(nil))
+  it('takes the stars from the bridge and sets none when it sends none', function()
+    local photos = { fake.photo { path = '/p/unrated.jpg', rating = 2 } }
+    local env = fake_env.env({ photos = photos, prefs = { atelierPath = '/a', critiqueRating = true } })
+    Actions.run('critique', env)
+    assert.are.equal('62', photos[1].props.atelierScore)
+    assert.are.equal(2, photos[1].rating) -- no second mapping of the score in the plugin
   end)
 end)
 

@@ -94,6 +94,8 @@ function M.answer(argv)
       rec = { path = p, status = 'ok', predictor = 'critic/1',
         critique = { score = p:find('great') and 93 or 61.6, summary = 'Bright sky, dark foreground: lift the shadows.',
           reasoning = 'The median luminance is 0.11.' } }
+      -- the bridge maps the score to stars (xmp.critique.rating_for_score); an older one did not
+      if not p:find('unrated') then rec.critique.rating = p:find('great') and 5 or 3 end
     elseif cmd == 'generate' then
       rec = { path = p, status = 'ok', derived = { path = (p:gsub('(%.[^.]+)$', '.atelier-artist-1%1')) } }
     else
