@@ -17,6 +17,7 @@ __all__ = [
     "local_adjustments_from_settings",
     "local_settings_from_adjustments",
     "settings_from_adjustments",
+    "suggested_edit",
 ]
 
 _Adjustments = TypeVar("_Adjustments", pb.AdjustmentSet, pb.LocalAdjustmentSet)
@@ -47,6 +48,22 @@ def local_adjustments_from_settings(
 ) -> pb.LocalAdjustmentSet:
     """``{"LocalExposure2012": 0.3, ...}`` (slider units) → ``LocalAdjustmentSet``."""
     return _filled(pb.LocalAdjustmentSet(), LOCAL_SLIDERS, "local develop", settings, reasons)
+
+
+def suggested_edit(
+    suggestions: Iterable[pb.Suggestion],
+) -> tuple[dict[str, float], list[pb.MaskedAdjustment]]:
+    """The develop edit of a critique's suggestions made together: their global sliders
+    (of a slider set twice, the first value wins — the worst issue's, in a critique's
+    order) and their masked local adjustments; geometry and words carry none."""
+    settings: dict[str, float] = {}
+    masks = []
+    for s in suggestions:
+        for name, value in settings_from_adjustments(s.adjustments).items():
+            settings.setdefault(name, value)
+        if s.HasField("masked"):
+            masks.append(s.masked)
+    return settings, masks
 
 
 def _filled(

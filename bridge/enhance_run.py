@@ -194,7 +194,8 @@ class EnhanceRun:
         entries = []
         for path, record in self.records.items():
             outcome = by_path.get(path)
-            entries.append(report_entry(client, record, outcome.analysis if outcome else None))
+            entries.append(report_entry(client, record, outcome.analysis if outcome else None,
+                                        critique_only=self.command == "critique"))
         written = write_report(self.args.report, entries)
         print(f"atelier: review report: {written}", file=sys.stderr)
 

@@ -20,6 +20,7 @@ __all__ = [
     "mask_records",
     "print_critiques",
     "print_summary",
+    "suggestion_line",
     "write_json",
 ]
 
@@ -193,6 +194,11 @@ def print_critiques(records: Sequence[Mapping[str, Any]], stream: TextIO | None 
             continue
         stream.write(f"\n== {name}: {critique['score']:.0f}/100 ==\n{critique['reasoning']}\n")
         for suggestion in critique.get("suggestions", []):
-            gain = suggestion.get("expected_gain")
-            measured = f" (measured: score {gain:+.1f})" if gain else ""
-            stream.write(f"  → {suggestion['text']}{measured}\n")
+            line = suggestion_line(suggestion["text"], suggestion.get("expected_gain", 0.0))
+            stream.write(f"  → {line}\n")
+
+
+def suggestion_line(text: str, expected_gain: float) -> str:
+    """A critique's suggestion as the user reads it, with the score rise measured by
+    rendering it (``expected_gain``, points; 0 = not measured or no rise)."""
+    return f"{text} (measured: score {expected_gain:+.1f})" if expected_gain > 0 else text

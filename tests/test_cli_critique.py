@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -107,3 +108,22 @@ def test_a_masked_suggestion_carries_its_local_adjustment_in_json() -> None:
     assert record["mask"]["name"] == "Subject" and record["mask"]["kind"] == "radial_gradient"
     assert record["mask"]["settings"] == {"LocalExposure2012": 0.72}
     assert "lightroom" in record["mask"], record["mask"]
+
+
+def test_report_rebuilds_a_critique_job_with_its_suggestions(photos: Path, tmp_path: Path) -> None:
+    # `atelier report` after `atelier critique`: the cards list each photo's suggestions
+    # and no predictor settings (a critique writes none); an unknown job is named.
+    result = atelier("critique", photos, "--json", "--sidecar", state=tmp_path)
+    assert result.returncode == 0, result.stderr
+    suggestions = [s["text"] for p in json.loads(result.stdout)["photos"]
+                   for s in p["critique"]["suggestions"]]
+    assert suggestions
+    page = tmp_path / "critique.html"
+    report = atelier("report", "-o", page, state=tmp_path)
+    assert report.returncode == 0, report.stderr
+    html = page.read_text()
+    assert html.count("<li>") == len(suggestions)
+    assert all(escape(text) in html for text in suggestions)
+    assert "class=k" not in html
+    missing = atelier("report", "-o", tmp_path / "none.html", "--job", "99", state=tmp_path)
+    assert missing.returncode == 1 and "no job 99" in missing.stderr

@@ -31,18 +31,24 @@ def register(sub: Any) -> None:
 
 
 def analysis_from_record(record: dict[str, Any]) -> Any:
-    """An ``atelier.v1.Analysis`` holding a ``--json`` record's settings and critique
-    (masks are not in records: previews show the global settings)."""
+    """An ``atelier.v1.Analysis`` holding a ``--json`` record's settings and critique with
+    its suggestions (masks are not in records: previews show the global settings)."""
     from atelier.settings import adjustments_from_settings
     from atelier.v1 import engine_pb2 as pb
 
-    settings = {k: float(v) for k, v in record.get("settings", {}).items()
-                if k != "WhiteBalance"}
+    def develop(settings: dict[str, Any]) -> dict[str, float]:
+        return {k: float(v) for k, v in settings.items() if k != "WhiteBalance"}
+
     analysis = pb.Analysis(adjustments=adjustments_from_settings(
-        settings, record.get("reasons", {})))
+        develop(record.get("settings", {})), record.get("reasons", {})))
     if critique := record.get("critique"):
         analysis.critique.score = critique["score"]
         analysis.critique.reasoning = critique.get("reasoning", critique.get("summary", ""))
+        for s in critique.get("suggestions", []):
+            analysis.critique.suggestions.add(
+                text=s["text"], attribute=s.get("attribute", ""),
+                expected_gain=s.get("expected_gain", 0.0),
+                adjustments=adjustments_from_settings(develop(s.get("settings", {}))))
     return analysis
 
 
@@ -59,6 +65,11 @@ def run(args: argparse.Namespace) -> int:
         if job is None:
             print("atelier report: no jobs in the journal yet", file=sys.stderr)
             return EXIT_FAILED
+        try:
+            command, _ = journal.job_options(job)
+        except KeyError as exc:
+            print(f"atelier report: {exc.args[0]}", file=sys.stderr)
+            return EXIT_FAILED
         rows = list(journal.photos(job))
     records = [{"path": r.path, "status": "ok" if r.state == "done" else r.state,
                 **{k: v for k, v in r.result.items() if k not in ("path", "status")}}
@@ -69,7 +80,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         with connect(args, quiet=True) as engine:
             entries = [report_entry(engine.client, r,
-                                    analysis_from_record(r) if r["status"] == "ok" else None)
+                                    analysis_from_record(r) if r["status"] == "ok" else None,
+                                    critique_only=command == "critique")
                        for r in records]
     except EngineStartError as exc:
         print(f"atelier report: {exc}", file=sys.stderr)

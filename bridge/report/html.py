@@ -3,7 +3,8 @@
 Everything is inline (CSS, script, previews as ``data:`` URIs): the page opens from disk
 with no network.  Photos can be sorted by name, score or exposure change and filtered to
 failures; each card shows before/after previews, the settings with their reasons, masks
-and the critique.
+and the critique (its score with the stars `xmp.critique.rating_for_score` gives, its
+paragraphs and its suggestions).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
+
+from xmp.critique import rating_for_score
 
 __all__ = ["ReportEntry", "render_report", "write_report"]
 
@@ -33,8 +36,10 @@ class ReportEntry:
         masks: local adjustments as in ``--json`` (name, settings, reason).
         before_jpeg / after_jpeg: preview JPEG bytes (same size), when rendered.
         error: why the photo failed or was skipped.
-        score: critique score 0..100, when critiqued.
-        critique: critique text, when critiqued.
+        score: critique score 0..100, when critiqued (shown with its star rating).
+        critique: critique text, when critiqued: paragraphs separated by a blank line.
+        suggestions: the critique's suggestions as the user reads them
+            (`bridge.output.suggestion_line`).
         mask_overlays: mask name → JPEG of the after preview with the mask tinted.
     """
 
@@ -48,6 +53,7 @@ class ReportEntry:
     error: str = ""
     score: float | None = None
     critique: str = ""
+    suggestions: Sequence[str] = ()
     mask_overlays: Mapping[str, bytes] = field(default_factory=dict)
 
 
@@ -76,6 +82,8 @@ td{border-top:1px solid #3a3c3f;padding:3px 4px;vertical-align:top}
 td.k{white-space:nowrap;color:#9cc3ff}td.v{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 td.r{color:#bbb}
 .error{color:#ff8a80}.score{float:right;font-weight:bold}
+.stars{color:#f0c24b;margin-left:6px}
+.critique{color:#ccc}.critique p{margin:6px 0}.critique ul{margin:6px 0;padding-left:18px}
 .mask{overflow:hidden}.overlay{float:right;width:140px;margin:0 0 4px 8px;border-radius:3px}
 """
 
@@ -120,7 +128,9 @@ def _card(entry: ReportEntry) -> str:
     name = Path(entry.path).name
     parts = [f"<h2>{esc(name)}<span class=badge>{esc(entry.status)}</span>"]
     if entry.score is not None:
-        parts.append(f"<span class=score>{entry.score:.0f}/100</span>")
+        stars = rating_for_score(min(100.0, max(0.0, entry.score)))
+        parts.append(f"<span class=score>{entry.score:.0f}/100<span class=stars "
+                     f"title='{stars} of 5 stars'>{'★' * stars}</span></span>")
     parts.append("</h2>")
     if entry.before_jpeg and entry.after_jpeg:
         parts.append(
@@ -149,8 +159,12 @@ def _card(entry: ReportEntry) -> str:
             f"<p class=mask>{picture}<b>Mask {esc(str(mask.get('name', '')))}</b>: {esc(values)} "
             f"<span class=r>{esc(str(mask.get('reason', '')))}</span></p>"
         )
-    if entry.critique:
-        parts.append(f"<p class=r>{esc(entry.critique)}</p>")
+    if entry.critique or entry.suggestions:
+        paragraphs = "".join(f"<p>{esc(p)}</p>" for p in entry.critique.split("\n\n")
+                             if p.strip())
+        items = "".join(f"<li>{esc(line)}</li>" for line in entry.suggestions)
+        parts.append(f"<div class=critique>{paragraphs}"
+                     f"{f'<ul>{items}</ul>' if items else ''}</div>")
     exposure = entry.settings.get("Exposure2012", 0.0)
     attrs = {
         "name": name.lower(),

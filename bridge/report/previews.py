@@ -10,8 +10,10 @@ from typing import Any
 import grpc
 from PIL import Image
 
+from atelier.settings import adjustments_from_settings, suggested_edit
 from atelier.v1 import engine_pb2 as pb
 from bridge.client import EngineClient
+from bridge.output import suggestion_line
 from bridge.report.html import ReportEntry
 
 __all__ = ["PREVIEW_LONG_SIDE", "mask_overlay", "report_entry"]
@@ -51,32 +53,41 @@ def mask_overlay(after_jpeg: bytes, masked: pb.MaskedAdjustment,
 
 def report_entry(
     client: EngineClient, record: Mapping[str, Any], analysis: pb.Analysis | None,
-    *, long_side: int = PREVIEW_LONG_SIDE,
+    *, critique_only: bool = False, long_side: int = PREVIEW_LONG_SIDE,
 ) -> ReportEntry:
     """A report card for one ``--json`` record, with previews when the photo was analysed.
 
-    A preview that cannot be rendered leaves the card without pictures and says why,
-    rather than failing the report.
+    ``critique_only`` (``atelier critique``, which writes no develop settings): the after
+    preview is the photo developed with the critique's suggestions together
+    (`atelier.settings.suggested_edit`, as the engine checked them), and the suggestions,
+    not the predictor's settings, say what changed.  A preview that cannot be rendered
+    leaves the card without pictures and says why, rather than failing the report.
     """
-    entry = ReportEntry(
-        path=record["path"], status=record["status"],
-        settings=record.get("settings", {}), reasons=record.get("reasons", {}),
-        masks=record.get("masks", []), error=record.get("error", record.get("reason", "")),
-    )
+    entry = ReportEntry(path=record["path"], status=record["status"],
+                        error=record.get("error", record.get("reason", "")))
+    if not critique_only:
+        entry.settings = record.get("settings", {})
+        entry.reasons = record.get("reasons", {})
+        entry.masks = record.get("masks", [])
     if analysis is None or record["status"] != "ok":
         return entry
+    adjustments, masks = analysis.adjustments, list(analysis.masks)
+    if critique_only:
+        settings, masks = suggested_edit(analysis.critique.suggestions)
+        adjustments = adjustments_from_settings(settings)
     path = Path(record["path"])
     try:
         entry.before_jpeg = _render(client, path, pb.AdjustmentSet(), [], long_side)
-        entry.after_jpeg = _render(client, path, analysis.adjustments, list(analysis.masks),
-                                   long_side)
+        entry.after_jpeg = _render(client, path, adjustments, masks, long_side)
     except grpc.RpcError as exc:
         entry.before_jpeg = entry.after_jpeg = None
         entry.error = f"preview not rendered: {exc.details()}"
     if entry.after_jpeg:
-        entry.mask_overlays = {m.name: overlay for m in analysis.masks
+        entry.mask_overlays = {m.name: overlay for m in masks
                                if (overlay := mask_overlay(entry.after_jpeg, m)) is not None}
     if analysis.HasField("critique"):
         entry.score = analysis.critique.score
         entry.critique = analysis.critique.reasoning
+        entry.suggestions = [suggestion_line(s.text, s.expected_gain)
+                             for s in analysis.critique.suggestions]
     return entry

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from atelier.settings import settings_from_adjustments
+from atelier.settings import settings_from_adjustments, suggested_edit
 from atelier.v1 import engine_pb2 as pb
 from engine.critic.judge import Finding
 from engine.critic.judge.tone import TONAL
@@ -65,17 +65,9 @@ def _developed(
 
 
 def developed_with(photo: DecodedPhoto, suggestions: Iterable[pb.Suggestion]) -> DecodedPhoto:
-    """``photo`` developed with every develop suggestion at once: their global sliders (of
-    a slider set twice, the first value wins — the worst issue's, in a critique's order)
-    and their masked local adjustments; geometry is not applied."""
-    settings: dict[str, float] = {}
-    masks = []
-    for s in suggestions:
-        for name, value in settings_from_adjustments(s.adjustments).items():
-            settings.setdefault(name, value)
-        if s.HasField("masked"):
-            masks.append(s.masked)
-    return _developed(photo, settings, masks)
+    """``photo`` developed with every develop suggestion at once (`suggested_edit`);
+    geometry is not applied."""
+    return _developed(photo, *suggested_edit(suggestions))
 
 
 @dataclass(frozen=True)
