@@ -83,7 +83,7 @@ def critique_record(critique: pb.Critique, *, orientation: int = 1) -> dict[str,
     paragraphs = [p for p in critique.reasoning.split("\n\n") if p.strip()]
     return {
         "score": round(critique.score, 1),
-        "rating": rating_for_score(min(100.0, max(0.0, critique.score))),
+        "rating": rating_for_score(critique.score),
         "summary": paragraphs[-1] if paragraphs else "",
         "reasoning": critique.reasoning,
         "backend": critique.backend,

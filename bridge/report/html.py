@@ -128,7 +128,7 @@ def _card(entry: ReportEntry) -> str:
     name = Path(entry.path).name
     parts = [f"<h2>{esc(name)}<span class=badge>{esc(entry.status)}</span>"]
     if entry.score is not None:
-        stars = rating_for_score(min(100.0, max(0.0, entry.score)))
+        stars = rating_for_score(entry.score)
         parts.append(f"<span class=score>{entry.score:.0f}/100<span class=stars "
                      f"title='{stars} of 5 stars'>{'★' * stars}</span></span>")
     parts.append("</h2>")
