@@ -60,7 +60,9 @@ def report_entry(
     ``critique_only`` (``atelier critique``, which writes no develop settings): the after
     preview is the photo developed with the critique's suggestions together
     (`atelier.settings.suggested_edit`, as the engine checked them), and the suggestions,
-    not the predictor's settings, say what changed.  A preview that cannot be rendered
+    not the predictor's settings, say what changed; otherwise the card shows the
+    auto-adjust and the critique's text only, as ``enhance --critique`` prints only the
+    score.  A preview that cannot be rendered
     leaves the card without pictures and says why, rather than failing the report.
     """
     entry = ReportEntry(path=record["path"], status=record["status"],
@@ -88,6 +90,7 @@ def report_entry(
     if analysis.HasField("critique"):
         entry.score = analysis.critique.score
         entry.critique = analysis.critique.reasoning
-        entry.suggestions = [suggestion_line(s.text, s.expected_gain)
-                             for s in analysis.critique.suggestions]
+        if critique_only:  # beside the auto-adjust they would read as a second edit
+            entry.suggestions = [suggestion_line(s.text, s.expected_gain)
+                                 for s in analysis.critique.suggestions]
     return entry
