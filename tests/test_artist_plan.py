@@ -79,7 +79,7 @@ def test_critic_issues_drive_the_plan_and_become_the_edit_text() -> None:
     assert plan.operations[1].reason == "visible luminance noise: σ 7.0 levels"
     # over-exposure needs sliders, not new pixels
     assert plan_from_critique(_critique(("exposure", "over-exposed by about 1.2 EV"))).names == []
-    flat = "flat tones: only 48% of the tonal range is used between the darkest and brightest"
+    flat = "flat tones: only 48 % of the tonal range is used between the darkest and brightest"
     assert plan_from_critique(_critique(("exposure", flat))).names == []
 
 

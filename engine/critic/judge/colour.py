@@ -13,7 +13,7 @@ from __future__ import annotations
 from engine.critic import scoring
 from engine.critic.colour import PREFERRED_WHITE_K, ColourMeasurement, cast_name
 from engine.critic.judge.finding import Finding
-from engine.critic.judge.words import describe, develop_suggestion, signed
+from engine.critic.judge.words import describe, develop_suggestion, percent, signed
 from engine.critic.saturation import SaturationMeasurement
 from engine.predictors.analytic import TINT_STRENGTH, WB_STRENGTH
 from engine.predictors.base import Prediction
@@ -90,7 +90,7 @@ def judge_colour(
                      f"{light}), within what reads as the mood of the light.")
         findings.append(Finding("colour", penalty, f"a slight {hue} lean: {light}"))
     elif penalty > 0:
-        desc = (f"{hue} cast: the near-neutral surfaces ({m.neutral_share:.0%} of the frame) "
+        desc = (f"{hue} cast: the near-neutral surfaces ({percent(m.neutral_share)} of the frame) "
                 f"sit ΔE {m.neutral_delta_e:.1f} from grey (a* {m.neutral_a:+.1f}, "
                 f"b* {m.neutral_b:+.1f}); {light}")
         fix = _white_balance_fix(m, pred, is_raw, warmth > 0, tint > 0)
@@ -115,8 +115,8 @@ def judge_colour(
     # corpus); a Saturation +40 push clips over 0.5 % in 85 %: minor from 0.4 %.
     gamut = scoring.ramp(s.gamut_clipped * 100, 0.15, 20.0, 20.0)
     chroma = (f"mean mid-tone chroma C* {s.mean_chroma:.0f}, the most vivid 5 % above "
-              f"{s.vivid_chroma:.0f}; the most colourful 1 % use {s.gamut_use:.0%} of the "
-              f"room to the edge of sRGB, {TYPICAL_GAMUT_USE:.0%} in a typical photo")
+              f"{s.vivid_chroma:.0f}; the most colourful 1 % use {percent(s.gamut_use)} of the "
+              f"room to the edge of sRGB, {percent(TYPICAL_GAMUT_USE)} in a typical photo")
     if muted > 0:
         # Saturation scales gamut use by exactly 1 + s/100: take it to the typical use.
         sat = max(15.0, min(60.0, (TYPICAL_GAMUT_USE / max(s.gamut_use, 0.05) - 1) * 100))
@@ -136,10 +136,10 @@ def judge_colour(
         paragraph += f" Saturation is natural ({chroma})."
     if gamut > 0:
         where = f" in the {s.gamut_clipped_where}" if s.gamut_clipped_where else ""
-        desc = (f"{s.gamut_clipped:.1%} of the pixels are saturated colours clipped at the "
+        desc = (f"{percent(s.gamut_clipped, 1)} of the pixels are saturated colours clipped at the "
                 f"edge of sRGB{where}, where gradations turn flat")
         findings.append(Finding("colour", gamut, desc, develop_suggestion(
             "saturation", "Pull the clipped colours back: Saturation −15",
             {"Saturation": -15.0}), "saturation"))
-        paragraph += f" {s.gamut_clipped:.1%} of pixels are clipped colours{where}."
+        paragraph += f" {percent(s.gamut_clipped, 1)} of pixels are clipped colours{where}."
     return paragraph, findings

@@ -12,6 +12,7 @@ from engine.critic import scoring
 from engine.critic.composition import CompositionMeasurement, suggest_crop
 from engine.critic.horizon import HorizonMeasurement
 from engine.critic.judge.finding import Finding
+from engine.critic.judge.words import percent
 
 __all__ = ["MAX_CORRECTABLE_TILT", "MIN_TILT_CONFIDENCE", "judge_composition"]
 
@@ -33,7 +34,7 @@ def judge_composition(
         way = "clockwise" if h.tilt < 0 else "counter-clockwise"
         fix_way = "counter-clockwise" if h.tilt < 0 else "clockwise"
         desc = (f"the {h.kind} lines lean {tilt:.1f}° {way} (longest line "
-                f"{h.line_length:.0%} of the frame)")
+                f"{percent(h.line_length)} of the frame)")
         suggestion = pb.Suggestion(
             text=f"Straighten: rotate {tilt:.1f}° {fix_way}", attribute="horizon",
             geometry=pb.Geometry(straighten_angle=round(-h.tilt, 2)),
@@ -43,7 +44,7 @@ def judge_composition(
     elif h.confidence >= MIN_TILT_CONFIDENCE and tilt < 0.6:
         parts.append(f"the {h.kind} lines are level (within {max(tilt, 0.1):.1f}°)")
     if c.found:
-        size = f"{c.size:.0%} of the frame"
+        size = f"{percent(c.size)} of the frame"
         parts.append(f"the subject ({size}) sits in the {c.where}, "
                      f"{c.anchor_distance:.2f} of the frame from {c.anchor}")
         if c.confidence >= 0.2:

@@ -22,7 +22,7 @@ from engine.critic.contrast import (
 )
 from engine.critic.exposure import ExposureMeasurement, exposure_error
 from engine.critic.judge.finding import Finding
-from engine.critic.judge.words import describe, develop_suggestion
+from engine.critic.judge.words import describe, develop_suggestion, percent
 from engine.predictors.analytic import HIGHLIGHT_TARGET
 from engine.predictors.base import Prediction
 
@@ -139,7 +139,7 @@ def judge_exposure(
     sit = (f"sit {abs(m.key_ev):.1f} EV {side} a normal key" if abs(m.key_ev) >= 0.1
            else "sit right at a normal key")
     key = (f"the mid-tones {sit} (median luminance {m.median_luminance:.3f}) and the "
-           f"brightest 0.5 % reach {m.highlight_level:.0%} of white")
+           f"brightest 0.5 % reach {percent(m.highlight_level)} of white")
     penalty = exposure_penalty(m)
     word = "under-exposed" if err < 0 else "over-exposed"
     if not exposure_finding:
@@ -147,7 +147,7 @@ def judge_exposure(
                      "key are flat contrast, not under-exposure.")
     elif scoring.severity_of(penalty) > 0:
         desc = (f"{word} by about {abs(err):.1f} EV: {key}; the frame uses "
-                f"{m.range_used:.0%} of the tonal range")
+                f"{percent(m.range_used)} of the tonal range")
         tonal = {k: pred.settings[k] for k in TONAL if pred.settings.get(k)}
         if "Exposure2012" not in tonal or tonal["Exposure2012"] * err > 0:
             # A prediction that disagrees in sign is overruled by the measurement.
@@ -249,11 +249,11 @@ def judge_contrast(
     flat = is_flat(m, under_exposed)
     penalty = max(grey, spread if ratio < 0 else 0.0) if flat else spread
     if grey_white:
-        facts += (f", and the lightest area reaches only {m.white:.0%} of white "
+        facts += (f", and the lightest area reaches only {percent(m.white)} of white "
                   f"({m.white_shortfall:.2f} stops short)")
     if dim:
         penalty += exposure_penalty(e)
-        facts += (f", and the brightest 0.5 % reach only {e.highlight_level:.0%} of white "
+        facts += (f", and the brightest 0.5 % reach only {percent(e.highlight_level)} of white "
                   f"over mid-tones {e.key_ev:.1f} EV above a normal key")
     if clipped:
         penalty += clipping_penalty(e)

@@ -8,7 +8,7 @@ from atelier.settings import adjustments_from_settings
 from atelier.v1 import engine_pb2 as pb
 from xmp.vocabulary import global_slider
 
-__all__ = ["clamped", "describe", "develop_suggestion", "signed"]
+__all__ = ["clamped", "describe", "develop_suggestion", "percent", "signed"]
 
 #: Lightroom's panel names of the sliders whose XMP name differs.
 _PANEL_NAMES = {
@@ -45,6 +45,12 @@ def develop_suggestion(
 def signed(value: float, unit: str = "", decimals: int = 0) -> str:
     """``-0.5`` → "−0.50 EV" style: always a sign, a true minus."""
     return f"{value:+.{decimals}f}{unit}".replace("-", "−")
+
+
+def percent(fraction: float, decimals: int = 0) -> str:
+    """``0.973`` → "97 %": a share 0..1 written as the critique's fixed figures are, with a
+    space before the sign ("0.5 %", not "0.5%")."""
+    return f"{fraction * 100:.{decimals}f} %"
 
 
 def describe(settings: Mapping[str, float]) -> str:
