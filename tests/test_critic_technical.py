@@ -7,6 +7,7 @@ with a known truth.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -114,6 +115,9 @@ def test_original_critique_is_complete_and_specific(
         assert [p.split(":")[0].split(" ")[0] for p in paragraphs[:5]] == [
             "Exposure", "Colour", "Sharpness", "Noise", "Composition"]
         assert all(any(ch.isdigit() for ch in p) for p in paragraphs)  # every claim measured
+        # shares are written one way ("97 % of white", as "0.5 %"), never "97%"
+        text = c.reasoning + " ".join(i.description for i in c.issues)
+        assert "%" in text and not re.search(r"\d%", text), text
         severities = [i.severity for i in c.issues]
         assert severities == sorted(severities, reverse=True)
     # Different photos, different critiques (not one template).
