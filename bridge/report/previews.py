@@ -80,7 +80,8 @@ def report_entry(
     path = Path(record["path"])
     try:
         entry.before_jpeg = _render(client, path, pb.AdjustmentSet(), [], long_side)
-        entry.after_jpeg = _render(client, path, adjustments, masks, long_side)
+        entry.after_jpeg = _render(client, path, adjustments, masks, long_side) \
+            if adjustments.ListFields() or masks else entry.before_jpeg
     except grpc.RpcError as exc:
         entry.before_jpeg = entry.after_jpeg = None
         entry.error = f"preview not rendered: {exc.details()}"

@@ -163,33 +163,31 @@ def judge_exposure(
     else:
         paragraph = f"Exposure is sound: {key}."
 
-    clip_pct = m.clipped * 100
     clip_pen = clipping_penalty(m)
     if clip_pen > 0:
         where = f", mostly in the {m.clipped_where}" if m.clipped_where else ""
         if clipping_finding:
-            desc = (f"{clip_pct:.1f} % of the pixels clip in the highlights{where}: "
+            desc = (f"{percent(m.clipped, 1)} of the pixels clip in the highlights{where}: "
                     "that detail is gone in the file and can only be rolled off more gently")
             fix = _roll_off(pred)
             findings.append(Finding("exposure", clip_pen, desc, develop_suggestion(
                 "exposure", f"Soften the clipped highlights: {describe(fix)}", fix,
                 pred.reasons)))
-        paragraph += f" {clip_pct:.1f} % of pixels clip in the highlights{where}."
+        paragraph += f" {percent(m.clipped, 1)} of pixels clip in the highlights{where}."
     elif m.clipped > 0.0005:
-        paragraph += f" Only {clip_pct:.2f} % of pixels clip, which is harmless."
+        paragraph += f" Only {percent(m.clipped, 2)} of pixels clip, which is harmless."
     else:
         paragraph += " Nothing clips in the highlights."
 
-    crush_pct = m.crushed * 100
-    crush_pen = scoring.ramp(crush_pct, 1.0, 4.0, 30.0)
+    crush_pen = scoring.ramp(m.crushed * 100, 1.0, 4.0, 30.0)
     if crush_pen > 0:
         where = f", mostly in the {m.crushed_where}" if m.crushed_where else ""
-        desc = f"{crush_pct:.1f} % of the pixels are crushed to black{where}"
+        desc = f"{percent(m.crushed, 1)} of the pixels are crushed to black{where}"
         fix = {"Shadows2012": max(20.0, pred.settings.get("Shadows2012", 0.0)),
                "Blacks2012": max(10.0, pred.settings.get("Blacks2012", 0.0))}
         findings.append(Finding("exposure", crush_pen, desc, develop_suggestion(
             "exposure", f"Open the crushed shadows: {describe(fix)}", fix, pred.reasons)))
-        paragraph += f" {crush_pct:.1f} % of pixels are crushed to black{where}."
+        paragraph += f" {percent(m.crushed, 1)} of pixels are crushed to black{where}."
     return paragraph, findings
 
 
@@ -258,7 +256,7 @@ def judge_contrast(
     if clipped:
         penalty += clipping_penalty(e)
         where = f" (mostly in the {e.clipped_where})" if e.clipped_where else ""
-        facts += (f", and still {e.clipped * 100:.1f} % of the pixels clip in the "
+        facts += (f", and still {percent(e.clipped, 1)} of the pixels clip in the "
                   f"highlights{where}: the curve is steeper than the scene allows")
     if scoring.severity_of(penalty) == 0:
         return f"Contrast is natural: {facts}.", ([] if penalty == 0 else [
