@@ -56,6 +56,7 @@ from engine.critic.judge.tone import (
 from engine.critic.noise import measure_noise
 from engine.critic.review import measure, review
 from engine.critic.saturation import gamut_use
+from engine.critic.scoring import MAJOR, SUB_SCORES, WEIGHTS, total_score
 from engine.critic.sharpness import measure_sharpness
 from engine.critic.technical import critique
 from engine.decode import DecodedPhoto, decode_photo
@@ -101,6 +102,19 @@ def _check_degradation(
         assert c.score < base.score, (kind, photo.info, c.score, base.score)
         out.append((c, *merged(c.suggestions, named)))
     return out
+
+
+def test_every_fault_counts_at_its_weight_whatever_the_others() -> None:
+    clean = dict.fromkeys(SUB_SCORES, 100.0)
+    # one major fault in exposure alone leaves 90, the five-star line
+    assert total_score(clean | {"exposure": 100 - MAJOR}) == pytest.approx(90.0)
+    # a lesser fault beside a worse one costs what it costs alone: it is not hidden
+    worst = clean | {"sharpness": 40.0}
+    for attribute in ("colour", "noise", "composition"):
+        alone = 100 - total_score(clean | {attribute: 90.0})
+        beside = total_score(worst) - total_score(worst | {attribute: 90.0})
+        assert beside == pytest.approx(alone) == pytest.approx(16 * WEIGHTS[attribute])
+    assert total_score(dict.fromkeys(SUB_SCORES, 0.0)) == 0.0
 
 
 def test_original_critique_is_complete_and_specific(

@@ -16,6 +16,7 @@ __all__ = [
     "MAJOR",
     "MINOR",
     "MODERATE",
+    "SCORE_PER_POINT",
     "SUB_SCORES",
     "WEIGHTS",
     "ramp",
@@ -30,9 +31,9 @@ SUB_SCORES = ("exposure", "colour", "sharpness", "noise", "composition")
 WEIGHTS: Mapping[str, float] = {
     "exposure": 0.25, "colour": 0.2, "sharpness": 0.25, "noise": 0.15, "composition": 0.15,
 }
-#: Share of the overall score given to the weakest sub-score: one serious flaw sinks a
-#: photo more than the weighted mean alone would say.
-WEAKEST_SHARE = 0.2
+#: Points of overall score a weighted penalty point costs: one major issue (25 points)
+#: in exposure or sharpness alone costs 10 and leaves 90, `xmp.critique`'s five-star line.
+SCORE_PER_POINT = 1.6
 
 #: Penalty (points) at which an issue is minor / moderate / major.
 MINOR, MODERATE, MAJOR = 5.0, 12.0, 25.0
@@ -58,6 +59,13 @@ def sub_score(penalties: list[float]) -> float:
 
 
 def total_score(subs: Mapping[str, float]) -> float:
-    """Overall 0..100: weighted mean of the sub-scores blended with the weakest one."""
-    mean = sum(WEIGHTS[k] * subs[k] for k in SUB_SCORES)
-    return float((1 - WEAKEST_SHARE) * mean + WEAKEST_SHARE * min(subs[k] for k in SUB_SCORES))
+    """Overall 0..100: 100 minus `SCORE_PER_POINT` × the weighted mean of what each
+    sub-score lost, floored at 0.
+
+    Every fault counts at its attribute's weight whatever the others.  A blend with the
+    weakest sub-score would count a fault elsewhere at 0.8 of its weight and a change to
+    the worst one in full, so a damaged copy that trades the original's worst flaw for two
+    lesser ones would score higher (docs/critic.md, "Score").
+    """
+    lost = sum(WEIGHTS[k] * (100.0 - subs[k]) for k in SUB_SCORES)
+    return float(max(0.0, 100.0 - SCORE_PER_POINT * lost))
