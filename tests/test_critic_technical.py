@@ -41,6 +41,7 @@ from engine.critic.contrast import TYPICAL_SPREAD, WHITE_TOLERANCE, curve_shift,
 from engine.critic.exposure import (
     BRIGHT_LEVEL,
     CLIP_LEVEL,
+    detail_free,
     detail_lost,
     exposure_error,
     measure_exposure,
@@ -249,6 +250,29 @@ def test_a_blown_sky_stays_blown_when_darkened(shared_photos: Path) -> None:
     # A photo without blown areas gains none by being darkened.
     kodim01 = decode_photo(shared_photos / "kodak/kodim01.png", long_side=SIZE).linear
     assert measure_exposure(prepare(kodim01 * np.float32(0.5))).clipped < 0.001
+
+
+def test_a_blown_sky_tinted_or_darkened_by_a_mask_stays_blown(shared_photos: Path) -> None:
+    # kodim20's sky core is white in all three channels.  A warm light takes its blue
+    # below 254 and a mask darkens the sky alone; neither brings detail back, and the
+    # same pixels still count as blown.
+    photo = decode_photo(shared_photos / "kodak/kodim20.png", long_side=SIZE)
+    core = detail_free(encoded(prepare(photo.linear)))
+    assert core.mean() > 0.05
+    warm = prepare(degrade("warm 4000 K light", photo)[1].linear)
+    sky = detect_sky(photo.linear)
+    assert sky is not None
+    darker = prepare(region_exposed(photo.linear, sky.mask, -1.5))
+    for edited in (warm, darker):
+        assert encoded(edited)[core].min(axis=-1).max() < CLIP_LEVEL  # no longer white
+        assert (detail_free(encoded(edited)) & core).sum() >= 0.95 * core.sum()
+        assert measure_exposure(edited).clipped >= core.mean()
+    # The rule rests on the grain or the 8-bit steps every photo has: a light gradation
+    # quantised to 8 bits has detail; the same gradation exactly smooth reads as blown.
+    ramp = np.tile(np.linspace(0.6, 0.9, 256, dtype=np.float32), (128, 1))
+    smooth = np.stack([ramp, ramp * 0.98, ramp * 0.95], axis=-1)
+    assert not detail_free(np.round(smooth * 255) / 255).any()
+    assert detail_free(smooth).mean() > 0.9
 
 
 def test_one_channel_clipped_over_a_plain_surface_loses_no_detail(shared_photos: Path) -> None:

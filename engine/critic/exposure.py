@@ -28,10 +28,12 @@ __all__ = [
     "CEILING_PERCENTILE",
     "CLIP_LEVEL",
     "CRUSH_LEVEL",
+    "DETAIL_FREE_TOLERANCE",
     "MIN_PLATEAU",
     "PLAIN_TEXTURE",
     "ExposureMeasurement",
     "blown_plateau",
+    "detail_free",
     "detail_lost",
     "exposure_error",
     "measure_exposure",
@@ -52,6 +54,10 @@ MIN_PLATEAU = 0.0005
 #: left unclipped show a plain surface: a studio backdrop 1.4–1.8 on the corpus, a clear
 #: or hazy sky 5–8.
 PLAIN_TEXTURE = 3.0
+#: Second difference (encoded, 3 × 3 Laplacian) within which a channel holds no detail at
+#: all: a tenth of an 8-bit level.  Grain, noise, JPEG and the 8-bit steps of a smooth sky
+#: all exceed it; a clipped area keeps within it whatever smooth edit moved it.
+DETAIL_FREE_TOLERANCE = 0.1 / 255
 
 
 @dataclass(frozen=True)
@@ -69,8 +75,9 @@ class ExposureMeasurement:
             predictor's ``Exposure2012`` is about −error_ev).
         clipped: fraction 0..1 of blown highlights: a channel at or above `CLIP_LEVEL`
             that took detail with it (`detail_lost`) and encoded luma at or above
-            `BRIGHT_LEVEL`; in a darkened frame, the
-            same band below a channel's plateau ceiling instead (see `blown_plateau`).
+            `BRIGHT_LEVEL`; in a darkened frame, the same band below a channel's plateau
+            ceiling instead (see `blown_plateau`); and light patches with no detail in
+            any channel, a blown area an edit moved (`detail_free`).
         crushed: fraction 0..1 of pixels at or below `CRUSH_LEVEL`.
         range_used: encoded-luma span between the 0.5th and 99.5th percentiles, 0..1.
         clipped_where: where in the frame the clipped pixels gather ("" if none).
@@ -154,6 +161,32 @@ def blown_plateau(enc: Linear, luma_enc: Linear) -> NDArray[np.bool_]:
     return blown & (luma_enc >= BRIGHT_LEVEL * np.percentile(luma_enc, CEILING_PERCENTILE))
 
 
+def detail_free(enc: Linear) -> NDArray[np.bool_]:
+    """Light pixels with no detail in any channel, in patches of at least `MIN_PLATEAU`
+    of the frame: a blown highlight wherever an edit has moved it, (H, W) bool.
+
+    Clipping leaves every channel of a blown area with nothing but what later edits add,
+    and tone, white-balance and masked edits are smooth: a warmer white balance tints a
+    blown sky below 254 in blue, a soft mask darkening only the sky turns it into a smooth
+    gradient; neither brings detail back.  Light: mean encoded value ≥ 0.5.  No detail:
+    every channel's 3 × 3 Laplacian within `DETAIL_FREE_TOLERANCE` over the pixel's
+    3 × 3 neighbourhood.  On the corpus' originals such patches are the areas at 255 in
+    all three channels (kodim20's sky, 7.6 % of the frame; kodim24, 2.2 %) and nothing else.
+
+    Args:
+        enc: (H, W, 3) sRGB-encoded pixels, 0..1.
+    """
+    second = np.stack([np.abs(ndimage.laplace(enc[..., c].astype(np.float64)))
+                       for c in range(3)], axis=-1).max(axis=-1)
+    patch = (ndimage.maximum_filter(second, 3) <= DETAIL_FREE_TOLERANCE) \
+        & (enc.mean(axis=-1) >= 0.5)
+    labels, count = ndimage.label(patch)
+    sizes = np.bincount(labels.ravel(), minlength=count + 1)
+    large = sizes >= MIN_PLATEAU * patch.size
+    large[0] = False  # the background label
+    return np.asarray(large[labels])
+
+
 def exposure_error(key_ev: float, highlight_ev: float) -> float:
     """The combined exposure error, EV (−4..+4; < 0 under-exposed), from the mid-tones'
     key and the highlights' placement (`ExposureMeasurement.key_ev`, ``highlight_ev``):
@@ -175,7 +208,7 @@ def measure_exposure(rgb: Linear) -> ExposureMeasurement:
     enc = encoded(rgb)
     luma_enc = encoded(y[..., None])[..., 0]
     clip_mask = (detail_lost(enc, enc >= CLIP_LEVEL) & (luma_enc >= BRIGHT_LEVEL)) \
-        | blown_plateau(enc, luma_enc)
+        | blown_plateau(enc, luma_enc) | detail_free(enc)
     crush_mask = luma_enc <= CRUSH_LEVEL
     lo, hi = np.percentile(luma_enc, [0.5, 99.5])
     return ExposureMeasurement(
