@@ -271,7 +271,7 @@ def test_a_blown_sky_tinted_or_darkened_by_a_mask_stays_blown(shared_photos: Pat
     # quantised to 8 bits has detail; the same gradation exactly smooth reads as blown.
     ramp = np.tile(np.linspace(0.6, 0.9, 256, dtype=np.float32), (128, 1))
     smooth = np.stack([ramp, ramp * 0.98, ramp * 0.95], axis=-1)
-    assert not detail_free(np.round(smooth * 255) / 255).any()
+    assert not detail_free((np.round(smooth * 255) / 255).astype(np.float32)).any()
     assert detail_free(smooth).mean() > 0.9
 
 
