@@ -1,7 +1,7 @@
 """Measure the technical critic on degraded copies of the shared photos.
 
     .venv/bin/python benchmarks/critic_eval.py [--size 512] [--limit N] [--critic technical]
-        [--only NAMES] [--exclude NAMES] [--check] [--harness] [--examples]
+        [--only NAMES] [--exclude NAMES] [--check] [--harness] [--examples] [--stars]
 
 For every photo and every degradation (darken 1.5 EV, brighten 1 EV, warm and cool casts
 of about ±35 mired, the quality harness's extreme lights of 4000 K and 10000 K, contrast
@@ -25,6 +25,8 @@ global draws per photo with every slider degraded at once, and its local cases �
 sky or only the subject darkened or brightened by 0.8–1.5 EV —, ``--seed``, default 0):
 the share of (original, degraded) pairs whose original scores higher, overall, global and
 local, and by how visible the damage is (mean ΔE2000 between the two, in quartiles).
+``--examples`` prints each original's critique; ``--stars`` how many photos get each star
+rating, as published and after `STAR_DEGRADATIONS`.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ from engine.decode import DecodedPhoto, decode_photo  # noqa: E402
 
 __all__ = [
     "DEGRADATIONS",
+    "STAR_DEGRADATIONS",
     "Degradation",
     "apply_suggestions",
     "degrade",
@@ -61,6 +64,7 @@ __all__ = [
     "merged",
     "photo_paths",
     "rotate_crop",
+    "stars",
 ]
 
 PHOTOS = REPO.parent / "shared" / "data" / "photos"
@@ -266,6 +270,32 @@ def examples(paths: list[Path], size: int, name: str) -> None:
         print()
 
 
+#: The degradations `stars` counts ratings after (docs/critic.md's star table).
+STAR_DEGRADATIONS = ("darken 1.5 EV", "brighten 1 EV", "blur σ 2 px", "noise σ 8 levels",
+                     "warm 4000 K light")
+
+
+def stars(paths: list[Path], size: int, name: str) -> None:
+    """Print how many photos get each star rating (`xmp.critique.rating_for_score`), as
+    published and after each of `STAR_DEGRADATIONS`, as a markdown table."""
+    from collections import Counter
+
+    from engine.critic import get_critic
+    from xmp.critique import rating_for_score
+
+    critic = get_critic(name)
+    rows: dict[str, Counter[int]] = {"as published": Counter()}
+    for path in paths:
+        photo = decode_photo(path, long_side=size)
+        rows["as published"][rating_for_score(critic.critique(photo).score)] += 1
+        for kind in STAR_DEGRADATIONS:
+            damaged = degrade(kind, photo)[1]
+            rows.setdefault(kind, Counter())[rating_for_score(critic.critique(damaged).score)] += 1
+    print("| photos | ★★★★★ | ★★★★ | ★★★ | ★★ | ★ |\n|---|---|---|---|---|---|")
+    for kind, count in rows.items():
+        print(f"| {kind} | " + " | ".join(str(count[n]) for n in range(5, 0, -1)) + " |")
+
+
 def harness_ranking(paths: list[Path], size: int, name: str, seed: int = 0) -> None:
     """Print how often the original outscores its degraded copy on the harness's set
     (global and local cases)."""
@@ -350,6 +380,8 @@ def main() -> None:
                         "if the score rises), as the engine does")
     parser.add_argument("--examples", action="store_true",
                         help="print each original's critique as markdown instead")
+    parser.add_argument("--stars", action="store_true",
+                        help="count the star ratings of the originals and damaged copies")
     parser.add_argument("--harness", action="store_true",
                         help="rank originals against the quality harness's set")
     parser.add_argument("--seed", type=int, default=0,
@@ -366,6 +398,9 @@ def main() -> None:
         return
     if args.examples:
         examples(paths, args.size, args.critic)
+        return
+    if args.stars:
+        stars(paths, args.size, args.critic)
         return
 
     from engine.critic import get_critic
