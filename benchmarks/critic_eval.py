@@ -283,9 +283,12 @@ def stars(paths: list[Path], size: int, name: str) -> None:
     from engine.critic import get_critic
     from xmp.critique import rating_for_score
 
+    start = time.perf_counter()
     critic = get_critic(name)
     rows: dict[str, Counter[int]] = {"as published": Counter()}
-    for path in paths:
+    for i, path in enumerate(paths):
+        print(f"[{i + 1}/{len(paths)}] {path.name} ({time.perf_counter() - start:.0f} s)",
+              file=sys.stderr, flush=True)
         photo = decode_photo(path, long_side=size)
         rows["as published"][rating_for_score(critic.critique(photo).score)] += 1
         for kind in STAR_DEGRADATIONS:

@@ -65,7 +65,7 @@ def total_score(subs: Mapping[str, float]) -> float:
     Every fault counts at its attribute's weight whatever the others.  A blend with the
     weakest sub-score would count a fault elsewhere at 0.8 of its weight and a change to
     the worst one in full, so a damaged copy that trades the original's worst flaw for two
-    lesser ones would score higher (docs/critic.md, "Score").
+    lesser ones would score higher (docs/critic.md, "What is measured").
     """
     lost = sum(WEIGHTS[k] * (100.0 - subs[k]) for k in SUB_SCORES)
     return float(max(0.0, 100.0 - SCORE_PER_POINT * lost))
