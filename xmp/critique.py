@@ -28,9 +28,10 @@ def rating_for_score(score: float) -> int:
 
     Anchored on the critic's severities: one major issue (25 points) in exposure or
     sharpness alone leaves exactly 90 (`engine.critic.scoring`), so five stars means no
-    fault worse than moderate there.  On the shared photos (technical critic, 512 px):
-    24 of the 33 originals get five stars, 8 four and the darkened HDR base three;
-    darkened 1.5 EV, one keeps five (24 get four, 8 three); blurred σ 2 px, none does.
+    fault worse than moderate there.  On the shared photos (technical critic, 512 px;
+    ``benchmarks/critic_eval.py --stars``): 23 of the 33 originals get five stars, 8 four
+    and 2 three; darkened 1.5 EV, one keeps five; blurred σ 2 px, none does (12 four, 20
+    three, 1 two).
     Zero stars ("unrated") is never written.
     """
     if not 0 <= score <= 100:
