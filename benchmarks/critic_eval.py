@@ -285,7 +285,7 @@ def stars(paths: list[Path], size: int, name: str) -> None:
 
     start = time.perf_counter()
     critic = get_critic(name)
-    rows: dict[str, Counter[int]] = {"as published": Counter()}
+    rows: dict[str, Counter[int]] = {k: Counter() for k in ("as published", *STAR_DEGRADATIONS)}
     for i, path in enumerate(paths):
         print(f"[{i + 1}/{len(paths)}] {path.name} ({time.perf_counter() - start:.0f} s)",
               file=sys.stderr, flush=True)
@@ -293,7 +293,7 @@ def stars(paths: list[Path], size: int, name: str) -> None:
         rows["as published"][rating_for_score(critic.critique(photo).score)] += 1
         for kind in STAR_DEGRADATIONS:
             damaged = degrade(kind, photo)[1]
-            rows.setdefault(kind, Counter())[rating_for_score(critic.critique(damaged).score)] += 1
+            rows[kind][rating_for_score(critic.critique(damaged).score)] += 1
     print("| photos | ★★★★★ | ★★★★ | ★★★ | ★★ | ★ |\n|---|---|---|---|---|---|")
     for kind, count in rows.items():
         print(f"| {kind} | " + " | ".join(str(count[n]) for n in range(5, 0, -1)) + " |")

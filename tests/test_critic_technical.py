@@ -57,7 +57,7 @@ from engine.critic.judge.tone import (
 from engine.critic.noise import measure_noise
 from engine.critic.review import measure, review
 from engine.critic.saturation import gamut_use
-from engine.critic.scoring import MAJOR, SUB_SCORES, WEIGHTS, total_score
+from engine.critic.scoring import MAJOR, SCORE_PER_POINT, SUB_SCORES, WEIGHTS, total_score
 from engine.critic.sharpness import measure_sharpness
 from engine.critic.technical import critique
 from engine.decode import DecodedPhoto, decode_photo
@@ -114,7 +114,8 @@ def test_every_fault_counts_at_its_weight_whatever_the_others() -> None:
     for attribute in ("colour", "noise", "composition"):
         alone = 100 - total_score(clean | {attribute: 90.0})
         beside = total_score(worst) - total_score(worst | {attribute: 90.0})
-        assert beside == pytest.approx(alone) == pytest.approx(16 * WEIGHTS[attribute])
+        cost = SCORE_PER_POINT * 10 * WEIGHTS[attribute]
+        assert beside == pytest.approx(alone) == pytest.approx(cost)
     assert total_score(dict.fromkeys(SUB_SCORES, 0.0)) == 0.0
 
 

@@ -62,8 +62,8 @@ def report_entry(
     (`atelier.settings.suggested_edit`, as the engine checked them), and the suggestions,
     not the predictor's settings, say what changed; otherwise the card shows the
     auto-adjust and the critique's text only, as ``enhance --critique`` prints only the
-    score.  A preview that cannot be rendered
-    leaves the card without pictures and says why, rather than failing the report.
+    score.  A preview that cannot be rendered leaves the card without pictures and says
+    why, rather than failing the report.
     """
     entry = ReportEntry(path=record["path"], status=record["status"],
                         error=record.get("error", record.get("reason", "")))
