@@ -1,7 +1,7 @@
 """The technical critic's review: a photo measured and judged, before it is a message.
 
 Each measurement family (`exposure`, `contrast`, `colour`, `saturation`, `sharpness`,
-`noise`, `horizon`, `composition`) is a pure function of the analysis thumbnail; each
+`noise`, `horizon`, `composition`, `halo`) is a pure function of the analysis thumbnail; each
 area's judgement (`engine.critic.judge`) turns the measurements into a paragraph of
 reasoning and findings, whose penalty points (`scoring`) decide both the sub-score and
 the severity of the issue.  Here the measurements are taken, the areas assembled and the
@@ -21,11 +21,13 @@ from engine.critic.colour import ColourMeasurement, measure_colour
 from engine.critic.composition import CompositionMeasurement, measure_composition
 from engine.critic.contrast import ContrastMeasurement, measure_contrast
 from engine.critic.exposure import ExposureMeasurement, measure_exposure
+from engine.critic.halo import HaloMeasurement, measure_halo
 from engine.critic.horizon import HorizonMeasurement, measure_horizon
 from engine.critic.judge import (
     Finding,
     judge_colour,
     judge_composition,
+    judge_halo,
     judge_noise,
     judge_regions,
     judge_sharpness,
@@ -36,6 +38,7 @@ from engine.critic.saturation import SaturationMeasurement, measure_saturation
 from engine.critic.sharpness import SharpnessMeasurement, measure_sharpness
 from engine.decode.types import DecodedPhoto
 from engine.masks.local import propose_local_adjustments
+from engine.masks.sky import detect_sky
 from engine.masks.subject import detect_subject
 from engine.predictors.base import Prediction
 
@@ -54,6 +57,7 @@ class Measurements:
     noise: NoiseMeasurement
     horizon: HorizonMeasurement
     composition: CompositionMeasurement
+    halo: HaloMeasurement
 
 
 @dataclass
@@ -75,6 +79,7 @@ def measure(linear: NDArray[np.floating]) -> Measurements:
     """
     rgb = prepare(linear)
     subject = detect_subject(rgb)
+    sky = detect_sky(rgb)
     return Measurements(
         exposure=measure_exposure(rgb),
         contrast=measure_contrast(rgb),
@@ -84,6 +89,8 @@ def measure(linear: NDArray[np.floating]) -> Measurements:
         noise=measure_noise(rgb),
         horizon=measure_horizon(rgb),
         composition=measure_composition(rgb, subject),
+        halo=measure_halo(rgb, sky.mask if sky is not None else None,
+                          subject.mask if subject is not None else None),
     )
 
 
@@ -100,8 +107,10 @@ def review(photo: DecodedPhoto, prediction: Prediction | None = None) -> Review:
     # Regions are judged with the analytic predictor's yardstick, as `--masks auto` does.
     regions, region_findings = judge_regions(
         propose_local_adjustments(photo, prediction, analytic).masks)
+    halo, halo_findings = judge_halo(m.halo)
     areas = [
-        (f"{tone} {regions}" if regions else tone, tone_findings + region_findings),
+        (" ".join(p for p in (tone, regions, halo) if p),
+         tone_findings + region_findings + halo_findings),
         judge_colour(m.colour, m.saturation, prediction, photo.info.is_raw),
         judge_sharpness(m.sharpness, m.composition.where),
         judge_noise(m.noise),
