@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from numpy.typing import NDArray
 from scipy import ndimage
 
 from atelier.v1 import engine_pb2 as pb
@@ -22,7 +23,10 @@ from engine.masks import detect_subject
 SIZE = 512  # the critic's analysis size: the detectors find the regions the harness uses
 
 
-def _scene(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+Pixels = NDArray[np.float32]
+
+
+def _scene(seed: int = 0) -> tuple[Pixels, NDArray[np.bool_], Pixels]:
     """A shaded, grainy grey scene (H, W, 3), a disc (H, W) bool and its feathered mask
     (σ = 4 px, the subject mask's at 512 px)."""
     rng = np.random.default_rng(seed)
@@ -36,11 +40,15 @@ def _scene(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return rgb, disc, mask
 
 
+def _exposed(rgb: Pixels, mask: Pixels, ev: float) -> Pixels:
+    """``rgb`` exposed by ``ev`` EV through the soft ``mask``, as a masked exposure is."""
+    return (rgb * (2.0 ** (ev * mask))[..., None]).astype(np.float32)
+
+
 @pytest.mark.parametrize("ev", [-1.0, -0.5, 0.8])
 def test_a_masked_exposure_is_measured_as_its_step_in_ev(ev: float) -> None:
     rgb, _, mask = _scene()
-    edited = rgb * (2.0 ** (ev * mask))[..., None]
-    assert edge_step(edited, mask) == pytest.approx(ev, abs=0.1)
+    assert edge_step(_exposed(rgb, mask, ev), mask) == pytest.approx(ev, abs=0.1)
     # Unedited, the scene's own shading and grain give no step along the same mask.
     step = edge_step(rgb, mask)
     assert step is not None and abs(step) < 0.05
@@ -54,7 +62,7 @@ def test_a_real_edge_at_the_region_is_not_a_halo() -> None:
     step = edge_step(subject, mask)
     assert step is not None and abs(step) < 0.1
     # The same 2 EV through the feathered mask is a halo.
-    assert edge_step(rgb * (2.0 ** (2.0 * mask))[..., None], mask) > 1.5
+    assert edge_step(_exposed(rgb, mask, 2.0), mask) == pytest.approx(2.0, abs=0.1)
 
 
 def test_no_edge_band_no_measurement_and_shapes_must_match() -> None:
@@ -71,7 +79,7 @@ def test_penalty_starts_past_the_tolerance_either_way() -> None:
     assert halo_penalty(-HALO_TOLERANCE_EV - 0.2) == halo_penalty(HALO_TOLERANCE_EV + 0.2)
     assert halo_penalty(HALO_TOLERANCE_EV + 0.2) == pytest.approx(8.0)
     rgb, _, mask = _scene()
-    text, findings = judge_halo(measure_halo(rgb * (2.0 ** mask)[..., None], None, mask))
+    text, findings = judge_halo(measure_halo(_exposed(rgb, mask, 1.0), None, mask))
     assert len(findings) == 1 and findings[0].name == "halo", findings
     assert "subject (centre) turns +1.0 EV lighter" in text, text
     answer = findings[0].suggestion
