@@ -29,6 +29,8 @@ __all__ = [
     "CLIP_LEVEL",
     "CRUSH_LEVEL",
     "DETAIL_FREE_TOLERANCE",
+    "LOCKED_DETAIL_TOLERANCE",
+    "LOCKED_RATIO_TOLERANCE",
     "MIN_PLATEAU",
     "PLAIN_TEXTURE",
     "ExposureMeasurement",
@@ -37,6 +39,7 @@ __all__ = [
     "detail_lost",
     "exposure_error",
     "measure_exposure",
+    "ratio_locked",
 ]
 
 #: Encoded value at or above which a channel counts as clipped (254/255).
@@ -58,6 +61,13 @@ PLAIN_TEXTURE = 3.0
 #: all: a tenth of an 8-bit level.  Grain, noise, JPEG and the 8-bit steps of a smooth sky
 #: all exceed it; a clipped area keeps within it whatever smooth edit moved it.
 DETAIL_FREE_TOLERANCE = 0.1 / 255
+#: Span of the natural log of a channel ratio over 3 × 3 px within which two channels hold
+#: one fixed ratio (0.1 %): what two channels clipped together keep through any edit that
+#: scales a pixel's channels together.
+LOCKED_RATIO_TOLERANCE = 1e-3
+#: Second difference (encoded, 3 × 3 Laplacian) within which a locked pair of channels
+#: carries no detail of its own: one 8-bit level (grain and texture exceed it).
+LOCKED_DETAIL_TOLERANCE = 1 / 255
 
 
 @dataclass(frozen=True)
@@ -77,7 +87,10 @@ class ExposureMeasurement:
             that took detail with it (`detail_lost`) and encoded luma at or above
             `BRIGHT_LEVEL`; in a darkened frame, the same band below a channel's plateau
             ceiling instead (see `blown_plateau`); and light patches with no detail in
-            any channel, a blown area an edit moved (`detail_free`).
+            any channel or in a pair of channels locked in one ratio, a blown area an
+            edit moved (`detail_free`, `ratio_locked`).
+        greyed: fraction 0..1 of the frame blown and pulled down to grey: the part of
+            ``clipped`` whose brightest channel is below `BRIGHT_LEVEL` encoded.
         crushed: fraction 0..1 of pixels at or below `CRUSH_LEVEL`.
         range_used: encoded-luma span between the 0.5th and 99.5th percentiles, 0..1.
         clipped_where: where in the frame the clipped pixels gather ("" if none).
@@ -90,6 +103,7 @@ class ExposureMeasurement:
     highlight_level: float
     error_ev: float
     clipped: float
+    greyed: float
     crushed: float
     range_used: float
     clipped_where: str
@@ -178,11 +192,44 @@ def detail_free(enc: Linear) -> NDArray[np.bool_]:
     """
     second = np.stack([np.abs(ndimage.laplace(enc[..., c].astype(np.float64)))
                        for c in range(3)], axis=-1).max(axis=-1)
-    patch = (ndimage.maximum_filter(second, 3) <= DETAIL_FREE_TOLERANCE) \
-        & (enc.mean(axis=-1) >= 0.5)
-    labels, count = ndimage.label(patch)
+    return _large_patches((ndimage.maximum_filter(second, 3) <= DETAIL_FREE_TOLERANCE)
+                          & (enc.mean(axis=-1) >= 0.5))
+
+
+def ratio_locked(rgb: Linear, enc: Linear) -> NDArray[np.bool_]:
+    """Light pixels where two channels hold one fixed ratio and no detail of their own, in
+    patches of at least `MIN_PLATEAU` of the frame: a highlight clipped in two channels,
+    wherever an edit has moved it, (H, W) bool.
+
+    Two channels clipped together are equal; an exposure, a white balance or a masked
+    exposure scales a pixel's channels together, so the pair keeps one ratio (within
+    `LOCKED_RATIO_TOLERANCE` over 3 × 3 px) and carries no detail but what the edit's mask
+    adds (3 × 3 Laplacian within `LOCKED_DETAIL_TOLERANCE`).  The third channel keeps its
+    own detail, so `detail_free` misses such an area — a sky blown in red and green,
+    darkened through a mask that follows the trees (kodim20, kodim24, kodim06's corner).
+    Light: mean encoded value ≥ 0.5.  On the corpus' 36 originals every such pixel is
+    clipped already.
+
+    Args:
+        rgb: (H, W, 3) linear pixels, ≥ 0.
+        enc: the same sRGB-encoded, 0..1.
+    """
+    log_rgb = np.log(np.maximum(rgb, 1e-6).astype(np.float64))
+    no_detail = [ndimage.maximum_filter(np.abs(ndimage.laplace(enc[..., c].astype(np.float64))),
+                                        3) <= LOCKED_DETAIL_TOLERANCE for c in range(3)]
+    locked = np.zeros(enc.shape[:2], dtype=bool)
+    for a, b in ((0, 1), (0, 2), (1, 2)):
+        ratio = log_rgb[..., a] - log_rgb[..., b]
+        span = ndimage.maximum_filter(ratio, 3) - ndimage.minimum_filter(ratio, 3)
+        locked |= (span <= LOCKED_RATIO_TOLERANCE) & no_detail[a] & no_detail[b]
+    return _large_patches(locked & (enc.mean(axis=-1) >= 0.5))
+
+
+def _large_patches(pixels: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """The connected patches of ``pixels`` (H, W) covering at least `MIN_PLATEAU` of it."""
+    labels, count = ndimage.label(pixels)
     sizes = np.bincount(labels.ravel(), minlength=count + 1)
-    large = sizes >= MIN_PLATEAU * patch.size
+    large = sizes >= MIN_PLATEAU * pixels.size
     large[0] = False  # the background label
     return np.asarray(large[labels])
 
@@ -208,7 +255,7 @@ def measure_exposure(rgb: Linear) -> ExposureMeasurement:
     enc = encoded(rgb)
     luma_enc = encoded(y[..., None])[..., 0]
     clip_mask = (detail_lost(enc, enc >= CLIP_LEVEL) & (luma_enc >= BRIGHT_LEVEL)) \
-        | blown_plateau(enc, luma_enc) | detail_free(enc)
+        | blown_plateau(enc, luma_enc) | detail_free(enc) | ratio_locked(rgb, enc)
     crush_mask = luma_enc <= CRUSH_LEVEL
     lo, hi = np.percentile(luma_enc, [0.5, 99.5])
     return ExposureMeasurement(
@@ -218,6 +265,7 @@ def measure_exposure(rgb: Linear) -> ExposureMeasurement:
         highlight_level=float(encoded(np.array([[[p995] * 3]], dtype=np.float32))[0, 0, 0]),
         error_ev=exposure_error(key_ev, highlight_ev),
         clipped=float(clip_mask.mean()),
+        greyed=float((clip_mask & (enc.max(axis=-1) < BRIGHT_LEVEL)).mean()),
         crushed=float(crush_mask.mean()),
         range_used=float(hi - lo),
         clipped_where=mask_place(clip_mask),

@@ -27,6 +27,7 @@ from engine.predictors.analytic import HIGHLIGHT_TARGET
 from engine.predictors.base import Prediction
 
 __all__ = [
+    "GREYED_WEIGHT",
     "TONAL",
     "clipping_is_contrast",
     "clipping_penalty",
@@ -43,6 +44,10 @@ __all__ = [
 
 #: The predictor's tonal sliders an exposure suggestion carries.
 TONAL = ("Exposure2012", "Highlights2012", "Shadows2012", "Whites2012", "Blacks2012")
+#: How many times more than white a blown area pulled down to grey counts besides itself:
+#: white reads as light, a flat grey patch where detail should be as a mistake (a darkened
+#: blown sky, a dark blob a mask left in it).
+GREYED_WEIGHT = 2.0
 
 
 def exposure_penalty(m: ExposureMeasurement) -> float:
@@ -55,8 +60,15 @@ def _error_penalty(error_ev: float) -> float:
 
 
 def clipping_penalty(m: ExposureMeasurement) -> float:
-    """Points for clipped highlights: none up to 1 % of the frame, minor from 2.25 %."""
-    return scoring.ramp(m.clipped * 100, 1.0, 4.0, 35.0)
+    """Points for clipped highlights: none up to 1 % of the frame, minor from 2.25 %; a
+    blown area pulled down to grey counts 1 + `GREYED_WEIGHT` times."""
+    return scoring.ramp((m.clipped + GREYED_WEIGHT * m.greyed) * 100, 1.0, 4.0, 35.0)
+
+
+def _greyed(m: ExposureMeasurement) -> str:
+    """", 0.8 % of the frame pulled down to a flat grey" when a tenth of a percent is."""
+    return (f", {percent(m.greyed, 1)} of the frame pulled down to a flat grey"
+            if m.greyed >= 0.001 else "")
 
 
 def white_penalty(c: ContrastMeasurement) -> float:
@@ -167,13 +179,15 @@ def judge_exposure(
     if clip_pen > 0:
         where = f", mostly in the {m.clipped_where}" if m.clipped_where else ""
         if clipping_finding:
-            desc = (f"{percent(m.clipped, 1)} of the pixels clip in the highlights{where}: "
-                    "that detail is gone in the file and can only be rolled off more gently")
+            desc = (f"{percent(m.clipped, 1)} of the pixels clip in the highlights{where}"
+                    f"{_greyed(m)}: that detail is gone in the file and can only be rolled "
+                    "off more gently")
             fix = _roll_off(pred)
             findings.append(Finding("exposure", clip_pen, desc, develop_suggestion(
                 "exposure", f"Soften the clipped highlights: {describe(fix)}", fix,
                 pred.reasons)))
-        paragraph += f" {percent(m.clipped, 1)} of pixels clip in the highlights{where}."
+        paragraph += (f" {percent(m.clipped, 1)} of pixels clip in the highlights{where}"
+                      f"{_greyed(m)}.")
     elif m.clipped > 0.0005:
         paragraph += f" Only {percent(m.clipped, 2)} of pixels clip, which is harmless."
     else:
@@ -257,7 +271,7 @@ def judge_contrast(
         penalty += clipping_penalty(e)
         where = f" (mostly in the {e.clipped_where})" if e.clipped_where else ""
         facts += (f", and still {percent(e.clipped, 1)} of the pixels clip in the "
-                  f"highlights{where}: the curve is steeper than the scene allows")
+                  f"highlights{where}{_greyed(e)}: the curve is steeper than the scene allows")
     if scoring.severity_of(penalty) == 0:
         return f"Contrast is natural: {facts}.", ([] if penalty == 0 else [
             Finding("exposure", penalty, f"contrast: {facts}", None, "contrast")])
