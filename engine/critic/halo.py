@@ -8,15 +8,14 @@ log2 luminance is the step's, ev·∇m, plus whatever shading the scene has; the
 fit of the one on the other over those pixels estimates the step in EV:
 
     step = Σ ∇log2Y · ∇m / Σ |∇m|²   over pixels with |∇m| ≥ `MIN_MASK_GRADIENT`
-                                      and |∇log2Y| < `EDGE_GRADIENT`
+                                      and |∇log2Y| < `EDGE_GRADIENT` over 3 × 3 px
 
 Real edges of the region (a skyline, a face against a wall) are steeper than
 `EDGE_GRADIENT` and left out with a pixel's margin; what remains on a photo nobody masked
 is shading: on the shared corpus' 36 originals, −0.18..+0.22 EV along the weight-free
-subject mask and −0.01..+0.28 along the sky mask.  The
-masks are found on the photo as it is (`engine.masks`), so a halo is measured where the
-detectors find the region again; an edit that moves the region out of their sight goes
-unmeasured.
+subject mask and −0.01..+0.28 along the sky mask.  The masks are found on the photo as it
+is (`engine.masks`), so a halo is measured where the detectors find the region again; an
+edit that moves the region out of their sight goes unmeasured.
 """
 
 from __future__ import annotations

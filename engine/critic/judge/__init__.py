@@ -4,10 +4,10 @@ Each module judges one area of the technical critic (`engine.critic.technical`):
 (exposure, clipping, contrast), `regions` (a sky or subject out of line with the rest of
 the frame, answered with a mask), `halo` (a local adjustment whose mask edge shows),
 `colour` (white balance, saturation, clipped colour), `sharpness`, `noise` and
-`composition` (subject placement, tilted horizon).  A judgement
-is a pure function of measurements (and, where the answer reuses them, the develop
-prediction): it returns the paragraph the reasoning prints and a list of `Finding` s,
-whose penalty points (`engine.critic.scoring`) decide sub-score and severity at once.
+`composition` (subject placement, tilted horizon).  A judgement is a pure function of
+measurements (and, where the answer reuses them, the develop prediction): it returns the
+paragraph the reasoning prints and a list of `Finding` s, whose penalty points
+(`engine.critic.scoring`) decide sub-score and severity at once.
 """
 
 from __future__ import annotations
