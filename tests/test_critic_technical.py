@@ -306,6 +306,22 @@ def test_a_sky_blown_in_two_channels_darkened_by_a_mask_stays_blown_and_greys(
         assert ratio_locked(surface, encoded(surface))[2:-2, 2:-2].all() == expected
 
 
+def test_a_blown_area_pulled_to_grey_is_answered_by_brightening_not_rolling_off(
+    shared_photos: Path,
+) -> None:
+    # kodim06 darkened 1.5 EV: its blown sky corner turns a flat grey.  Rolling the
+    # highlights off would grey it further, so neither the exposure answer nor the
+    # clipping finding carries a negative Highlights or Whites; checked, the brightening
+    # is kept (with the predictor's Highlights −29 in it, it was dropped).
+    photo = decode_photo(shared_photos / "kodak/kodim06.png", long_side=512)
+    c = critique(replace(photo, linear=photo.linear * np.float32(2**-1.5)), check=True)
+    clipped = next(i for i in c.issues if "clip in the highlights" in i.description)
+    assert "pulled down to a flat grey" in clipped.description, clipped
+    settings, _ = merged(c.suggestions, "exposure")
+    assert settings.get("Exposure2012", 0) > 0, c.suggestions
+    assert min(settings.get("Highlights2012", 0), settings.get("Whites2012", 0)) >= 0, settings
+
+
 def test_one_channel_clipped_over_a_plain_surface_loses_no_detail(shared_photos: Path) -> None:
     # A light backdrop with green at 255: red and blue a smooth ramp (plain) lose nothing;
     # with texture in red and blue (σ 10 levels), green had it too and lost it; two

@@ -27,6 +27,7 @@ from engine.predictors.analytic import HIGHLIGHT_TARGET
 from engine.predictors.base import Prediction
 
 __all__ = [
+    "GREYED_SHARE",
     "GREYED_WEIGHT",
     "TONAL",
     "clipping_is_contrast",
@@ -48,6 +49,8 @@ TONAL = ("Exposure2012", "Highlights2012", "Shadows2012", "Whites2012", "Blacks2
 #: white reads as light, a flat grey patch where detail should be as a mistake (a darkened
 #: blown sky, a dark blob a mask left in it).
 GREYED_WEIGHT = 2.0
+#: Share of the frame blown and pulled down to grey from which the reasoning names it.
+GREYED_SHARE = 0.001
 
 
 def exposure_penalty(m: ExposureMeasurement) -> float:
@@ -68,7 +71,7 @@ def clipping_penalty(m: ExposureMeasurement) -> float:
 def _greyed(m: ExposureMeasurement) -> str:
     """", 0.8 % of the frame pulled down to a flat grey" when a tenth of a percent is."""
     return (f", {percent(m.greyed, 1)} of the frame pulled down to a flat grey"
-            if m.greyed >= 0.001 else "")
+            if m.greyed >= GREYED_SHARE else "")
 
 
 def white_penalty(c: ContrastMeasurement) -> float:
@@ -161,6 +164,11 @@ def judge_exposure(
         desc = (f"{word} by about {abs(err):.1f} EV: {key}; the frame uses "
                 f"{percent(m.range_used)} of the tonal range")
         tonal = {k: pred.settings[k] for k in TONAL if pred.settings.get(k)}
+        if m.greyed >= GREYED_SHARE:
+            # A blown area pulled down to grey has no detail to roll off: only a brighter
+            # white brings it back toward the white it was.
+            tonal = {k: v for k, v in tonal.items()
+                     if not (k in ("Highlights2012", "Whites2012") and v < 0)}
         if "Exposure2012" not in tonal or tonal["Exposure2012"] * err > 0:
             # A prediction that disagrees in sign is overruled by the measurement.
             tonal["Exposure2012"] = -err
@@ -178,10 +186,14 @@ def judge_exposure(
     clip_pen = clipping_penalty(m)
     if clip_pen > 0:
         where = f", mostly in the {m.clipped_where}" if m.clipped_where else ""
-        if clipping_finding:
+        if clipping_finding and m.greyed >= GREYED_SHARE:
             desc = (f"{percent(m.clipped, 1)} of the pixels clip in the highlights{where}"
-                    f"{_greyed(m)}: that detail is gone in the file and can only be rolled "
-                    "off more gently")
+                    f"{_greyed(m)}: that detail is gone in the file, and rolling it off "
+                    "would only grey it further")
+            findings.append(Finding("exposure", clip_pen, desc))
+        elif clipping_finding:
+            desc = (f"{percent(m.clipped, 1)} of the pixels clip in the highlights{where}: "
+                    "that detail is gone in the file and can only be rolled off more gently")
             fix = _roll_off(pred)
             findings.append(Finding("exposure", clip_pen, desc, develop_suggestion(
                 "exposure", f"Soften the clipped highlights: {describe(fix)}", fix,
