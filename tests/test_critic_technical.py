@@ -729,24 +729,26 @@ def test_a_suggestion_is_kept_for_mending_its_target_unless_the_score_falls(
 def test_a_suggestion_that_costs_another_measurement_is_joined_by_its_answer(
     shared_photos: Path,
 ) -> None:
-    # kodim06 with Saturation −40: "Saturation +60" alone mends the muted colour but clips
-    # the bright sky again (the contrast finding grows) and the score falls — dropped on
-    # its own; with the contrast's tone sliders it raises the score, and is suggested so.
-    photo = decode_photo(shared_photos / "kodak/kodim06.png", long_side=SIZE)
-    muted = degrade("mute Saturation −40", photo)[1]
-    before = review(muted)
-    alone = next(f.suggestion for f in before.findings if f.name == "saturation")
+    # The painted-face scan brightened 1 EV: its cool-green cast's answer alone mends the
+    # cast but costs the contrast more than it gains — dropped on its own; with the
+    # contrast's tone sliders it raises the score, and is suggested so.
+    photo = decode_photo(
+        shared_photos / "photos/kodak_pcd0992_img0015_16base_portrait_painted_face.jpg",
+        long_side=512)
+    brighter = degrade("brighten 1 EV", photo)[1]
+    before = review(brighter)
+    alone = next(f.suggestion for f in before.findings if f.name == "colour")
     assert alone is not None
-    checked = check_suggestion(muted, before, alone, None)
+    checked = check_suggestion(brighter, before, alone, None)
     assert checked is not None and checked.mended > 0 and not checked.kept, checked
-    c = critique(muted, check=True)
-    (answer,) = [s for s in c.suggestions if s.attribute == "saturation"]
-    settings = settings_from_adjustments(answer.adjustments)
-    assert settings["Saturation"] == settings_from_adjustments(alone.adjustments)[
-        "Saturation"] > 0 > settings["Highlights2012"], settings
-    gain = review(developed_with(muted, [answer])).score - before.score
+    c = critique(brighter, check=True)
+    (answer,) = [s for s in c.suggestions if s.attribute == "colour"]
+    settings, own = settings_from_adjustments(answer.adjustments), settings_from_adjustments(
+        alone.adjustments)
+    assert {k: settings[k] for k in own} == own and settings["Highlights2012"] < 0, settings
+    gain = review(developed_with(brighter, [answer])).score - before.score
     assert answer.expected_gain == round(gain, 1) > 0, (answer, gain)
-    assert f"“{alone.text}” alone mends the saturation it targets" in c.reasoning
+    assert f"“{alone.text}” alone mends the colour it targets" in c.reasoning
     assert f"moves the score by {checked.gain:+.1f}" in c.reasoning, c.reasoning
     # A tone suggestion borrows nothing: uhdr05 with Contrast +40 is answered "Darken the
     # photo: Exposure −0.85 EV", which greys its white; lent the flat contrast's
