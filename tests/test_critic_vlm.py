@@ -326,18 +326,21 @@ def test_a_model_edit_that_mends_its_target_is_kept_and_said_so(shared_photos: P
 def test_a_model_edit_that_costs_another_measurement_is_joined_by_its_answer(
     shared_photos: Path,
 ) -> None:
-    # kodim06 muted, the model answering "Saturation +60": alone it clips the bright sky
-    # again and the score falls; joined by the contrast's tone sliders it is kept, as the
-    # technical critic's own answer is, and the notes say what it did alone.
+    # The painted-face scan brightened 1 EV, the model answering its green lean with
+    # "Tint +29": alone it costs the contrast more than it gains and the score falls;
+    # joined by the contrast's tone sliders it is kept, as the technical critic's own
+    # answer is, and the notes say what it did alone.
     from benchmarks.critic_eval import degrade
 
-    photo = decode_photo(shared_photos / "kodak/kodim06.png", long_side=384)
-    muted = degrade("mute Saturation −40", photo)[1]
-    answer = "<think>Lifeless colour.</think><edit_start>\nSaturation +60\n<edit_end>"
-    c = critique_from_answer(muted, review(muted), answer + "<answer>70</answer>", None,
+    photo = decode_photo(
+        shared_photos / "photos/kodak_pcd0992_img0015_16base_portrait_painted_face.jpg",
+        long_side=512)
+    brighter = degrade("brighten 1 EV", photo)[1]
+    answer = "<think>A green cast.</think><edit_start>\nTint +29\n<edit_end>"
+    c = critique_from_answer(brighter, review(brighter), answer + "<answer>70</answer>", None,
                              backend="vlm/1:recorded")
     (kept,) = c.suggestions
     settings = settings_from_adjustments(kept.adjustments)
-    assert settings["Saturation"] == 60 and settings["Highlights2012"] < 0, settings
+    assert settings["IncrementalTint"] == 29 and settings["Highlights2012"] < 0, settings
     assert kept.expected_gain > 0 and "to keep the contrast right" in kept.text, kept
-    assert "“Saturation +60” alone mends the saturation it targets" in c.reasoning, c.reasoning
+    assert "“Tint +29” alone mends the colour it targets" in c.reasoning, c.reasoning
