@@ -49,7 +49,8 @@ TONAL = ("Exposure2012", "Highlights2012", "Shadows2012", "Whites2012", "Blacks2
 #: white reads as light, a flat grey patch where detail should be as a mistake (a darkened
 #: blown sky, a dark blob a mask left in it).
 GREYED_WEIGHT = 2.0
-#: Share of the frame blown and pulled down to grey from which the reasoning names it.
+#: Share of the frame blown and pulled down to grey from which the reasoning names it and
+#: the exposure answers stop rolling the highlights off.
 GREYED_SHARE = 0.001
 
 
