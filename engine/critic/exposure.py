@@ -190,9 +190,7 @@ def detail_free(enc: Linear) -> NDArray[np.bool_]:
     Args:
         enc: (H, W, 3) sRGB-encoded pixels, 0..1.
     """
-    second = np.stack([np.abs(ndimage.laplace(enc[..., c].astype(np.float64)))
-                       for c in range(3)], axis=-1).max(axis=-1)
-    return _large_patches((ndimage.maximum_filter(second, 3) <= DETAIL_FREE_TOLERANCE)
+    return _large_patches((_detail(enc).max(axis=-1) <= DETAIL_FREE_TOLERANCE)
                           & (enc.mean(axis=-1) >= 0.5))
 
 
@@ -215,14 +213,20 @@ def ratio_locked(rgb: Linear, enc: Linear) -> NDArray[np.bool_]:
         enc: the same sRGB-encoded, 0..1.
     """
     log_rgb = np.log(np.maximum(rgb, 1e-6).astype(np.float64))
-    no_detail = [ndimage.maximum_filter(np.abs(ndimage.laplace(enc[..., c].astype(np.float64))),
-                                        3) <= LOCKED_DETAIL_TOLERANCE for c in range(3)]
+    no_detail = _detail(enc) <= LOCKED_DETAIL_TOLERANCE
     locked = np.zeros(enc.shape[:2], dtype=bool)
     for a, b in ((0, 1), (0, 2), (1, 2)):
         ratio = log_rgb[..., a] - log_rgb[..., b]
         span = ndimage.maximum_filter(ratio, 3) - ndimage.minimum_filter(ratio, 3)
-        locked |= (span <= LOCKED_RATIO_TOLERANCE) & no_detail[a] & no_detail[b]
+        locked |= (span <= LOCKED_RATIO_TOLERANCE) & no_detail[..., a] & no_detail[..., b]
     return _large_patches(locked & (enc.mean(axis=-1) >= 0.5))
+
+
+def _detail(enc: Linear) -> NDArray[np.float64]:
+    """Each channel's largest 3 × 3 Laplacian (encoded) over the pixel's 3 × 3
+    neighbourhood, (H, W, 3): the detail `detail_free` and `ratio_locked` look for."""
+    return np.stack([ndimage.maximum_filter(np.abs(ndimage.laplace(
+        enc[..., c].astype(np.float64))), 3) for c in range(3)], axis=-1)
 
 
 def _large_patches(pixels: NDArray[np.bool_]) -> NDArray[np.bool_]:

@@ -1,8 +1,8 @@
 """The technical critic's review: a photo measured and judged, before it is a message.
 
 Each measurement family (`exposure`, `contrast`, `colour`, `saturation`, `sharpness`,
-`noise`, `horizon`, `composition`, `halo`) is a pure function of the analysis thumbnail; each
-area's judgement (`engine.critic.judge`) turns the measurements into a paragraph of
+`noise`, `horizon`, `composition`, `halo`) is a pure function of the analysis thumbnail;
+each area's judgement (`engine.critic.judge`) turns the measurements into a paragraph of
 reasoning and findings, whose penalty points (`scoring`) decide both the sub-score and
 the severity of the issue.  Here the measurements are taken, the areas assembled and the
 overall verdict written.
