@@ -26,6 +26,7 @@ from engine.predictors.analytic import (
 __all__ = [
     "BRIGHT_LEVEL",
     "CEILING_PERCENTILE",
+    "CEILING_WINDOW",
     "CLIP_LEVEL",
     "CRUSH_LEVEL",
     "DETAIL_FREE_TOLERANCE",

@@ -1,0 +1,108 @@
+"""A blown highlight stays blown wherever an edit moved it: one channel clipped
+(`exposure.lone_plateau`) and the pixels beside a moved blown area (`near_plateau`).
+
+Synthetic surfaces with a known truth, and the quality harness's own local damage on
+the shared corpus at its 512 px.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from benchmarks.quality import region_exposed
+from engine.critic._image import encoded, luminance, prepare
+from engine.critic.exposure import CEILING_WINDOW, CLIP_LEVEL, lone_plateau, measure_exposure, near_plateau
+from engine.critic.judge.tone import clipping_penalty
+from engine.decode import decode_photo
+from engine.masks import detect_sky, detect_subject
+
+RNG = np.random.default_rng(0)
+
+
+def _surface(flat_level: float, others: float, grain: float) -> np.ndarray:
+    """(64, 64, 3) encoded: green flat at ``flat_level``, red and blue about ``others``
+    with ``grain`` levels of texture (σ)."""
+    shape = (64, 64)
+    green = np.full(shape, flat_level, dtype=np.float32)
+    red, blue = (others + RNG.normal(0, grain / 255, shape).astype(np.float32) for _ in "rb")
+    return np.stack([red, green, blue], axis=-1)
+
+
+def _luma(enc: np.ndarray) -> np.ndarray:
+    linear = np.where(enc <= 0.04045, enc / 12.92, ((enc + 0.055) / 1.055) ** 2.4)
+    return np.asarray(encoded(luminance(linear.astype(np.float32))[..., None])[..., 0])
+
+
+@pytest.mark.parametrize(
+    ("flat_level", "others", "grain", "expected"),
+    [
+        (0.7, 0.66, 6.0, True),  # green clipped, then darkened: a flat green under texture
+        (0.7, 0.66, 1.0, False),  # the others plain too: nothing says detail was lost
+        (1.0, 0.95, 6.0, False),  # still at the clip level: `detail_lost` decides there
+        (0.7, 0.25, 6.0, False),  # far darker others: a saturated colour, not a highlight
+        (0.4, 0.38, 6.0, False),  # a dark flat channel: no highlight
+    ],
+)
+def test_one_flat_channel_under_textured_others_is_a_moved_clip(
+    flat_level: float, others: float, grain: float, expected: bool
+) -> None:
+    enc = _surface(flat_level, others, grain)
+    assert lone_plateau(enc, _luma(enc))[4:-4, 4:-4].all() == expected
+    # The same green with texture of its own is a surface, whatever the others do.
+    enc[..., 1] += RNG.normal(0, 2 / 255, enc.shape[:2]).astype(np.float32)
+    assert not lone_plateau(enc, _luma(enc)).any()
+
+
+def test_pixels_beside_a_moved_blown_area_clip_at_its_level() -> None:
+    # A blown area darkened to 0.75 (all three channels flat) with a textured strip of
+    # leaves across it whose gaps reach the plateau's level in two channels: the gaps
+    # clip with the sky, the leaves darker than it do not.
+    enc = np.full((48, 48, 3), 0.75, dtype=np.float32)
+    plateau = np.ones((48, 48), dtype=bool)
+    plateau[21:27] = False  # within CEILING_WINDOW // 2 of the plateau
+    strip = enc[21:27]
+    strip[:] = 0.4 + RNG.normal(0, 0.02, strip.shape).astype(np.float32)
+    strip[:, ::4, :2] = 0.75  # gaps: red and green at the plateau's level
+    found = near_plateau(enc, _luma(enc), plateau)
+    assert found[21:27, ::4].all()
+    assert not found[21:27, 2::4].any()
+    # Nothing is found beside a plateau still at the clip level, nor without a plateau.
+    assert not near_plateau(np.clip(enc + 0.25, 0, 1), _luma(enc), plateau).any()
+    assert not near_plateau(enc, _luma(enc), np.zeros_like(plateau)).any()
+    assert CLIP_LEVEL > 0.75 and CEILING_WINDOW // 2 >= 3
+
+
+def test_a_sky_clipped_in_green_darkened_by_its_mask_stays_blown(shared_photos: Path) -> None:
+    # kodim12's clouds clip in green (3 % of the frame).  The harness darkens the sky
+    # alone by 1.3 EV: green stays a flat plateau under textured red and blue, so the
+    # clouds still count as blown, now grey, and cost more than when they were white
+    # (before `lone_plateau` 0.3 % of the frame counted and the damage scored higher).
+    photo = decode_photo(shared_photos / "kodak/kodim12.png", long_side=512)
+    sky = detect_sky(photo.linear)
+    assert sky is not None
+    rgb, darker = prepare(photo.linear), prepare(region_exposed(photo.linear, sky.mask, -1.3))
+    before, after = measure_exposure(rgb), measure_exposure(darker)
+    assert before.clipped > 0.02 and before.greyed == 0, before
+    assert after.greyed > 0.01, after
+    assert clipping_penalty(after) > clipping_penalty(before)
+    enc = encoded(darker)
+    luma = encoded(luminance(darker)[..., None])[..., 0]
+    assert lone_plateau(enc, luma).mean() > 0.005
+
+
+def test_gaps_in_the_trees_of_a_darkened_blown_sky_stay_blown(shared_photos: Path) -> None:
+    # kodim24's sky is blown behind the trees.  The harness darkens the house (its
+    # subject mask reaches into the sky) by 1.2 EV: the flat part of the sky still
+    # counts, and now the gaps between the leaves at its level too, so the damage costs
+    # more than the white sky did (without `near_plateau` it cost less: 12.9 points
+    # against 14.0).
+    photo = decode_photo(shared_photos / "kodak/kodim24.png", long_side=512)
+    subject = detect_subject(photo.linear)
+    assert subject is not None
+    rgb = prepare(photo.linear)
+    darker = prepare(region_exposed(photo.linear, subject.mask, -1.19))
+    before, after = measure_exposure(rgb), measure_exposure(darker)
+    assert clipping_penalty(after) > clipping_penalty(before) > 10
