@@ -49,6 +49,7 @@ from engine.critic.exposure import (
 )
 from engine.critic.horizon import measure_horizon
 from engine.critic.judge.tone import (
+    CLIPPING_CAP,
     clipping_is_contrast,
     clipping_penalty,
     dimness_is_contrast,
@@ -295,6 +296,9 @@ def test_a_sky_blown_in_two_channels_darkened_by_a_mask_stays_blown_and_greys(
     assert (ratio_locked(darker, enc) & ~detail_free(enc)).mean() > 0.2
     assert clipping_penalty(replace(after, clipped=0.02, greyed=0.01)) == pytest.approx(
         clipping_penalty(replace(after, clipped=0.04, greyed=0.0)))
+    # The white sky is already at the clipping cap; greying it is a second fault that
+    # still costs (with one cap for both, the damage cost nothing more).
+    assert clipping_penalty(before) == CLIPPING_CAP < clipping_penalty(after)
     # Two channels in one ratio that carry detail of their own (grain of 2 levels) are a
     # light surface, not a blown one; the same pair without the grain is.
     rng = np.random.default_rng(0)

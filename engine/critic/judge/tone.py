@@ -27,6 +27,7 @@ from engine.predictors.analytic import HIGHLIGHT_TARGET
 from engine.predictors.base import Prediction
 
 __all__ = [
+    "CLIPPING_CAP",
     "GREYED_SHARE",
     "GREYED_WEIGHT",
     "TONAL",
@@ -49,6 +50,8 @@ TONAL = ("Exposure2012", "Highlights2012", "Shadows2012", "Whites2012", "Blacks2
 #: white reads as light, a flat grey patch where detail should be as a mistake (a darkened
 #: blown sky, a dark blob a mask left in it).
 GREYED_WEIGHT = 2.0
+#: Most points clipped highlights cost, and most a greyed blown area costs on top.
+CLIPPING_CAP = 35.0
 #: Share of the frame blown and pulled down to grey from which the reasoning names it and
 #: the exposure answers stop rolling the highlights off.
 GREYED_SHARE = 0.001
@@ -64,9 +67,12 @@ def _error_penalty(error_ev: float) -> float:
 
 
 def clipping_penalty(m: ExposureMeasurement) -> float:
-    """Points for clipped highlights: none up to 1 % of the frame, minor from 2.25 %; a
-    blown area pulled down to grey counts 1 + `GREYED_WEIGHT` times."""
-    return scoring.ramp((m.clipped + GREYED_WEIGHT * m.greyed) * 100, 1.0, 4.0, 35.0)
+    """Points for clipped highlights: none up to 1 % of the frame, minor from 2.25 %, at
+    most `CLIPPING_CAP`; a blown area pulled down to grey costs `GREYED_WEIGHT` times as
+    much again under a cap of its own — a second fault, which a frame already at the
+    first cap (kodim20's blown sky, 41 % of it) still pays for when an edit greys it."""
+    blown = scoring.ramp(m.clipped * 100, 1.0, 4.0, CLIPPING_CAP)
+    return blown + scoring.ramp(GREYED_WEIGHT * m.greyed * 100, 0.0, 4.0, CLIPPING_CAP)
 
 
 def _greyed(m: ExposureMeasurement) -> str:
