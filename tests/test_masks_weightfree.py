@@ -9,9 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from scipy import ndimage
 
 from atelier.settings import local_settings_from_adjustments
 from atelier.v1 import engine_pb2 as pb
+from benchmarks.quality import region_exposed
 from engine.decode import DEFAULT_ANALYSIS_SIZE, decode_photo
 from engine.decode.types import DecodedPhoto, PhotoInfo
 from engine.develop.masks import Grid, linear_gradient
@@ -90,6 +92,33 @@ def test_scan_border_is_trimmed_but_a_clear_sky_is_not_a_border() -> None:
     clear = picture.copy()
     clear[:60] = [0.4, 0.6, 0.9]  # a uniform sky goes on far past any border width
     assert scan_border(clear) == (0, 0, 0, 0)
+    overcast = picture.copy()
+    overcast[:60] = np.linspace(0.6, 0.8, 300)[None, :, None]  # grey, and it goes on too
+    assert scan_border(overcast) == (0, 0, 0, 0)
+    # A local edit that brightens part of the grey mask (a sky mask running into it,
+    # soft-edged) leaves it uneven but still grey: still a border.
+    gain = 1 + 0.5 * ndimage.gaussian_filter((np.arange(300) > 120).astype(np.float32), 3)
+    edited = framed.copy()
+    edited[:2] = (0.39 * gain)[None, :, None]  # grey, lighter right of x = 120
+    assert np.ptp(edited[0]) > 0.1
+    assert scan_border(edited)[0] == 3
+
+
+@pytest.mark.parametrize(("name", "ev"), [("kodim10", 1.29), ("kodim11", -1.2), ("kodim09", 0.96)])
+def test_a_sky_brightened_or_darkened_alone_is_found_again(
+    shared_photos: Path, name: str, ev: float
+) -> None:
+    # The quality harness's local damage: the sky alone exposed through its own mask,
+    # which runs into the scan's grey border; the border, uneven now, is still trimmed
+    # and the sky is found on the edited photo (before: no sky at all), most of it where
+    # it was (a darkened sky is less bright, so its edges are less sure).
+    linear = decode_photo(shared_photos / f"kodak/{name}.png", long_side=512).linear
+    sky = detect_sky(linear)
+    assert sky is not None
+    again = detect_sky(region_exposed(linear, sky.mask, ev))
+    assert again is not None
+    overlap = np.minimum(sky.mask, again.mask).sum() / np.maximum(sky.mask, again.mask).sum()
+    assert overlap > 0.6, overlap
 
 
 def test_subject_box_surrounds_a_bright_object_on_a_plain_ground() -> None:

@@ -32,13 +32,16 @@ from scipy import ndimage
 from engine.color.channels import REC709_LUMA
 from engine.color.transfer import linear_to_srgb
 
-__all__ = ["MIN_SKY_FRACTION", "SkyDetection", "detect_sky", "scan_border"]
+__all__ = ["MIN_SKY_FRACTION", "NEUTRAL_BORDER", "SkyDetection", "detect_sky", "scan_border"]
 
 MIN_SKY_FRACTION = 0.06
 # A sky filling the frame (camera pointed up): most of it, and uniformly sky-like.
 _FILLING_FRACTION = 0.6
 _FILLING_LIKELIHOOD = 0.5
 _MAX_BORDER = 0.015  # widest scan border trimmed, fraction of the side it runs along
+#: Widest spread between a pixel's channels (sRGB-encoded, 0..1: 5 levels) in a row of a
+#: neutral scan border.
+NEUTRAL_BORDER = 0.02
 
 
 @dataclass(frozen=True)
@@ -63,11 +66,14 @@ def _border_width(encoded: NDArray[np.float32]) -> int:
     """Rows of a scan border along the top of ``encoded`` (rows, cols, 3), 0 if none.
 
     A border row is near-constant (its 5–95 % spread a quarter or less of the spread of
-    the picture rows just inside it, at the level of the first row), or a line much darker
-    or lighter than the row after it (a step of ≥ 0.15 in sRGB, ≥ 4× the picture's
-    row-to-row steps). The run must end within `_MAX_BORDER` of the height — a uniform
-    band that goes on is picture (a clear sky), not a border. One more row is trimmed:
-    resampling blends the border's last row into the picture's first.
+    the picture rows just inside it, at the level of the first row), neutral (no pixel's
+    channels further apart than `NEUTRAL_BORDER`: a grey or black mask stays grey where a
+    local edit brightened or darkened part of it, as a sky mask that runs into a Kodak
+    scan's border does), or a line much darker or lighter than the row after it (a step
+    of ≥ 0.15 in sRGB, ≥ 4× the picture's row-to-row steps). The run must end within
+    `_MAX_BORDER` of the height — a uniform band that goes on is picture (a clear sky),
+    not a border. One more row is trimmed: resampling blends the border's last row into
+    the picture's first.
     """
     rows = encoded.shape[0]
     limit = max(1, int(np.ceil(_MAX_BORDER * rows)))
@@ -78,9 +84,10 @@ def _border_width(encoded: NDArray[np.float32]) -> int:
     level = strip.mean(axis=1)
     inside = float(np.median(spread[limit + 1:]))
     uniform = (spread <= min(0.25 * inside, 0.2)) & (np.abs(level - level[0]).max(axis=-1) < 0.05)
+    neutral = (strip.max(axis=-1) - strip.min(axis=-1)).max(axis=1) <= NEUTRAL_BORDER
     step = np.abs(np.diff(level, axis=0)).max(axis=-1)
     line = step >= max(0.15, 4 * float(np.median(step[limit + 1:])))
-    border = uniform[:-1] | line
+    border = (uniform | neutral)[:-1] | line
     run = int(np.argmin(border)) if not border.all() else len(border)
     return run + 1 if 0 < run <= limit else 0
 
