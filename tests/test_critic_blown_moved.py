@@ -14,7 +14,13 @@ import pytest
 
 from benchmarks.quality import region_exposed
 from engine.critic._image import encoded, luminance, prepare
-from engine.critic.exposure import CEILING_WINDOW, CLIP_LEVEL, lone_plateau, measure_exposure, near_plateau
+from engine.critic.exposure import (
+    CEILING_WINDOW,
+    CLIP_LEVEL,
+    lone_plateau,
+    measure_exposure,
+    near_plateau,
+)
 from engine.critic.judge.tone import clipping_penalty
 from engine.decode import decode_photo
 from engine.masks import detect_sky, detect_subject
