@@ -1,5 +1,6 @@
-"""A blown highlight stays blown wherever an edit moved it: one channel clipped
-(`exposure.lone_plateau`) and the pixels beside a moved blown area (`near_plateau`).
+"""A blown highlight stays blown wherever an edit moved it: two channels clipped
+(`exposure.ratio_locked`), one channel clipped (`exposure.lone_plateau`) and the pixels
+beside a moved blown area (`near_plateau`); grey, it costs more than white.
 
 Synthetic surfaces with a known truth, and the quality harness's own local damage on
 the shared corpus at its 512 px.
@@ -7,7 +8,10 @@ the shared corpus at its 512 px.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -17,15 +21,28 @@ from engine.critic._image import encoded, luminance, prepare
 from engine.critic.exposure import (
     CEILING_WINDOW,
     CLIP_LEVEL,
+    detail_free,
     lone_plateau,
     measure_exposure,
     near_plateau,
+    ratio_locked,
 )
-from engine.critic.judge.tone import clipping_penalty
+from engine.critic.judge.tone import CLIPPING_CAP, clipping_penalty
 from engine.decode import decode_photo
 from engine.masks import detect_sky, detect_subject
 
 RNG = np.random.default_rng(0)
+
+
+def _region_exposed(
+    path: Path, detector: Callable[[np.ndarray], Any], ev: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The photo at the harness's 512 px and a copy with only the region ``detector``
+    finds on it exposed by ``ev`` EV (the harness's local damage), both `prepare`d."""
+    linear = decode_photo(path, long_side=512).linear
+    region = detector(linear)
+    assert region is not None, path
+    return prepare(linear), prepare(region_exposed(linear, region.mask, ev))
 
 
 def _surface(flat_level: float, others: float, grain: float) -> np.ndarray:
@@ -86,10 +103,7 @@ def test_a_sky_clipped_in_green_darkened_by_its_mask_stays_blown(shared_photos: 
     # alone by 1.3 EV: green stays a flat plateau under textured red and blue, so the
     # clouds still count as blown, now grey, and cost more than when they were white
     # (before `lone_plateau` 0.3 % of the frame counted and the damage scored higher).
-    photo = decode_photo(shared_photos / "kodak/kodim12.png", long_side=512)
-    sky = detect_sky(photo.linear)
-    assert sky is not None
-    rgb, darker = prepare(photo.linear), prepare(region_exposed(photo.linear, sky.mask, -1.3))
+    rgb, darker = _region_exposed(shared_photos / "kodak/kodim12.png", detect_sky, -1.3)
     before, after = measure_exposure(rgb), measure_exposure(darker)
     assert before.clipped > 0.02 and before.greyed == 0, before
     assert after.greyed > 0.01, after
@@ -105,10 +119,35 @@ def test_gaps_in_the_trees_of_a_darkened_blown_sky_stay_blown(shared_photos: Pat
     # counts, and now the gaps between the leaves at its level too, so the damage costs
     # more than the white sky did (without `near_plateau` it cost less: 12.9 points
     # against 14.0).
-    photo = decode_photo(shared_photos / "kodak/kodim24.png", long_side=512)
-    subject = detect_subject(photo.linear)
-    assert subject is not None
-    rgb = prepare(photo.linear)
-    darker = prepare(region_exposed(photo.linear, subject.mask, -1.19))
+    rgb, darker = _region_exposed(shared_photos / "kodak/kodim24.png", detect_subject, -1.19)
     before, after = measure_exposure(rgb), measure_exposure(darker)
     assert clipping_penalty(after) > clipping_penalty(before) > 10
+
+
+def test_a_sky_blown_in_two_channels_darkened_by_a_mask_stays_blown_and_greys(
+    shared_photos: Path,
+) -> None:
+    # kodim20's sky is blown in red and green over far more of the frame than its white
+    # core.  Darkened 1 EV through the sky mask (the quality harness's local damage, at
+    # its 512 px), red and green keep one ratio and no detail of their own: the sky still
+    # counts as blown, now pulled down to grey, which costs more than white.
+    rgb, darker = _region_exposed(shared_photos / "kodak/kodim20.png", detect_sky, -1.0)
+    before, after = measure_exposure(rgb), measure_exposure(darker)
+    assert before.clipped > 0.3 and before.greyed == 0, before
+    assert after.clipped >= 0.8 * before.clipped and after.greyed >= 0.5 * before.clipped, after
+    enc = encoded(darker)
+    assert (ratio_locked(darker, enc) & ~detail_free(enc)).mean() > 0.2
+    assert clipping_penalty(replace(after, clipped=0.02, greyed=0.01)) == pytest.approx(
+        clipping_penalty(replace(after, clipped=0.04, greyed=0.0)))
+    # The white sky is already at the clipping cap; greying it is a second fault that
+    # still costs (with one cap for both, the damage cost nothing more).
+    assert clipping_penalty(before) == CLIPPING_CAP < clipping_penalty(after)
+    # Two channels in one ratio that carry detail of their own (grain of 2 levels) are a
+    # light surface, not a blown one; the same pair without the grain is.
+    rng = np.random.default_rng(0)
+    pair = np.full((64, 64), 0.6, dtype=np.float32)
+    grainy = pair * (1 + rng.normal(0, 2 / 255, pair.shape).astype(np.float32))
+    for red_green, expected in ((grainy, False), (pair, True)):
+        blue = 0.3 + rng.normal(0, 0.02, pair.shape).astype(np.float32)
+        surface = np.stack([red_green, red_green * 0.9, blue], axis=-1)
+        assert ratio_locked(surface, encoded(surface))[2:-2, 2:-2].all() == expected
