@@ -292,7 +292,8 @@ def _texture(enc: Linear) -> Linear:
 
 def _detail(enc: Linear) -> NDArray[np.float64]:
     """Each channel's largest 3 × 3 Laplacian (encoded) over the pixel's 3 × 3
-    neighbourhood, (H, W, 3): the detail `detail_free` and `ratio_locked` look for."""
+    neighbourhood, (H, W, 3): the detail `detail_free`, `ratio_locked` and `lone_plateau`
+    look for."""
     return np.stack([ndimage.maximum_filter(np.abs(ndimage.laplace(
         enc[..., c].astype(np.float64))), 3) for c in range(3)], axis=-1)
 
