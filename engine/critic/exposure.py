@@ -36,6 +36,8 @@ __all__ = [
     "PLAIN_TEXTURE",
     "ExposureMeasurement",
     "blown_plateau",
+    "channel_detail",
+    "channel_texture",
     "detail_free",
     "detail_lost",
     "exposure_error",
@@ -131,7 +133,9 @@ def _centre_weighted_median(y: Linear) -> float:
     return float(values[order][np.searchsorted(cum, cum[-1] / 2)])
 
 
-def detail_lost(enc: Linear, clipped: NDArray[np.bool_]) -> NDArray[np.bool_]:
+def detail_lost(
+    enc: Linear, clipped: NDArray[np.bool_], *, texture: Linear | None = None
+) -> NDArray[np.bool_]:
     """Pixels whose clipped channels took detail with them, (H, W) bool.
 
     Two or three channels clipped: the pixel's luminance detail is gone.  One channel:
@@ -143,12 +147,14 @@ def detail_lost(enc: Linear, clipped: NDArray[np.bool_]) -> NDArray[np.bool_]:
     Args:
         enc: (H, W, 3) sRGB-encoded pixels, 0..1.
         clipped: (H, W, 3) bool, the channels at their clip level.
+        texture: `channel_texture` of ``enc`` when the caller has it already.
     """
     count = clipped.sum(axis=-1)
     single = count == 1
     if not single.any():
         return np.asarray(count >= 2)
-    others = np.where(clipped, 0.0, _texture(enc)).max(axis=-1)
+    texture = channel_texture(enc) if texture is None else texture
+    others = np.where(clipped, 0.0, texture).max(axis=-1)
     return np.asarray((count >= 2) | (single & (others >= PLAIN_TEXTURE)))
 
 
@@ -180,7 +186,7 @@ def blown_plateau(enc: Linear, luma_enc: Linear) -> NDArray[np.bool_]:
     return blown & (luma_enc >= BRIGHT_LEVEL * np.percentile(luma_enc, CEILING_PERCENTILE))
 
 
-def detail_free(enc: Linear) -> NDArray[np.bool_]:
+def detail_free(enc: Linear, *, detail: NDArray[np.float64] | None = None) -> NDArray[np.bool_]:
     """Light pixels with no detail in any channel, in patches of at least `MIN_PLATEAU`
     of the frame: a blown highlight wherever an edit has moved it, (H, W) bool.
 
@@ -194,12 +200,16 @@ def detail_free(enc: Linear) -> NDArray[np.bool_]:
 
     Args:
         enc: (H, W, 3) sRGB-encoded pixels, 0..1.
+        detail: `channel_detail` of ``enc`` when the caller has it already.
     """
-    return _large_patches((_detail(enc).max(axis=-1) <= DETAIL_FREE_TOLERANCE)
+    detail = channel_detail(enc) if detail is None else detail
+    return _large_patches((detail.max(axis=-1) <= DETAIL_FREE_TOLERANCE)
                           & (enc.mean(axis=-1) >= 0.5))
 
 
-def ratio_locked(rgb: Linear, enc: Linear) -> NDArray[np.bool_]:
+def ratio_locked(
+    rgb: Linear, enc: Linear, *, detail: NDArray[np.float64] | None = None
+) -> NDArray[np.bool_]:
     """Light pixels where two channels hold one fixed ratio and no detail of their own, in
     patches of at least `MIN_PLATEAU` of the frame: a highlight clipped in two channels,
     wherever an edit has moved it, (H, W) bool.
@@ -216,9 +226,10 @@ def ratio_locked(rgb: Linear, enc: Linear) -> NDArray[np.bool_]:
     Args:
         rgb: (H, W, 3) linear pixels, ≥ 0.
         enc: the same sRGB-encoded, 0..1.
+        detail: `channel_detail` of ``enc`` when the caller has it already.
     """
     log_rgb = np.log(np.maximum(rgb, 1e-6).astype(np.float64))
-    no_detail = _detail(enc) <= LOCKED_DETAIL_TOLERANCE
+    no_detail = (channel_detail(enc) if detail is None else detail) <= LOCKED_DETAIL_TOLERANCE
     locked = np.zeros(enc.shape[:2], dtype=bool)
     for a, b in ((0, 1), (0, 2), (1, 2)):
         ratio = log_rgb[..., a] - log_rgb[..., b]
@@ -227,7 +238,13 @@ def ratio_locked(rgb: Linear, enc: Linear) -> NDArray[np.bool_]:
     return _large_patches(locked & (enc.mean(axis=-1) >= 0.5))
 
 
-def lone_plateau(enc: Linear, luma_enc: Linear) -> NDArray[np.bool_]:
+def lone_plateau(
+    enc: Linear,
+    luma_enc: Linear,
+    *,
+    detail: NDArray[np.float64] | None = None,
+    texture: Linear | None = None,
+) -> NDArray[np.bool_]:
     """Light pixels where one channel holds no detail while the others carry texture, in
     patches of at least `MIN_PLATEAU` of the frame: a highlight clipped in one channel,
     wherever an edit has moved it below the clip level, (H, W) bool.
@@ -244,9 +261,11 @@ def lone_plateau(enc: Linear, luma_enc: Linear) -> NDArray[np.bool_]:
     Args:
         enc: (H, W, 3) sRGB-encoded pixels, 0..1.
         luma_enc: (H, W) encoded luma, 0..1.
+        detail: `channel_detail` of ``enc`` when the caller has it already.
+        texture: `channel_texture` of ``enc`` when the caller has it already.
     """
-    flat = _detail(enc) <= DETAIL_FREE_TOLERANCE
-    texture = _texture(enc)
+    flat = (channel_detail(enc) if detail is None else detail) <= DETAIL_FREE_TOLERANCE
+    texture = channel_texture(enc) if texture is None else texture
     found = np.zeros(luma_enc.shape, dtype=bool)
     for c in range(3):
         level = enc[..., c]
@@ -257,7 +276,11 @@ def lone_plateau(enc: Linear, luma_enc: Linear) -> NDArray[np.bool_]:
 
 
 def near_plateau(
-    enc: Linear, luma_enc: Linear, plateau: NDArray[np.bool_]
+    enc: Linear,
+    luma_enc: Linear,
+    plateau: NDArray[np.bool_],
+    *,
+    texture: Linear | None = None,
 ) -> NDArray[np.bool_]:
     """Pixels beside a moved blown area that clip at its level, (H, W) bool.
 
@@ -274,26 +297,36 @@ def near_plateau(
         enc: (H, W, 3) sRGB-encoded pixels, 0..1.
         luma_enc: (H, W) encoded luma, 0..1.
         plateau: (H, W) bool, the moved blown area.
+        texture: `channel_texture` of ``enc`` when the caller has it already.
     """
     ceiling = np.stack([ndimage.maximum_filter(np.where(plateau, enc[..., c], 0.0),
                                                CEILING_WINDOW) for c in range(3)], axis=-1)
     at_ceiling = (ceiling > 0) & (enc >= ceiling - (1 - CLIP_LEVEL)) & (enc < CLIP_LEVEL)
     top = ceiling.max(axis=-1)
-    return np.asarray(detail_lost(enc, at_ceiling) & (top >= 0.5)
+    return np.asarray(detail_lost(enc, at_ceiling, texture=texture) & (top >= 0.5)
                       & (luma_enc >= BRIGHT_LEVEL * top))
 
 
-def _texture(enc: Linear) -> Linear:
-    """Each channel's standard deviation over 5 × 5 px, 8-bit levels, (H, W, 3)."""
+def channel_texture(enc: Linear) -> Linear:
+    """Each channel's standard deviation over 5 × 5 px, 8-bit levels, (H, W, 3): the
+    texture `detail_lost` and `lone_plateau` ask of the channels beside a clipped one.
+
+    Args:
+        enc: (H, W, 3) sRGB-encoded pixels, 0..1.
+    """
     mean = ndimage.uniform_filter(enc, (5, 5, 0))
     spread = ndimage.uniform_filter(enc * enc, (5, 5, 0)) - mean * mean
     return np.sqrt(np.maximum(spread, 0.0)) * 255
 
 
-def _detail(enc: Linear) -> NDArray[np.float64]:
+def channel_detail(enc: Linear) -> NDArray[np.float64]:
     """Each channel's largest 3 × 3 Laplacian (encoded) over the pixel's 3 × 3
     neighbourhood, (H, W, 3): the detail `detail_free`, `ratio_locked` and `lone_plateau`
-    look for."""
+    look for.
+
+    Args:
+        enc: (H, W, 3) sRGB-encoded pixels, 0..1.
+    """
     return np.stack([ndimage.maximum_filter(np.abs(ndimage.laplace(
         enc[..., c].astype(np.float64))), 3) for c in range(3)], axis=-1)
 
@@ -327,9 +360,13 @@ def measure_exposure(rgb: Linear) -> ExposureMeasurement:
     highlight_ev = math.log2(p995 / HIGHLIGHT_TARGET)
     enc = encoded(rgb)
     luma_enc = encoded(y[..., None])[..., 0]
-    moved = detail_free(enc) | ratio_locked(rgb, enc) | lone_plateau(enc, luma_enc)
-    clip_mask = (detail_lost(enc, enc >= CLIP_LEVEL) & (luma_enc >= BRIGHT_LEVEL)) \
-        | blown_plateau(enc, luma_enc) | moved | near_plateau(enc, luma_enc, moved)
+    # Each rule's per-channel detail and texture, computed once for all of them.
+    detail, texture = channel_detail(enc), channel_texture(enc)
+    moved = (detail_free(enc, detail=detail) | ratio_locked(rgb, enc, detail=detail)
+             | lone_plateau(enc, luma_enc, detail=detail, texture=texture))
+    clip_mask = (detail_lost(enc, enc >= CLIP_LEVEL, texture=texture)
+                 & (luma_enc >= BRIGHT_LEVEL)) | blown_plateau(enc, luma_enc) | moved \
+        | near_plateau(enc, luma_enc, moved, texture=texture)
     crush_mask = luma_enc <= CRUSH_LEVEL
     lo, hi = np.percentile(luma_enc, [0.5, 99.5])
     return ExposureMeasurement(
