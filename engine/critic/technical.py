@@ -4,8 +4,8 @@ Weight-free and deterministic.  Each measurement family (`exposure`, `contrast`,
 `saturation`, `sharpness`, `noise`, `horizon`, `composition`, `halo`) is a pure function
 of the analysis thumbnail; each area's judgement (`engine.critic.judge`) turns the
 measurements into a paragraph of reasoning and findings, whose penalty points (`scoring`)
-decide both the sub-score and the severity of the issue.  Suggestions are expressed in the develop
-vocabulary: tonal and white-balance values come from the predictor (the analytic one
+decide both the sub-score and the severity of the issue.  Suggestions are expressed in the
+develop vocabulary: tonal and white-balance values come from the predictor (the analytic one
 unless the caller passes a prediction), so the critic and the auto-adjust agree where
 they agree in sign (a measurement overrules a prediction pointing the other way); tonal
 spread is answered with ``Contrast2012``, softness with ``Texture``, colourfulness with

@@ -75,10 +75,15 @@ def clipping_penalty(m: ExposureMeasurement) -> float:
     return blown + scoring.ramp(GREYED_WEIGHT * m.greyed * 100, 0.0, 4.0, CLIPPING_CAP)
 
 
+def _is_greyed(m: ExposureMeasurement) -> bool:
+    """Whether at least `GREYED_SHARE` of the frame is blown and pulled down to grey."""
+    return m.greyed >= GREYED_SHARE
+
+
 def _greyed(m: ExposureMeasurement) -> str:
     """", 0.8 % of the frame pulled down to a flat grey" when a tenth of a percent is."""
     return (f", {percent(m.greyed, 1)} of the frame pulled down to a flat grey"
-            if m.greyed >= GREYED_SHARE else "")
+            if _is_greyed(m) else "")
 
 
 def white_penalty(c: ContrastMeasurement) -> float:
@@ -171,7 +176,7 @@ def judge_exposure(
         desc = (f"{word} by about {abs(err):.1f} EV: {key}; the frame uses "
                 f"{percent(m.range_used)} of the tonal range")
         tonal = {k: pred.settings[k] for k in TONAL if pred.settings.get(k)}
-        if m.greyed >= GREYED_SHARE:
+        if _is_greyed(m):
             # A blown area pulled down to grey has no detail to roll off: only a brighter
             # white brings it back toward the white it was.
             tonal = {k: v for k, v in tonal.items()
@@ -193,7 +198,7 @@ def judge_exposure(
     clip_pen = clipping_penalty(m)
     if clip_pen > 0:
         where = f", mostly in the {m.clipped_where}" if m.clipped_where else ""
-        if clipping_finding and m.greyed >= GREYED_SHARE:
+        if clipping_finding and _is_greyed(m):
             desc = (f"{percent(m.clipped, 1)} of the pixels clip in the highlights{where}"
                     f"{_greyed(m)}: that detail is gone in the file, and rolling it off "
                     "would only grey it further")
