@@ -16,20 +16,24 @@ from typing import Any
 import numpy as np
 import pytest
 
+from atelier.settings import settings_from_adjustments
 from benchmarks.quality import region_exposed
 from engine.critic._image import encoded, luminance, prepare
+from engine.critic.contrast import ContrastMeasurement
 from engine.critic.exposure import (
     CEILING_WINDOW,
     CLIP_LEVEL,
+    ExposureMeasurement,
     detail_free,
     lone_plateau,
     measure_exposure,
     near_plateau,
     ratio_locked,
 )
-from engine.critic.judge.tone import CLIPPING_CAP, clipping_penalty
+from engine.critic.judge.tone import CLIPPING_CAP, clipping_penalty, judge_tone
 from engine.decode import decode_photo
 from engine.masks import detect_sky, detect_subject
+from engine.predictors.base import Prediction
 
 RNG = np.random.default_rng(0)
 
@@ -151,3 +155,25 @@ def test_a_sky_blown_in_two_channels_darkened_by_a_mask_stays_blown_and_greys(
         blue = 0.3 + rng.normal(0, 0.02, pair.shape).astype(np.float32)
         surface = np.stack([red_green, red_green * 0.9, blue], axis=-1)
         assert ratio_locked(surface, encoded(surface))[2:-2, 2:-2].all() == expected
+
+
+def test_harsh_contrast_answer_leaves_a_greyed_blown_area_unrolled() -> None:
+    # Clipped highlights under a right exposure and a wide spread that reaches white are
+    # the contrast's: its answer softens the curve and rolls them off — but a roll-off
+    # would only grey further a blown area an edit already pulled down to grey.
+    exposure = ExposureMeasurement(
+        median_luminance=0.18, key_ev=0.0, highlight_ev=0.0, highlight_level=1.0,
+        error_ev=0.0, clipped=0.05, greyed=0.0, crushed=0.0, range_used=0.95,
+        clipped_where="top centre", crushed_where="")
+    contrast = ContrastMeasurement(spread=5.5, midtone_spread=2.0, white=1.0,
+                                   white_shortfall=0.0)
+    answers = {}
+    for greyed in (0.0, 0.01):
+        _, findings = judge_tone(replace(exposure, greyed=greyed), contrast, Prediction())
+        (harsh,) = [f for f in findings if f.name == "contrast"]
+        assert harsh.description.startswith("harsh contrast"), harsh.description
+        assert harsh.suggestion is not None
+        answers[greyed] = settings_from_adjustments(harsh.suggestion.adjustments)
+    assert answers[0.0]["Contrast2012"] < 0 and answers[0.0]["Highlights2012"] <= -20
+    assert answers[0.01]["Contrast2012"] == answers[0.0]["Contrast2012"]
+    assert answers[0.01].get("Highlights2012", 0.0) == 0.0, answers[0.01]

@@ -269,7 +269,8 @@ def judge_contrast(
     the photo is under-exposed with dark mid-tones (``under_exposed``), which explains a
     grey white better than a curve does.  ``clipped``: the exposure measurement ``e``'s
     clipped highlights are the contrast's (`clipping_is_contrast`): the finding is harsh
-    contrast, takes the clipping's penalty, and its answer rolls the highlights off too.
+    contrast, takes the clipping's penalty, and its answer rolls the highlights off too
+    (unless part of the blown area is pulled down to grey: a roll-off greys it further).
     ``dim``: ``e``'s under-exposure is the contrast's (`dimness_is_contrast`): the flat
     finding takes the exposure's penalty.  The answer keeps the exposure where it is
     (`exposure_kept`).
@@ -315,7 +316,8 @@ def judge_contrast(
         value = min(-15.0, max(-60.0, wanted, m.contrast_keeping_white()))
     fix = {"Contrast2012": value}
     if clipped:  # Whites stay: the white must stay on white, or it reads flat
-        fix |= _roll_off(pred, whites=False)
+        if not _is_greyed(e):  # a blown area pulled to grey has no detail to roll off
+            fix |= _roll_off(pred, whites=False)
     elif lift := exposure_kept(e, value):
         fix["Exposure2012"] = lift
     word = "flat" if flat else "harsh"
