@@ -100,8 +100,11 @@ def judge_colour(
                 "colour", f"Neutralise the {hue} cast: {describe(fix)}", fix,
                 pred.reasons if is_raw else None)
         findings.append(Finding("colour", penalty, desc, answer))
-        paragraph = (f"Colour: the greys carry a {hue} cast of ΔE {m.neutral_delta_e:.1f} "
-                     f"— {light}.")
+        # The ΔE is the greys' distance from neutral, which the tint shares: name its a*
+        # and b* rather than credit it all to the cast's hue (kodim04: "cool", a* +4.9).
+        paragraph = (f"Colour: a {hue} cast — {light}; the near-neutral surfaces sit "
+                     f"ΔE {m.neutral_delta_e:.1f} from grey (a* {m.neutral_a:+.1f}, "
+                     f"b* {m.neutral_b:+.1f}).")
     else:
         paragraph = (f"Colour: the near-neutrals are within ΔE {m.neutral_delta_e:.1f} of grey "
                      f"and {light}, so the white balance holds.")
