@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from scipy import ndimage
 
 from atelier.settings import settings_from_adjustments
 from benchmarks.quality import region_exposed
@@ -23,6 +24,7 @@ from engine.critic.contrast import ContrastMeasurement
 from engine.critic.exposure import (
     CEILING_WINDOW,
     CLIP_LEVEL,
+    GRAIN_FLOOR,
     ExposureMeasurement,
     detail_free,
     lone_plateau,
@@ -31,6 +33,7 @@ from engine.critic.exposure import (
     ratio_locked,
 )
 from engine.critic.judge.tone import CLIPPING_CAP, clipping_penalty, judge_tone
+from engine.critic.noise import measure_noise
 from engine.decode import decode_photo
 from engine.masks import detect_sky, detect_subject
 from engine.predictors.base import Prediction
@@ -126,6 +129,24 @@ def test_gaps_in_the_trees_of_a_darkened_blown_sky_stay_blown(shared_photos: Pat
     rgb, darker = _region_exposed(shared_photos / "kodak/kodim24.png", detect_subject, -1.19)
     before, after = measure_exposure(rgb), measure_exposure(darker)
     assert clipping_penalty(after) > clipping_penalty(before) > 10
+
+
+def test_a_blurred_photo_without_grain_has_no_moved_clip(shared_photos: Path) -> None:
+    # Blurred by σ = 2 px, uhdr04's smooth sky holds no detail, as a blown one would: it
+    # read as 2.2 % of the frame blown and pulled down to grey.  Its grain is gone too
+    # (σ 0.01 levels, the original 0.8), so flatness no longer counts as clipping...
+    rgb = prepare(decode_photo(shared_photos / "photos/uhdr04_pixel6pro_pond_sky.jpg",
+                               long_side=512).linear)
+    blurred = ndimage.gaussian_filter(rgb, (2.0, 2.0, 0))
+    assert detail_free(encoded(blurred)).mean() > 0.01  # the rule alone would count it
+    assert measure_noise(blurred).sigma_luma < GRAIN_FLOOR <= measure_noise(rgb).sigma_luma
+    after = measure_exposure(blurred)
+    assert after.greyed == 0 and after.clipped < 0.001, after
+    # ... while a blown sky a mask darkened keeps its grain around it and still counts,
+    # unless told the photo has none.
+    _, darker = _region_exposed(shared_photos / "kodak/kodim20.png", detect_sky, -1.0)
+    assert measure_exposure(darker).greyed > 0.1
+    assert measure_exposure(darker, grain=0.0).greyed == 0
 
 
 def test_a_sky_blown_in_two_channels_darkened_by_a_mask_stays_blown_and_greys(

@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 from scipy import ndimage
 
 from engine.critic._image import Linear, encoded, luminance, mask_place, plateau_at
+from engine.critic.noise import measure_noise
 from engine.predictors.analytic import (
     DARKEN_LIMIT_EV,
     HIGHLIGHT_HEADROOM_EV,
@@ -30,6 +31,7 @@ __all__ = [
     "CLIP_LEVEL",
     "CRUSH_LEVEL",
     "DETAIL_FREE_TOLERANCE",
+    "GRAIN_FLOOR",
     "LOCKED_DETAIL_TOLERANCE",
     "LOCKED_RATIO_TOLERANCE",
     "MIN_PLATEAU",
@@ -76,6 +78,14 @@ LOCKED_DETAIL_TOLERANCE = 1 / 255
 #: Side (px) of the neighbourhood whose moved blown area sets a pixel's ceiling
 #: (`near_plateau`): the gaps between leaves against a blown sky.
 CEILING_WINDOW = 7
+#: Luma noise, 8-bit levels (`noise.measure_noise`), below which a photo has no grain to
+#: speak of (blurred, heavily denoised, rendered): every smooth light area of it holds no
+#: detail, blown or not, so flatness is no evidence of a moved clip there and the rules
+#: that read it (`detail_free`, `ratio_locked`, `lone_plateau`) stand down.  The corpus'
+#: originals measure 0.54–4.5, their copies under every edit of the quality harness and
+#: `benchmarks/critic_eval.py` 0.27 or more, and blurred by σ = 2 px 0.00–0.03 — where
+#: those rules read up to 4.8 % of the frame as blown and pulled down to grey.
+GRAIN_FLOOR = 0.1
 
 
 @dataclass(frozen=True)
@@ -351,8 +361,12 @@ def exposure_error(key_ev: float, highlight_ev: float) -> float:
     return max(-4.0, min(4.0, error))
 
 
-def measure_exposure(rgb: Linear) -> ExposureMeasurement:
-    """Measure exposure on validated linear sRGB pixels (see `_image.prepare`)."""
+def measure_exposure(rgb: Linear, *, grain: float | None = None) -> ExposureMeasurement:
+    """Measure exposure on validated linear sRGB pixels (see `_image.prepare`).
+
+    ``grain``: the photo's luma noise σ, 8-bit levels, when the caller has measured it
+    (`noise.measure_noise`); below `GRAIN_FLOOR` no flat area counts as a moved clip.
+    """
     y = luminance(rgb)
     median = max(_centre_weighted_median(y), 1e-5)
     p995 = max(float(np.percentile(y, 99.5)), 1e-5)
@@ -361,9 +375,14 @@ def measure_exposure(rgb: Linear) -> ExposureMeasurement:
     enc = encoded(rgb)
     luma_enc = encoded(y[..., None])[..., 0]
     # Each rule's per-channel detail and texture, computed once for all of them.
-    detail, texture = channel_detail(enc), channel_texture(enc)
-    moved = (detail_free(enc, detail=detail) | ratio_locked(rgb, enc, detail=detail)
-             | lone_plateau(enc, luma_enc, detail=detail, texture=texture))
+    texture = channel_texture(enc)
+    grain = measure_noise(rgb).sigma_luma if grain is None else grain
+    if grain < GRAIN_FLOOR:
+        moved = np.zeros(luma_enc.shape, dtype=bool)
+    else:
+        detail = channel_detail(enc)
+        moved = (detail_free(enc, detail=detail) | ratio_locked(rgb, enc, detail=detail)
+                 | lone_plateau(enc, luma_enc, detail=detail, texture=texture))
     clip_mask = (detail_lost(enc, enc >= CLIP_LEVEL, texture=texture)
                  & (luma_enc >= BRIGHT_LEVEL)) | blown_plateau(enc, luma_enc) | moved \
         | near_plateau(enc, luma_enc, moved, texture=texture)

@@ -80,13 +80,14 @@ def measure(linear: NDArray[np.floating]) -> Measurements:
     rgb = prepare(linear)
     subject = detect_subject(rgb)
     sky = detect_sky(rgb)
+    noise = measure_noise(rgb)
     return Measurements(
-        exposure=measure_exposure(rgb),
+        exposure=measure_exposure(rgb, grain=noise.sigma_luma),
         contrast=measure_contrast(rgb),
         colour=measure_colour(rgb),
         saturation=measure_saturation(rgb),
         sharpness=measure_sharpness(rgb, subject.mask if subject is not None else None),
-        noise=measure_noise(rgb),
+        noise=noise,
         horizon=measure_horizon(rgb),
         composition=measure_composition(rgb, subject),
         halo=measure_halo(rgb, sky.mask if sky is not None else None,
