@@ -107,8 +107,8 @@ class ExposureMeasurement:
             ceiling instead (see `blown_plateau`); light patches with no detail in any
             channel, in a pair of channels locked in one ratio or in one channel under
             textured others, a blown area an edit moved (`detail_free`, `ratio_locked`,
-            `lone_plateau`), and the pixels beside it that clip at its level
-            (`near_plateau`).
+            `lone_plateau`; in a photo with grain, `GRAIN_FLOOR`), and the pixels beside
+            it that clip at its level (`near_plateau`).
         greyed: fraction 0..1 of the frame blown and pulled down to grey: the part of
             ``clipped`` whose brightest channel is below `BRIGHT_LEVEL` encoded.
         crushed: fraction 0..1 of pixels at or below `CRUSH_LEVEL`.
