@@ -30,8 +30,8 @@ def rating_for_score(score: float) -> int:
     sharpness alone leaves exactly 90 (`engine.critic.scoring`), so five stars means no
     fault worse than moderate there.  On the shared photos (technical critic, 512 px;
     ``benchmarks/critic_eval.py --stars``): 23 of the 33 originals get five stars, 8 four
-    and 2 three; darkened 1.5 EV or blurred σ 2 px, none keeps five (blurred: 11 four, 19
-    three, 3 two).  Zero stars ("unrated") is never written.
+    and 2 three; darkened 1.5 EV or blurred σ 2 px, none keeps five (blurred: 12 four, 20
+    three, 1 two).  Zero stars ("unrated") is never written.
     """
     if not 0 <= score <= 100:
         raise ValueError(f"score {score} is outside 0..100")

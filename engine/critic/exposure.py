@@ -376,16 +376,15 @@ def measure_exposure(rgb: Linear, *, grain: float | None = None) -> ExposureMeas
     luma_enc = encoded(y[..., None])[..., 0]
     # Each rule's per-channel detail and texture, computed once for all of them.
     texture = channel_texture(enc)
+    clip_mask = (detail_lost(enc, enc >= CLIP_LEVEL, texture=texture)
+                 & (luma_enc >= BRIGHT_LEVEL)) | blown_plateau(enc, luma_enc)
     grain = measure_noise(rgb).sigma_luma if grain is None else grain
-    if grain < GRAIN_FLOOR:
-        moved = np.zeros(luma_enc.shape, dtype=bool)
-    else:
+    # Flatness means a moved clip only where there is grain (a NaN reading keeps the rules).
+    if not grain < GRAIN_FLOOR:
         detail = channel_detail(enc)
         moved = (detail_free(enc, detail=detail) | ratio_locked(rgb, enc, detail=detail)
                  | lone_plateau(enc, luma_enc, detail=detail, texture=texture))
-    clip_mask = (detail_lost(enc, enc >= CLIP_LEVEL, texture=texture)
-                 & (luma_enc >= BRIGHT_LEVEL)) | blown_plateau(enc, luma_enc) | moved \
-        | near_plateau(enc, luma_enc, moved, texture=texture)
+        clip_mask |= moved | near_plateau(enc, luma_enc, moved, texture=texture)
     crush_mask = luma_enc <= CRUSH_LEVEL
     lo, hi = np.percentile(luma_enc, [0.5, 99.5])
     return ExposureMeasurement(
