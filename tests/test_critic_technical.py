@@ -222,24 +222,33 @@ def test_grey_edge_follows_a_cast_in_mired() -> None:
     assert abs(grey_edge(np.repeat(grey[..., None], 3, -1).astype(np.float32)) - 1).max() < 1e-6
 
 
-def test_cast_paragraph_names_the_greys_lean_apart_from_the_cast() -> None:
+@pytest.mark.parametrize(("mired", "a", "b", "start", "severity"), [
     # kodim04: the light reads 37 mired cool while its greys lean magenta (a* +4.9, b*
     # +0.1): the paragraph gives the greys' a* and b*, not "a cool cast of ΔE 4.9".
+    (-37.0, 4.9, 0.1, "Colour: a cool cast — the light reads about", 2),
+    # kodim01: a light 9 mired cool is a slight lean, while its greys sit warm-green
+    # (a* −5.0, b* +8.7): not "the greys lean slightly cool (ΔE 10.0)".
+    (-9.0, -5.0, 8.7, "Colour: a slight cool lean — the light reads about", 0),
+])
+def test_colour_paragraph_names_the_greys_lean_apart_from_the_light(
+    mired: float, a: float, b: float, start: str, severity: int
+) -> None:
     from engine.critic.colour import ColourMeasurement
     from engine.critic.judge.colour import judge_colour
     from engine.critic.saturation import SaturationMeasurement
     from engine.predictors.base import Prediction
 
-    colour = ColourMeasurement(cct=7378.0, duv=0.0, mired_shift=-37.0, temperature_fix=20.0,
-                               tint_fix=0.0, neutral_a=4.9, neutral_b=0.1,
-                               neutral_delta_e=4.9, neutral_share=0.15)
+    cct = 1e6 / (1e6 / PREFERRED_WHITE_K + mired)
+    colour = ColourMeasurement(cct=cct, duv=0.0, mired_shift=mired, temperature_fix=-mired / 2,
+                               tint_fix=0.0, neutral_a=a, neutral_b=b,
+                               neutral_delta_e=float(np.hypot(a, b)), neutral_share=0.15)
     saturation = SaturationMeasurement(mean_chroma=26.0, vivid_chroma=55.0, gamut_use=0.8,
                                        gamut_clipped=0.0, gamut_clipped_where="")
     paragraph, findings = judge_colour(colour, saturation, Prediction(), is_raw=False)
-    assert paragraph.startswith("Colour: a cool cast — the light reads about 7378 K, 37 mired "
-                                "cooler"), paragraph
-    assert "sit ΔE 4.9 from grey (a* +4.9, b* +0.1)" in paragraph, paragraph
-    assert [f.issue or f.attribute for f in findings] == ["colour"]
+    assert paragraph.startswith(f"{start} {cct:.0f} K, {abs(mired):.0f} mired cooler"), paragraph
+    assert (f"sit ΔE {np.hypot(a, b):.1f} from grey (a* {a:+.1f}, b* {b:+.1f})"
+            in paragraph), paragraph
+    assert [(f.issue or f.attribute, f.severity) for f in findings] == [("colour", severity)]
 
 
 def test_plateau_is_a_flat_area_at_the_level_and_a_gradation_is_not() -> None:

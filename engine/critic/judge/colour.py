@@ -86,8 +86,11 @@ def judge_colour(
                      f"(ΔE {m.neutral_delta_e:.0f} from grey; {light}) — a scene filled by one "
                      "colour rather than a cast, so the white balance is left alone.")
     elif 0 < penalty < scoring.MINOR:
-        paragraph = (f"Colour: the greys lean slightly {hue} (ΔE {m.neutral_delta_e:.1f}; "
-                     f"{light}), within what reads as the mood of the light.")
+        # As for a cast below: the greys' ΔE is not all the lean's hue (kodim01: a
+        # light 9 mired cool, greys ΔE 10.0 from grey), so their a* and b* are named.
+        paragraph = (f"Colour: a slight {hue} lean — {light}; the near-neutral surfaces sit "
+                     f"ΔE {m.neutral_delta_e:.1f} from grey (a* {m.neutral_a:+.1f}, "
+                     f"b* {m.neutral_b:+.1f}), within what reads as the mood of the light.")
         findings.append(Finding("colour", penalty, f"a slight {hue} lean: {light}"))
     elif penalty > 0:
         desc = (f"{hue} cast: the near-neutral surfaces ({percent(m.neutral_share)} of the frame) "
