@@ -608,6 +608,15 @@ def test_rotation_is_straightened_by_the_opposite_angle(
         assert _issue(c, "horizon") is not None
 
 
+def test_the_verdict_states_the_score_the_message_carries(shared_photos: Path) -> None:
+    # uhdr04 at 512 px scores 89.45: carried as 89.5 ("90/100" in `atelier critique`'s
+    # heading), the verdict once read "Overall 89/100" from the unrounded figure.
+    photo = decode_photo(shared_photos / "photos/uhdr04_pixel6pro_pond_sky.jpg", long_side=512)
+    c = critique(photo)
+    verdict = c.reasoning.split("\n\n")[-1]
+    assert verdict.startswith(f"Overall {c.score:.0f}/100"), (c.score, verdict)
+
+
 def test_registry_defaults_to_the_technical_critic(photos: list[DecodedPhoto]) -> None:
     assert "technical" in available_critics()
     critic = get_critic()

@@ -126,17 +126,20 @@ def review(photo: DecodedPhoto, prediction: Prediction | None = None) -> Review:
     out.score = scoring.total_score(out.sub_scores)
     out.findings.sort(key=lambda f: -f.penalty)
     reported = [f for f in out.findings if f.severity > 0]
+    # The message carries the score to 0.1 (`technical.critique`): the verdict rounds the
+    # same figure, or 89.45 would read "Overall 89/100" under a "90/100" heading.
+    shown = round(out.score, 1)
     if reported:
         worst = reported[0]
         what = f"{worst.name} ({worst.description.split(':')[0].split(' (')[0]})"
         if worst.severity == 1:
-            verdict = (f"Overall {out.score:.0f}/100: technically strong; the one thing worth "
+            verdict = (f"Overall {shown:.0f}/100: technically strong; the one thing worth "
                        f"a look is {what}.")
         else:
-            verdict = f"Overall {out.score:.0f}/100. The main problem is {what}; fix it first."
+            verdict = f"Overall {shown:.0f}/100. The main problem is {what}; fix it first."
     else:
         best = max(out.sub_scores, key=lambda k: out.sub_scores[k])
-        verdict = (f"Overall {out.score:.0f}/100: technically clean — no measurement is "
+        verdict = (f"Overall {shown:.0f}/100: technically clean — no measurement is "
                    f"outside its tolerance, and {best} is its strongest point.")
     out.paragraphs.append(verdict)
     return out
