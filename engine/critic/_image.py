@@ -1,4 +1,4 @@
-"""Shared pixel helpers for the critic's measurements (validation, luminance, CIELAB, places).
+"""Shared pixel helpers for the critic's measurements (validation, luminance, places).
 
 Every measurement takes the photo's linear sRGB pixels (H, W, 3), float32, values ≥ 0,
 1.0 = white; `prepare` is the one place that checks them.
@@ -20,7 +20,6 @@ __all__ = [
     "Linear",
     "UncritiquablePhoto",
     "encoded",
-    "lab",
     "luminance",
     "mask_place",
     "place",
@@ -39,15 +38,6 @@ Linear = NDArray[np.float32]
 #: and white-balance edits keep it one value, so the test can be this strict (on the
 #: corpus 0.6 of a level finds the same plateaus, and nothing else).
 PLATEAU_TOLERANCE = 0.05 / 255
-
-# sRGB (D65) → XYZ, and the D65 white, for CIELAB.
-_RGB_TO_XYZ = np.array(
-    [[0.4124564, 0.3575761, 0.1804375],
-     [0.2126729, 0.7151522, 0.0721750],
-     [0.0193339, 0.1191920, 0.9503041]], dtype=np.float32,
-)
-_D65 = np.array([0.95047, 1.0, 1.08883], dtype=np.float32)
-
 
 class UncritiquablePhoto(PhotoError):
     """The pixels cannot be judged (too small, not finite, wrong shape)."""
@@ -85,17 +75,6 @@ def luminance(rgb: Linear) -> Linear:
 def encoded(rgb: Linear) -> Linear:
     """sRGB-encoded values clipped to 0..1 (what a viewer sees)."""
     return np.clip(linear_to_srgb(np.clip(rgb, 0.0, 1.0)), 0.0, 1.0)
-
-
-def lab(rgb: Linear) -> Linear:
-    """CIELAB (D65) of linear sRGB clipped to 0..1: (..., 3) with L* 0..100."""
-    xyz = np.clip(rgb, 0.0, 1.0) @ _RGB_TO_XYZ.T / _D65
-    f = np.where(xyz > 216 / 24389, np.cbrt(xyz), (24389 / 27 * xyz + 16) / 116)
-    out = np.stack(
-        [116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])],
-        axis=-1,
-    )
-    return out.astype(np.float32)
 
 
 def plateau_at(channel: NDArray[np.floating], level: float) -> NDArray[np.bool_]:

@@ -26,13 +26,14 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
+from engine.color.cielab import linear_to_lab
 from engine.color.white_balance import (
     d65_cct_duv,
     rgb_to_xy,
     shift_to_incremental,
     xy_to_cct_duv,
 )
-from engine.critic._image import Linear, lab, luminance
+from engine.critic._image import Linear, luminance
 
 __all__ = [
     "MID_GREY",
@@ -133,7 +134,7 @@ def measure_colour(rgb: Linear) -> ColourMeasurement:
     # The greys as they are (not balanced), at middle grey: the visible cast.
     grey = sel[neutral].mean(axis=0)
     grey = grey * np.float32(MID_GREY / max(float(luminance(grey[None])[0]), 1e-6))
-    _, a, b = (float(v) for v in lab(grey[None].astype(np.float32))[0])
+    _, a, b = (float(v) for v in linear_to_lab(grey[None].astype(np.float32))[0])
     return ColourMeasurement(
         cct=cct,
         duv=duv,

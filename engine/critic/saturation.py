@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.critic._image import Linear, encoded, lab, luminance, mask_place, plateau_at
+from engine.color.cielab import linear_to_lab
+from engine.critic._image import Linear, encoded, luminance, mask_place, plateau_at
 
 __all__ = ["GAMUT_USE_PERCENTILE", "SaturationMeasurement", "gamut_use", "measure_saturation"]
 
@@ -66,7 +67,7 @@ def gamut_use(rgb: Linear) -> Linear:
 
 def measure_saturation(rgb: Linear) -> SaturationMeasurement:
     """Measure colourfulness of validated linear sRGB pixels (see `_image.prepare`)."""
-    lab_px = lab(rgb)
+    lab_px = linear_to_lab(rgb)
     chroma = np.hypot(lab_px[..., 1], lab_px[..., 2])
     mid = (lab_px[..., 0] > 15) & (lab_px[..., 0] < 90)
     values = chroma[mid] if mid.sum() >= 64 else chroma.ravel()
