@@ -1,11 +1,11 @@
 """The technical critic's review: a photo measured and judged, before it is a message.
 
-Each measurement family (`exposure`, `contrast`, `colour`, `saturation`, `sharpness`,
-`noise`, `horizon`, `composition`, `halo`) is a pure function of the analysis thumbnail;
-each area's judgement (`engine.critic.judge`) turns the measurements into a paragraph of
-reasoning and findings, whose penalty points (`scoring`) decide both the sub-score and
-the severity of the issue.  Here the measurements are taken, the areas assembled and the
-overall verdict written.
+Each measurement family (`exposure`, `contrast`, `colour`, `saturation`, `monochrome`,
+`sharpness`, `noise`, `horizon`, `composition`, `halo`) is a pure function of the
+analysis thumbnail; each area's judgement (`engine.critic.judge`) turns the measurements
+into a paragraph of reasoning and findings, whose penalty points (`scoring`) decide both
+the sub-score and the severity of the issue.  Here the measurements are taken, the areas
+assembled and the overall verdict written.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from engine.color.monochrome import Monochrome, detect_monochrome
 from engine.critic import scoring
 from engine.critic._image import prepare
 from engine.critic.colour import ColourMeasurement, measure_colour
@@ -53,6 +54,7 @@ class Measurements:
     contrast: ContrastMeasurement
     colour: ColourMeasurement
     saturation: SaturationMeasurement
+    monochrome: Monochrome | None  # None: a colour photo
     sharpness: SharpnessMeasurement
     noise: NoiseMeasurement
     horizon: HorizonMeasurement
@@ -86,6 +88,7 @@ def measure(linear: NDArray[np.floating]) -> Measurements:
         contrast=measure_contrast(rgb),
         colour=measure_colour(rgb),
         saturation=measure_saturation(rgb),
+        monochrome=detect_monochrome(rgb),
         sharpness=measure_sharpness(rgb, subject.mask if subject is not None else None),
         noise=noise,
         horizon=measure_horizon(rgb),
@@ -112,7 +115,7 @@ def review(photo: DecodedPhoto, prediction: Prediction | None = None) -> Review:
     areas = [
         (" ".join(p for p in (tone, regions, halo) if p),
          tone_findings + region_findings + halo_findings),
-        judge_colour(m.colour, m.saturation, prediction, photo.info.is_raw),
+        judge_colour(m.colour, m.saturation, prediction, photo.info.is_raw, m.monochrome),
         judge_sharpness(m.sharpness, m.composition.where),
         judge_noise(m.noise),
         judge_composition(m.composition, m.horizon),

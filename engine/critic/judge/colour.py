@@ -5,11 +5,13 @@ answered with the critic's own ``IncrementalTemperature``/``IncrementalTint`` on
 rendered file and the predictor's absolute ``Temperature``/``Tint`` on a raw one;
 colourfulness and clipped colour from `engine.critic.saturation`, answered with
 ``Saturation``.  All count against the ``colour`` sub-score; saturation is reported as
-its own issue.
+its own issue.  A black-and-white or toned photo (`engine.color.monochrome`) is judged
+on none of them: its colour is the photographer's choice of toning, not a cast.
 """
 
 from __future__ import annotations
 
+from engine.color.monochrome import Monochrome
 from engine.critic import scoring
 from engine.critic.colour import PREFERRED_WHITE_K, ColourMeasurement, cast_name
 from engine.critic.judge.finding import Finding
@@ -59,11 +61,28 @@ def _cast_name(m: ColourMeasurement, warmth: float, tint: float) -> str:
     return "-".join(parts) or ("warm" if m.mired_shift > 0 else "cool")
 
 
+def _monochrome_paragraph(mono: Monochrome) -> str:
+    """What a black-and-white or toned photo's colour paragraph says: no judgement."""
+    if mono.toned:
+        what = (f"a toned monochrome — each tone carries one colour, "
+                f"{cast_name(mono.a, mono.b)} on average (a* {mono.a:+.1f}, b* {mono.b:+.1f}; "
+                f"the mid-tones within ΔE {mono.spread:.1f} of their tone's colour): the "
+                "toning is the photographer's, not a cast")
+    else:
+        what = (f"a black-and-white photo — every tone is neutral (the mid-tones within "
+                f"ΔE {mono.spread:.1f} of grey)")
+    return f"Colour: {what}, so white balance and saturation are not judged."
+
+
 def judge_colour(
-    m: ColourMeasurement, s: SaturationMeasurement, pred: Prediction, is_raw: bool
+    m: ColourMeasurement, s: SaturationMeasurement, pred: Prediction, is_raw: bool,
+    mono: Monochrome | None = None,
 ) -> tuple[str, list[Finding]]:
     """The colour paragraph (white balance, colourfulness, clipped colour) and findings;
-    ``is_raw`` picks the white-balance answer (see `_white_balance_fix`)."""
+    ``is_raw`` picks the white-balance answer (see `_white_balance_fix`); a ``mono``
+    (black-and-white or toned) photo gets a paragraph saying so and no findings."""
+    if mono is not None:
+        return _monochrome_paragraph(mono), []
     findings: list[Finding] = []
     # Warmth: the light's distance from the preferred white; a minor issue from 18 mired
     # (the critic_eval casts are ±35).  Tint: the greys' green–magenta lean (a*).
