@@ -77,7 +77,7 @@ def test_any_shape_of_pixels_and_nans_are_ignored(photo: DecodedPhoto) -> None:
 
 def test_the_critic_does_not_judge_a_monochrome_photos_colour(photo: DecodedPhoto) -> None:
     for gains, words in (([1.0, 1.0, 1.0], "a black-and-white photo"),
-                         (SEPIA, "a toned monochrome")):
+                         (SEPIA, "monochrome in yellow")):
         c = critique(_toned(photo, gains))
         colour = next(p for p in c.reasoning.split("\n\n") if p.startswith("Colour:"))
         assert colour.startswith(f"Colour: {words}"), colour

@@ -256,8 +256,9 @@ class AnalyticPredictor:
     def _keep_monochrome(photo: DecodedPhoto, mono: Monochrome, put: _Put) -> None:
         """No vibrance and no white-balance change for a black-and-white or toned photo
         (a raw file's white balance stays as shot: nothing is put)."""
-        why = (f"a toned monochrome (each tone within ΔE {mono.spread:.1f} of one colour)"
-               if mono.toned else f"black and white (within ΔE {mono.spread:.1f} of grey)")
+        why = (f"monochrome, toned or one colour (each tone within ΔE {mono.spread:.1f} of "
+               "one colour)" if mono.toned
+               else f"black and white (within ΔE {mono.spread:.1f} of grey)")
         put("Vibrance", 0.0, f"{why}: no colour to enliven")
         if not photo.info.is_raw:
             kept = f"{why}: {'its toning is not a cast' if mono.toned else 'no cast'}"

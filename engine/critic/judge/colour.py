@@ -6,7 +6,7 @@ rendered file and the predictor's absolute ``Temperature``/``Tint`` on a raw one
 colourfulness and clipped colour from `engine.critic.saturation`, answered with
 ``Saturation``.  All count against the ``colour`` sub-score; saturation is reported as
 its own issue.  A black-and-white or toned photo (`engine.color.monochrome`) is judged
-on none of them: its colour is the photographer's choice of toning, not a cast.
+on none of them: its colour is a choice of toning (or a frame of one colour), not a cast.
 """
 
 from __future__ import annotations
@@ -64,10 +64,12 @@ def _cast_name(m: ColourMeasurement, warmth: float, tint: float) -> str:
 def _monochrome_paragraph(mono: Monochrome) -> str:
     """What a black-and-white or toned photo's colour paragraph says: no judgement."""
     if mono.toned:
-        what = (f"a toned monochrome — each tone carries one colour, "
-                f"{cast_name(mono.a, mono.b)} on average (a* {mono.a:+.1f}, b* {mono.b:+.1f}; "
-                f"the mid-tones within ΔE {mono.spread:.1f} of their tone's colour): the "
-                "toning is the photographer's, not a cast")
+        # A toned print and a frame filled by one colour (a clear sky) look alike here:
+        # neither has a light to correct nor colours to balance.
+        what = (f"monochrome in {cast_name(mono.a, mono.b)} — each tone carries one colour "
+                f"(on average a* {mono.a:+.1f}, b* {mono.b:+.1f}; the mid-tones within "
+                f"ΔE {mono.spread:.1f} of their tone's), as in a toned print or a frame "
+                "filled by one colour: a choice of toning or the scene's, not a cast")
     else:
         what = (f"a black-and-white photo — every tone is neutral (the mid-tones within "
                 f"ΔE {mono.spread:.1f} of grey)")
