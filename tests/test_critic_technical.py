@@ -617,6 +617,19 @@ def test_the_verdict_states_the_score_the_message_carries(shared_photos: Path) -
     assert verdict.startswith(f"Overall {c.score:.0f}/100"), (c.score, verdict)
 
 
+def test_a_clean_verdict_names_every_area_that_shares_the_best_score() -> None:
+    from engine.critic.review import _praise
+
+    # kodim01 at 512 px: sharpness and noise both 100; "sharpness is its strongest point"
+    # picked one of them by the order of the sub-scores.
+    kodim01 = {"exposure": 95.1, "colour": 99.6, "sharpness": 100.0, "noise": 100.0,
+               "composition": 97.6}
+    assert _praise(kodim01) == "sharpness and noise score full marks"
+    assert _praise(kodim01 | {"noise": 99.0}) == "sharpness is its strongest point"
+    three = {k: 96.0 for k in kodim01} | {"colour": 98.0, "noise": 98.0, "composition": 98.0}
+    assert _praise(three) == "colour, noise and composition share its best score"
+
+
 def test_registry_defaults_to_the_technical_critic(photos: list[DecodedPhoto]) -> None:
     assert "technical" in available_critics()
     critic = get_critic()

@@ -98,6 +98,17 @@ def measure(linear: NDArray[np.floating]) -> Measurements:
     )
 
 
+def _praise(sub_scores: dict[str, float]) -> str:
+    """The best sub-score in words: every area sharing it is named (kodim01's sharpness
+    and noise both score 100; naming one of them would pick at random)."""
+    top = max(sub_scores.values())
+    best = [k for k in scoring.SUB_SCORES if sub_scores[k] == top]
+    if len(best) == 1:
+        return f"{best[0]} is its strongest point"
+    names = f"{', '.join(best[:-1])} and {best[-1]}"
+    return f"{names} score full marks" if top == 100.0 else f"{names} share its best score"
+
+
 def review(photo: DecodedPhoto, prediction: Prediction | None = None) -> Review:
     """Measure ``photo`` and judge it (see `critique` for the message form)."""
     from engine.predictors import get_predictor
@@ -141,9 +152,8 @@ def review(photo: DecodedPhoto, prediction: Prediction | None = None) -> Review:
         else:
             verdict = f"Overall {shown:.0f}/100. The main problem is {what}; fix it first."
     else:
-        best = max(out.sub_scores, key=lambda k: out.sub_scores[k])
         verdict = (f"Overall {shown:.0f}/100: technically clean — no measurement is "
-                   f"outside its tolerance, and {best} is its strongest point.")
+                   f"outside its tolerance, and {_praise(out.sub_scores)}.")
     out.paragraphs.append(verdict)
     return out
 
