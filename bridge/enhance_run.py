@@ -96,17 +96,22 @@ class EnhanceRun:
         return sum(r["status"] == "failed" for r in ordered)
 
     def _resume(self, photos: list[PhotoFile], journal: Journal | None) -> list[PhotoFile]:
-        """Photos still to do; those finished by an earlier identical run are skipped."""
+        """Photos still to do; those finished by an earlier identical run are skipped, with
+        the critique that run made (so ``critique`` run again shows it, not only "skipped")."""
         if journal is None or self.args.force:
             return photos
         todo = []
         for photo in photos:
-            if journal.already_done(photo.path, self.command, self.job_options):
-                self.records[photo.path] = record_for_failure(
-                    photo.path, f"already done by an earlier {self.command} with these options "
-                    "(unchanged since); --force redoes it", status="skipped")
-            else:
+            earlier = journal.earlier_result(photo.path, self.command, self.job_options)
+            if earlier is None:
                 todo.append(photo)
+                continue
+            record = record_for_failure(
+                photo.path, f"already done by an earlier {self.command} with these options "
+                "(unchanged since); --force redoes it", status="skipped")
+            if earlier.get("critique"):
+                record["critique"] = earlier["critique"]
+            self.records[photo.path] = record
         return todo
 
     def _process(self, photos: list[PhotoFile], journal: Journal | None) -> None:

@@ -164,19 +164,22 @@ class Journal:
 
     # -- photos -------------------------------------------------------------------------
 
-    def already_done(self, path: Path, command: str, options: Mapping[str, object]) -> bool:
-        """Whether an earlier job finished ``path`` with these options, file unchanged since."""
+    def earlier_result(
+        self, path: Path, command: str, options: Mapping[str, object]
+    ) -> dict[str, object] | None:
+        """The result an earlier job recorded for ``path`` finished with these options, the
+        file unchanged since (the latest such job's); None when there is none."""
         try:
             size, mtime = file_fingerprint(path)
         except OSError:
-            return False
+            return None
         row = self._db.execute(
-            "SELECT 1 FROM photos p JOIN jobs j ON j.id = p.job_id "
+            "SELECT p.result FROM photos p JOIN jobs j ON j.id = p.job_id "
             "WHERE p.path = ? AND p.state = 'done' AND j.options_key = ? "
-            "AND p.size = ? AND p.mtime_ns = ? LIMIT 1",
+            "AND p.size = ? AND p.mtime_ns = ? ORDER BY p.job_id DESC LIMIT 1",
             (str(path), options_key(command, options), size, mtime),
         ).fetchone()
-        return row is not None
+        return None if row is None else dict(json.loads(row[0]))
 
     def mark(
         self,

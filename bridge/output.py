@@ -183,7 +183,8 @@ def _cell(value: object) -> str:
 
 
 def print_critiques(records: Sequence[Mapping[str, Any]], stream: TextIO | None = None) -> None:
-    """Each photo's critique: score, reasoning and suggestions; failures in one line."""
+    """Each photo's critique: score, reasoning and suggestions (a skipped photo's from the
+    run that made it); failures in one line."""
     stream = stream or sys.stdout
     for r in records:
         name = str(r["path"]).rsplit("/", 1)[-1]
@@ -192,7 +193,10 @@ def print_critiques(records: Sequence[Mapping[str, Any]], stream: TextIO | None 
             stream.write(f"\n== {name}: {r['status'].upper()}: "
                          f"{r.get('error') or r.get('reason') or 'no critique'}\n")
             continue
-        stream.write(f"\n== {name}: {critique['score']:.0f}/100 ==\n{critique['reasoning']}\n")
+        earlier = (" (the earlier critique: the file is unchanged; --force measures again)"
+                   if r["status"] == "skipped" else "")
+        stream.write(f"\n== {name}: {critique['score']:.0f}/100{earlier} ==\n"
+                     f"{critique['reasoning']}\n")
         for suggestion in critique.get("suggestions", []):
             line = suggestion_line(suggestion["text"], suggestion.get("expected_gain", 0.0))
             stream.write(f"  → {line}\n")

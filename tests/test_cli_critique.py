@@ -127,3 +127,19 @@ def test_report_rebuilds_a_critique_job_with_its_suggestions(photos: Path, tmp_p
     assert "class=k" not in html
     missing = atelier("report", "-o", tmp_path / "none.html", "--job", "99", state=tmp_path)
     assert missing.returncode == 1 and "no job 99" in missing.stderr
+
+
+def test_critique_run_again_shows_the_earlier_critique(photos: Path, tmp_path: Path) -> None:
+    pond = photos / "pond_sky.jpg"
+    first = atelier("critique", pond, state=tmp_path)
+    assert first.returncode == 0, first.stderr
+    again = atelier("critique", pond, state=tmp_path)
+    assert again.returncode == 0, again.stderr
+    # Skipped (the file is unchanged), but with the critique and its suggestions, not
+    # only "SKIPPED: already done".
+    head, body = first.stdout.split(" ==\n", 1)
+    earlier = "(the earlier critique: the file is unchanged; --force measures again) =="
+    assert earlier in again.stdout
+    assert head.strip() in again.stdout and body.split("\n\n1 critiqued")[0] in again.stdout
+    assert "→ Neutralise the cool cast" in again.stdout
+    assert again.stdout.rstrip().endswith("0 critiqued, 0 failed, 1 skipped"), again.stdout

@@ -44,13 +44,14 @@ def test_done_photos_are_skipped_only_when_unchanged_and_same_options(
     opts = {"predictor": "analytic", "sidecar": False}
     with Journal(tmp_path / "j.sqlite") as j:
         job = j.start_job("enhance", opts, photos)
-        j.mark(job, photos[0], "done")
-        assert j.already_done(photos[0], "enhance", opts)
-        assert not j.already_done(photos[1], "enhance", opts)
-        assert not j.already_done(photos[0], "enhance", {**opts, "sidecar": True})
+        j.mark(job, photos[0], "done", result={"status": "ok", "critique": {"score": 92.2}})
+        assert j.earlier_result(photos[0], "enhance", opts) == {
+            "status": "ok", "critique": {"score": 92.2}}
+        assert j.earlier_result(photos[1], "enhance", opts) is None
+        assert j.earlier_result(photos[0], "enhance", {**opts, "sidecar": True}) is None
         st = photos[0].stat()
         os.utime(photos[0], ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
-        assert not j.already_done(photos[0], "enhance", opts), "edited since: do it again"
+        assert j.earlier_result(photos[0], "enhance", opts) is None, "edited since: do it again"
 
 
 def test_killed_writer_leaves_a_consistent_database(tmp_path: Path, photos: list[Path]) -> None:
