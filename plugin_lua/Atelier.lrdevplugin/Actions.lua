@@ -312,10 +312,14 @@ local function applyCritique(env, spec, parsed, batch, byPath, summary)
   for _, path in ipairs(batch) do
     local rec = matched[path]
     for _, photo in ipairs(byPath[path]) do
+      -- A photo the journal skipped (critiqued before, unchanged since) comes with that
+      -- earlier critique: stored like a new one, since this catalog may not hold it yet.
+      local critique = rec and (rec.critique.score or rec.critique.text)
       if not rec then summary:failed(path, 'atelier returned no result for this photo')
-      elseif rec.status ~= 'ok' then summary:failed(path, rec.error or rec.reason)
-      elseif not rec.critique.score and not rec.critique.text then
-        summary:failed(path, 'atelier returned no critique')
+      elseif rec.status == 'skipped' and not critique then summary:skipped(path, rec.reason)
+      elseif rec.status ~= 'ok' and rec.status ~= 'skipped' then
+        summary:failed(path, rec.error or rec.reason)
+      elseif not critique then summary:failed(path, 'atelier returned no critique')
       else targets[#targets + 1] = { photo = photo, path = path, rec = rec } end
     end
   end

@@ -346,6 +346,20 @@ describe('Critique', function()
     assert.are.equal(5, photos[2].rating)
   end)
 
+  it('stores the earlier critique of a photo the bridge skipped as unchanged', function()
+    local photos = { fake.photo { path = '/p/again.jpg' }, fake.photo { path = '/p/changed.jpg' } }
+    local env = fake_env.env({ photos = photos })
+    local summary = Actions.run('critique', env)
+    assert.are.equal('62', photos[1].props.atelierScore)
+    assert.are.equal('Bright sky, dark foreground: lift the shadows.', photos[1].props.atelierCritique)
+    assert.is_nil(photos[2].props.atelierScore)
+    assert.are.equal(1, summary.counts.ok)
+    assert.are.equal(0, summary.counts.failed) -- was: "failed: already done by an earlier critique"
+    assert.are.equal(1, summary.counts.skipped)
+    assert.are.same({ kind = 'skipped', name = 'changed.jpg', message = 'the file changed underneath' },
+      summary.lines[1])
+  end)
+
   it('takes the stars from the bridge and sets none when it sends none', function()
     local photos = { fake.photo { path = '/p/unrated.jpg', rating = 2 } }
     local env = fake_env.env({ photos = photos, prefs = { atelierPath = '/a', critiqueRating = true } })

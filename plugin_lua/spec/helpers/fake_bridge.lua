@@ -96,6 +96,10 @@ function M.answer(argv)
           reasoning = 'The median luminance is 0.11.' } }
       -- the bridge maps the score to stars (xmp.critique.rating_for_score); an older one did not
       if not p:find('unrated') then rec.critique.rating = p:find('great') and 5 or 3 end
+      if p:find('again') then -- critiqued by an earlier run, unchanged: skipped, with that critique
+        rec.status = 'skipped'
+        rec.reason = 'already done by an earlier critique with these options (unchanged since); --force redoes it'
+      end
     elseif cmd == 'generate' then
       rec = { path = p, status = 'ok', derived = { path = (p:gsub('(%.[^.]+)$', '.atelier-artist-1%1')) } }
     else
