@@ -73,7 +73,8 @@ def detect_monochrome(rgb: NDArray[np.floating]) -> Monochrome | None:
     """The toning of a black-and-white or toned photo, or None for a colour photo.
 
     Args:
-        rgb: (H, W, 3) linear sRGB, finite, 1.0 = white.
+        rgb: (..., 3) linear sRGB, 1.0 = white; pixels with a NaN have no lightness and
+            are left out.
 
     Returns:
         `Monochrome` when the mid-tones' colours follow their lightness within
