@@ -15,7 +15,8 @@ from engine.color.monochrome import MAX_SPREAD, detect_monochrome
 from engine.color.transfer import linear_to_srgb
 from engine.critic.technical import critique
 from engine.decode import DecodedPhoto, decode_photo
-from engine.predictors import get_predictor
+from engine.predictors import Prediction, get_predictor
+from engine.predictors.monochrome import keep_monochrome_colour
 
 #: Linear-light gains of a sepia and a (cool) selenium toning.
 SEPIA = np.array([1.12, 1.0, 0.78], dtype=np.float32)
@@ -97,3 +98,22 @@ def test_the_predictor_keeps_a_monochrome_photos_colour(photo: DecodedPhoto) -> 
         assert settings["IncrementalTint"] == 0.0, settings
     colour = predictor.predict(photo).settings
     assert colour["IncrementalTemperature"] != 0.0  # kodim05's own warm light is answered
+
+
+def test_filternet_keeps_a_monochrome_photos_colour_too(photo: DecodedPhoto) -> None:
+    filternet = get_predictor("filternet")  # the bundled models/filternet-small
+    sepia = filternet.predict(_toned(photo, SEPIA))
+    assert [sepia.settings[k] for k in ("Vibrance", "IncrementalTemperature",
+                                        "IncrementalTint")] == [0.0, 0.0, 0.0], sepia.settings
+    assert "its colour is kept" in sepia.reasons["IncrementalTemperature"]
+    assert filternet.predict(photo).settings["IncrementalTemperature"] != 0.0
+
+
+def test_a_monochrome_raw_keeps_its_white_balance_as_shot(photo: DecodedPhoto) -> None:
+    # A raw answer's white balance is absolute Kelvin: held, it is left out, not set to 0.
+    raw = Prediction(settings={"Temperature": 5200.0, "Tint": 12.0, "Exposure2012": 0.5},
+                     reasons={"Temperature": "as shot 5000 K …", "Tint": "…",
+                              "Exposure2012": "dark"}, backend="test/1")
+    kept = keep_monochrome_colour(_toned(photo, [1.0, 1.0, 1.0]), raw)
+    assert kept.settings == {"Exposure2012": 0.5} and set(kept.reasons) == {"Exposure2012"}
+    assert keep_monochrome_colour(photo, raw) is raw  # a colour photo: untouched

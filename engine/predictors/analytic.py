@@ -20,8 +20,8 @@ averaged down to `STATISTICS_SIZE`, where it barely changes and costs a quarter.
   Lightroom ``Temperature``/``Tint`` for raw (relative to the as-shot white) or
   ``IncrementalTemperature``/``IncrementalTint`` for rendered files, correcting
   `WB_STRENGTH` of the cast (less for warm light, which people like to keep warm).
-- A **black-and-white or toned** photo (`engine.color.monochrome`) keeps its colour:
-  no vibrance, and its toning is not a cast to neutralise.
+- A **black-and-white or toned** photo keeps its colour: no vibrance, and its toning is
+  not a cast to neutralise (`engine.predictors.monochrome`).
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from engine.color.channels import REC709_LUMA, channel_max, channel_min
-from engine.color.monochrome import Monochrome, detect_monochrome
 from engine.color.transfer import linear_to_srgb
 from engine.color.white_balance import (
     MIRED_PER_UNIT,
@@ -47,6 +46,7 @@ from engine.color.white_balance import (
 )
 from engine.decode.types import DecodedPhoto
 from engine.predictors.base import Prediction
+from engine.predictors.monochrome import keep_monochrome_colour
 from xmp.vocabulary import global_slider
 
 __all__ = ["AnalyticPredictor"]
@@ -160,13 +160,9 @@ class AnalyticPredictor:
         ev = self._exposure(y, tails.p995, put)
         gain = 2.0**ev
         self._tones((y * gain).ravel(), tails, gain, put)
-        mono = detect_monochrome(full)  # at the analysis size its thresholds were set at
-        if mono is None:
-            self._vibrance(rgb * gain, y * gain, put)
-            self._white_balance(photo, rgb, put)
-        else:
-            self._keep_monochrome(photo, mono, put)
-        return out
+        self._vibrance(rgb * gain, y * gain, put)
+        self._white_balance(photo, rgb, put)
+        return keep_monochrome_colour(photo, out)
 
     @staticmethod
     def _exposure(y: NDArray[np.float32], p995: float, put: _Put) -> float:
@@ -251,19 +247,6 @@ class AnalyticPredictor:
                 f"muted colour (mean mid-tone saturation {s:.2f}) → more vibrance")
         else:
             put("Vibrance", 0.0, f"colour already lively (mean mid-tone saturation {s:.2f})")
-
-    @staticmethod
-    def _keep_monochrome(photo: DecodedPhoto, mono: Monochrome, put: _Put) -> None:
-        """No vibrance and no white-balance change for a black-and-white or toned photo
-        (a raw file's white balance stays as shot: nothing is put)."""
-        why = (f"monochrome, toned or one colour (each tone within ΔE {mono.spread:.1f} of "
-               "one colour)" if mono.toned
-               else f"black and white (within ΔE {mono.spread:.1f} of grey)")
-        put("Vibrance", 0.0, f"{why}: no colour to enliven")
-        if not photo.info.is_raw:
-            kept = f"{why}: {'its toning is not a cast' if mono.toned else 'no cast'}"
-            put("IncrementalTemperature", 0.0, kept)
-            put("IncrementalTint", 0.0, kept)
 
     @staticmethod
     def _white_balance(photo: DecodedPhoto, rgb: NDArray[np.float32], put: _Put) -> None:

@@ -13,6 +13,7 @@ from engine.predictors.base import Prediction
 from engine.predictors.filternet.model import FilterNet
 from engine.predictors.filternet.preprocess import thumbnail, to_model_input
 from engine.predictors.filternet.sliders import outputs_to_settings, to_raw_white_balance
+from engine.predictors.monochrome import keep_monochrome_colour
 
 __all__ = ["DEFAULT_MODEL_NAME", "FilterNetPredictor", "default_model_dir"]
 
@@ -93,4 +94,5 @@ class FilterNetPredictor:
             k: f"FilterNet ({self.version}) predicts {v:+g}{' ' + _UNITS[k] if k in _UNITS else ''}"
             for k, v in settings.items()
         }
-        return Prediction(settings=settings, reasons=reasons, backend=f"filternet/{self.version}")
+        return keep_monochrome_colour(photo, Prediction(
+            settings=settings, reasons=reasons, backend=f"filternet/{self.version}"))
