@@ -68,8 +68,8 @@ def _monochrome_paragraph(mono: Monochrome) -> str:
         # neither has a light to correct nor colours to balance.
         what = (f"monochrome in {cast_name(mono.a, mono.b)} — each tone carries one colour "
                 f"(on average a* {mono.a:+.1f}, b* {mono.b:+.1f}; the mid-tones within "
-                f"ΔE {mono.spread:.1f} of their tone's), as in a toned print or a frame "
-                "filled by one colour: a choice of toning or the scene's, not a cast")
+                f"ΔE {mono.spread:.1f} of their tone's colour), as in a toned print or a "
+                "frame filled by one colour: a choice of toning or the scene's, not a cast")
     else:
         what = (f"a black-and-white photo — every tone is neutral (the mid-tones within "
                 f"ΔE {mono.spread:.1f} of grey)")
