@@ -47,6 +47,7 @@ from engine.critic.exposure import (
     measure_exposure,
 )
 from engine.critic.horizon import measure_horizon
+from engine.critic.judge.sharpness import judge_sharpness
 from engine.critic.judge.tone import (
     clipping_is_contrast,
     clipping_penalty,
@@ -677,6 +678,23 @@ def test_edge_width_reads_the_blur_sigma_in_pixels(sigma: float) -> None:
     m = measure_sharpness(np.repeat(grey[..., None], 3, axis=-1))
     # Measured on encoded luma; the transfer curve bends edges slightly.
     assert m.edge_sigma == pytest.approx(sigma, abs=0.35)
+
+
+def test_a_frame_with_no_edge_is_not_called_blurred_and_a_very_blurred_one_is() -> None:
+    # A clear sky alone: blue, brightening smoothly towards the bottom (a third of a level
+    # per px).  It once read "soft — edges spread over σ = 20.0 px", a major issue.
+    ramp = np.linspace(0.7, 1.2, 341, dtype=np.float32)[:, None, None]
+    sky = np.broadcast_to(ramp * np.array([0.2, 0.35, 0.8], np.float32), (341, 512, 3))
+    m = measure_sharpness(np.ascontiguousarray(sky))
+    assert m.featureless and m.structure < 0.001, m
+    paragraph, findings = judge_sharpness(m, "centre")
+    assert paragraph.startswith("Sharpness: not judged — nothing in the frame has an edge")
+    assert findings == []
+    # The same steps blurred by 20 px have no fine edge left either, but are blurred.
+    blurred = ndimage.gaussian_filter(_steps(), 20.0)
+    far = measure_sharpness(np.repeat(blurred[..., None], 3, axis=-1))
+    assert not far.featureless and far.edge_sigma >= 10, far
+    assert judge_sharpness(far, "centre")[1][0].severity == 3
 
 
 def test_noise_sigma_is_in_8_bit_levels_per_channel() -> None:

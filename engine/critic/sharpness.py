@@ -10,6 +10,10 @@ median width, at the subject when saliency finds one.
 
 Motion blur widens only edges across the motion: the width is measured per gradient
 orientation (four 45° bins); a strong imbalance is motion along the widest bin.
+
+A frame with no edge at all, sharp or blurred — a plain surface, a clear sky alone — has
+no focus to judge: its steepest gradation at a coarse scale (`structure`) stays under
+`MIN_STRUCTURE`, where even the corpus blurred by σ 20 px still rises 0.0036 per px.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from scipy import ndimage
 
 from engine.critic._image import Linear, encoded, luminance, ridge_maxima
 
-__all__ = ["SharpnessMeasurement", "edge_widths", "measure_sharpness"]
+__all__ = ["MIN_STRUCTURE", "SharpnessMeasurement", "edge_widths", "measure_sharpness"]
 
 SIGMA_D = 1.0  # px, derivative scale (suppresses pixel noise)
 SIGMA_0 = 1.5  # px, re-blur
@@ -31,6 +35,12 @@ EDGE_PERCENTILE = 97.0  # edges: local gradient maxima above this percentile …
 MIN_EDGE_CONTRAST = 0.02  # … and above this encoded step per px
 MIN_EDGES = 40
 WIDTH_QUANTILE = 50.0  # percentile of the strong edges' widths reported
+#: Encoded luma per px (0.5 of an 8-bit level): a frame whose steepest coarse gradation
+#: (99.9th percentile of the gradient after a Gaussian of `STRUCTURE_SIGMA` px) stays
+#: under it has no edge to judge.  The corpus' originals rise 0.022 or more, blurred by
+#: σ 20 px 0.0036 or more; a clear-sky gradient about 0.0007.
+MIN_STRUCTURE = 0.002
+STRUCTURE_SIGMA = 4.0
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,8 @@ class SharpnessMeasurement:
             (≈ 1 isotropic; > 1.6 suggests motion blur); 1.0 if too few edges.
         motion_angle: direction of the motion, degrees 0..180 (0 = horizontal,
             90 = vertical, counter-clockwise as displayed).
+        structure: the frame's steepest coarse gradation, encoded luma per px (see
+            `MIN_STRUCTURE`), ≥ 0.
     """
 
     edge_sigma: float
@@ -57,6 +69,12 @@ class SharpnessMeasurement:
     edges: int
     motion_ratio: float
     motion_angle: float
+    structure: float
+
+    @property
+    def featureless(self) -> bool:
+        """Whether the frame has no edge to judge, sharp or blurred (`MIN_STRUCTURE`)."""
+        return self.structure < MIN_STRUCTURE
 
 
 def edge_widths(
@@ -120,6 +138,7 @@ def measure_sharpness(
             region, at_subject = inside, True
     value = float(np.percentile(sigma[region], WIDTH_QUANTILE)) if region.sum() >= 8 else frame
     ratio, direction = _motion(edges, sigma, angle)
+    coarse = np.gradient(ndimage.gaussian_filter(luma, STRUCTURE_SIGMA))
     return SharpnessMeasurement(
         edge_sigma=value,
         frame_edge_sigma=frame,
@@ -128,4 +147,5 @@ def measure_sharpness(
         edges=int(region.sum()),
         motion_ratio=ratio,
         motion_angle=direction,
+        structure=float(np.percentile(np.hypot(*coarse), 99.9)),
     )

@@ -23,6 +23,10 @@ def _direction(angle: float) -> str:
 
 def judge_sharpness(m: SharpnessMeasurement, where: str) -> tuple[str, list[Finding]]:
     """The sharpness paragraph and finding; ``where`` places the subject in words."""
+    if m.featureless:
+        return (f"Sharpness: not judged — nothing in the frame has an edge (its steepest "
+                f"gradation rises {m.structure * 255:.2f} of a level per px): a plain surface "
+                "or a clear sky has no focus to miss."), []
     place = f"at the subject ({where})" if m.at_subject else "across the frame"
     if m.edge_sigma < 0.5:
         width = f"edges {place} are as crisp as the {m.long_side} px frame allows (σ < 0.5 px)"
