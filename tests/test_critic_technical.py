@@ -47,6 +47,7 @@ from engine.critic.exposure import (
     measure_exposure,
 )
 from engine.critic.horizon import measure_horizon
+from engine.critic.judge.composition import judge_composition
 from engine.critic.judge.sharpness import judge_sharpness
 from engine.critic.judge.tone import (
     clipping_is_contrast,
@@ -717,6 +718,25 @@ def test_horizon_tilt_sign_and_size_on_a_synthetic_horizon(degrees: float) -> No
     m = measure_horizon(rotate_crop(img, degrees, keep=0.7))
     assert m.tilt == pytest.approx(degrees, abs=0.5)
     assert m.kind == "horizontal" and m.confidence > 0.3
+
+
+def test_a_scan_border_is_not_taken_for_a_level_horizon(shared_photos: Path) -> None:
+    # A sea horizon tilted 2°, inside a 3 px grey border like a Kodak scan's: the border's
+    # edge is level along the whole frame.
+    img = np.zeros((380, 560, 3), np.float32)
+    img[:190] = [0.4, 0.5, 0.7]
+    img[190:] = [0.1, 0.12, 0.05]
+    framed = np.full((256, 384, 3), 0.14, np.float32)  # Kodak's grey mask, ≈ 105/255
+    framed[3:-3, 3:-3] = rotate_crop(img, 2.0, keep=0.7)[:250, :378]
+    m = measure_horizon(framed)
+    assert m.confidence == 0.0, m  # once "level (within 0.1°)", confidence 1
+    assert measure_horizon(framed[3:-3, 3:-3]).tilt == pytest.approx(2.0, abs=0.5)
+    # kodim12 (its sea horizon tilts about 0.8° by hand) no longer reads level, and its
+    # composition paragraph says nothing of its lines.
+    photo = decode_photo(shared_photos / "kodak" / "kodim12.png", long_side=512)
+    assert measure_horizon(prepare(photo.linear)).confidence == 0.0
+    assert "level" not in judge_composition(measure(photo.linear).composition,
+                                            measure_horizon(prepare(photo.linear)))[0]
 
 
 def test_places_name_the_ninths_of_the_frame() -> None:

@@ -20,8 +20,9 @@ from numpy.typing import NDArray
 from scipy import ndimage
 
 from engine.critic._image import Linear, encoded, luminance, ridge_maxima
+from engine.masks.sky import scan_border
 
-__all__ = ["HorizonMeasurement", "measure_horizon"]
+__all__ = ["LEVEL_WITHIN", "HorizonMeasurement", "measure_horizon"]
 
 MAX_TILT = 12.0  # degrees either side of level considered a tilt (beyond: a diagonal)
 STEP = 0.1  # degrees, Hough angle resolution
@@ -31,6 +32,8 @@ VERTICAL_WEIGHT = 0.7  # verticals converge under perspective: trusted a little 
 AGREE = 1.0  # degrees either side of the winning angle counted as agreeing evidence
 WORK_SIDE = 512  # px, long side the lines are found at (scale-independent parameters)
 MIN_RUN = 0.04  # a ρ bin counts as a line only with votes ≥ this share of the long side
+#: Degrees: a tilt under this reads level (no fault; the critic says "level").
+LEVEL_WITHIN = 0.6
 
 
 @dataclass(frozen=True)
@@ -41,8 +44,9 @@ class HorizonMeasurement:
         tilt: angle of the dominant near-level lines, degrees, −`MAX_TILT`..+`MAX_TILT`,
             positive = counter-clockwise as displayed (the right end of a horizon is
             higher); the straighten angle that fixes it is −tilt.
-        confidence: 0..1, how clearly one angle wins (0 = no straight lines): the share
-            of line evidence within ±`AGREE`° of it (÷ 0.5) times its longest line (÷ 25 %).
+        confidence: 0..1, how clearly one angle wins (0 = no straight lines, or a level
+            read that is a scan border's): the share of line evidence within ±`AGREE`° of
+            it (÷ 0.5) times its longest line (÷ 25 %).
         line_length: longest supporting line, fraction 0..1 of the frame side it runs along.
         kind: "horizontal" or "vertical": which lines decided.
     """
@@ -76,8 +80,31 @@ def _scores(
 
 
 def measure_horizon(rgb: Linear) -> HorizonMeasurement:
-    """Measure the tilt of validated linear sRGB pixels (see `_image.prepare`)."""
-    luma = encoded(luminance(rgb)[..., None])[..., 0]
+    """Measure the tilt of validated linear sRGB pixels (see `_image.prepare`).
+
+    A film scan's border (`engine.masks.sky.scan_border`) is an edge exactly level with
+    the frame along its whole width: measured with it, the lines read level whatever the
+    picture holds.  When they read level (within `LEVEL_WITHIN`) and the picture inside
+    the border reads otherwise (beyond `AGREE`), the level is the border's, and nothing is
+    claimed (confidence 0).  Only a level read is withdrawn, so no tilt a photo is faulted for
+    changes: the picture's own lines cannot tell a horizon from a mast or a sloping
+    ledge well enough to be trusted in its place (docs/critic.md, Horizon).
+    """
+    whole = _lines(encoded(luminance(rgb)[..., None])[..., 0])
+    if abs(whole.tilt) >= LEVEL_WITHIN or whole.confidence == 0:
+        return whole
+    top, bottom, left, right = scan_border(encoded(rgb))
+    if not any((top, bottom, left, right)):
+        return whole
+    h, w = rgb.shape[:2]
+    inside = _lines(encoded(luminance(rgb[top : h - bottom, left : w - right])[..., None])[..., 0])
+    if abs(inside.tilt - whole.tilt) <= AGREE:
+        return whole
+    return HorizonMeasurement(whole.tilt, 0.0, whole.line_length, whole.kind)
+
+
+def _lines(luma: NDArray[np.float32]) -> HorizonMeasurement:
+    """The tilt of encoded luma (H, W) 0..1: the Hough transform of the module docstring."""
     scale = WORK_SIDE / max(luma.shape)
     if abs(scale - 1) > 0.05:
         luma = ndimage.zoom(luma, scale, order=1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from atelier.v1 import engine_pb2 as pb
 from engine.critic import scoring
 from engine.critic.composition import CompositionMeasurement, suggest_crop
-from engine.critic.horizon import HorizonMeasurement
+from engine.critic.horizon import LEVEL_WITHIN, HorizonMeasurement
 from engine.critic.judge.finding import Finding
 from engine.critic.judge.words import percent
 
@@ -29,7 +29,7 @@ def judge_composition(
     findings: list[Finding] = []
     parts = []
     tilt = abs(h.tilt)
-    if h.confidence >= MIN_TILT_CONFIDENCE and 0.6 <= tilt <= MAX_CORRECTABLE_TILT:
+    if h.confidence >= MIN_TILT_CONFIDENCE and LEVEL_WITHIN <= tilt <= MAX_CORRECTABLE_TILT:
         penalty = scoring.ramp(tilt, 0.5, 8.0, 30.0) * min(1.0, h.confidence / 0.5)
         way = "clockwise" if h.tilt < 0 else "counter-clockwise"
         fix_way = "counter-clockwise" if h.tilt < 0 else "clockwise"
@@ -41,7 +41,7 @@ def judge_composition(
         )
         findings.append(Finding("composition", penalty, desc, suggestion, "horizon"))
         parts.append(f"the {h.kind} lines lean {tilt:.1f}° {way}")
-    elif h.confidence >= MIN_TILT_CONFIDENCE and tilt < 0.6:
+    elif h.confidence >= MIN_TILT_CONFIDENCE and tilt < LEVEL_WITHIN:
         parts.append(f"the {h.kind} lines are level (within {max(tilt, 0.1):.1f}°)")
     if c.found:
         size = f"{percent(c.size)} of the frame"
