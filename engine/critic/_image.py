@@ -20,6 +20,7 @@ __all__ = [
     "Linear",
     "UncritiquablePhoto",
     "encoded",
+    "encoded_luma",
     "luminance",
     "mask_place",
     "place",
@@ -75,6 +76,12 @@ def luminance(rgb: Linear) -> Linear:
 def encoded(rgb: Linear) -> Linear:
     """sRGB-encoded values clipped to 0..1 (what a viewer sees)."""
     return np.clip(linear_to_srgb(np.clip(rgb, 0.0, 1.0)), 0.0, 1.0)
+
+
+def encoded_luma(rgb: Linear) -> Linear:
+    """Luminance Y sRGB-encoded and clipped to 0..1 (H, W): the lightness lines and edges
+    are seen in."""
+    return encoded(luminance(rgb)[..., None])[..., 0]
 
 
 def plateau_at(channel: NDArray[np.floating], level: float) -> NDArray[np.bool_]:

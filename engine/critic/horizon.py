@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import ndimage
 
-from engine.critic._image import Linear, encoded, luminance, ridge_maxima
+from engine.critic._image import Linear, encoded, encoded_luma, ridge_maxima
 from engine.masks.sky import scan_border
 
 __all__ = ["LEVEL_WITHIN", "HorizonMeasurement", "measure_horizon"]
@@ -90,14 +90,14 @@ def measure_horizon(rgb: Linear) -> HorizonMeasurement:
     changes: the picture's own lines cannot tell a horizon from a mast or a sloping
     ledge well enough to be trusted in its place (docs/critic.md, Horizon).
     """
-    whole = _lines(encoded(luminance(rgb)[..., None])[..., 0])
+    whole = _lines(encoded_luma(rgb))
     if abs(whole.tilt) >= LEVEL_WITHIN or whole.confidence == 0:
         return whole
     top, bottom, left, right = scan_border(encoded(rgb))
     if not any((top, bottom, left, right)):
         return whole
     h, w = rgb.shape[:2]
-    inside = _lines(encoded(luminance(rgb[top : h - bottom, left : w - right])[..., None])[..., 0])
+    inside = _lines(encoded_luma(rgb[top : h - bottom, left : w - right]))
     if abs(inside.tilt - whole.tilt) <= AGREE:
         return whole
     return HorizonMeasurement(whole.tilt, 0.0, whole.line_length, whole.kind)

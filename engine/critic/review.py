@@ -140,9 +140,8 @@ def review(photo: DecodedPhoto, prediction: Prediction | None = None) -> Review:
     out.score = scoring.total_score(out.sub_scores)
     out.findings.sort(key=lambda f: -f.penalty)
     reported = [f for f in out.findings if f.severity > 0]
-    # The message carries the score to 0.1 (`technical.critique`): the verdict rounds the
-    # same figure, or 89.45 would read "Overall 89/100" under a "90/100" heading.
-    shown = round(out.score, 1)
+    # The figure the message carries, or 89.45 would read "Overall 89/100" under "90/100".
+    shown = scoring.reported(out.score)
     if reported:
         worst = reported[0]
         what = f"{worst.name} ({worst.description.split(':')[0].split(' (')[0]})"

@@ -20,6 +20,7 @@ __all__ = [
     "SUB_SCORES",
     "WEIGHTS",
     "ramp",
+    "reported",
     "severity_of",
     "sub_score",
     "total_score",
@@ -37,6 +38,12 @@ SCORE_PER_POINT = 1.6
 
 #: Penalty (points) at which an issue is minor / moderate / major.
 MINOR, MODERATE, MAJOR = 5.0, 12.0, 25.0
+
+
+def reported(points: float) -> float:
+    """A score or sub-score as the critique states and carries it: to 0.1 point (the
+    verdict's "Overall N/100" rounds the same figure, so it agrees with the message)."""
+    return round(points, 1)
 
 
 def ramp(value: float, start: float, slope: float, cap: float) -> float:

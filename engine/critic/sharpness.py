@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import ndimage
 
-from engine.critic._image import Linear, encoded, luminance, ridge_maxima
+from engine.critic._image import Linear, encoded_luma, ridge_maxima
 
 __all__ = ["MIN_STRUCTURE", "SharpnessMeasurement", "edge_widths", "measure_sharpness"]
 
@@ -127,7 +127,7 @@ def measure_sharpness(
         subject: optional (H, W) soft subject mask 0..1 (from saliency); the width is
             then measured on edges inside it (mask ≥ 0.5) when there are enough.
     """
-    luma = encoded(luminance(rgb)[..., None])[..., 0]
+    luma = encoded_luma(rgb)
     edges, sigma, angle = edge_widths(luma)
     frame = float(np.percentile(sigma[edges], WIDTH_QUANTILE)) if edges.sum() >= 8 else 20.0
     region = edges

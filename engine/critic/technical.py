@@ -19,6 +19,7 @@ the review becomes an ``atelier.v1.Critique``.
 from __future__ import annotations
 
 from atelier.v1 import engine_pb2 as pb
+from engine.critic import scoring
 from engine.critic._image import prepare
 from engine.critic.check import check_all
 from engine.critic.review import Review, review
@@ -66,13 +67,13 @@ def critique(
     r = review(photo, prediction)
     if check:
         check_all(photo, r, prediction)
-    msg = pb.Critique(reasoning="\n\n".join(r.paragraphs), score=round(r.score, 1),
+    msg = pb.Critique(reasoning="\n\n".join(r.paragraphs), score=scoring.reported(r.score),
                       backend=f"{TechnicalCritic.name}/{VERSION}")
     msg.issues.extend(issues(r))
     msg.suggestions.extend(f.suggestion for f in r.findings
                            if f.severity > 0 and f.suggestion is not None)
     for k, v in r.sub_scores.items():
-        msg.sub_scores[k] = round(v, 1)
+        msg.sub_scores[k] = scoring.reported(v)
     return msg
 
 

@@ -19,6 +19,7 @@ import numpy as np
 from PIL import Image
 
 from atelier.v1 import engine_pb2 as pb
+from engine.critic import scoring
 from engine.critic._image import encoded, prepare
 from engine.critic.parse import parse_answer
 from engine.critic.review import Review, review
@@ -67,12 +68,12 @@ def critique_from_answer(
     else:
         paragraphs.append(f"Measured: {measured.score:.0f}/100 ({scores}); the model's "
                           f"overall score: {parsed.score:.0f}/100.")
-    score = parsed.score if parsed.score is not None else round(measured.score, 1)
+    score = parsed.score if parsed.score is not None else scoring.reported(measured.score)
     msg = pb.Critique(reasoning="\n\n".join(paragraphs), score=score, backend=backend)
     msg.issues.extend(issues(measured))
     msg.suggestions.extend(advice.suggestions)
     for k, v in measured.sub_scores.items():
-        msg.sub_scores[k] = round(v, 1)
+        msg.sub_scores[k] = scoring.reported(v)
     return msg
 
 
