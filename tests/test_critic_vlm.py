@@ -344,3 +344,14 @@ def test_a_model_edit_that_costs_another_measurement_is_joined_by_its_answer(
     assert settings["IncrementalTint"] == 29 and settings["Highlights2012"] < 0, settings
     assert kept.expected_gain > 0 and "to keep the contrast right" in kept.text, kept
     assert "“Tint +29” alone mends the colour it targets" in c.reasoning, c.reasoning
+
+
+@pytest.mark.parametrize("answer", [DARK, MALFORMED[5][0]])
+def test_the_measured_score_is_stated_as_the_critique_carries_it(
+    dark: DecodedPhoto, dark_review: Review, answer: str
+) -> None:
+    # 89.45 is carried as 89.5, shown "90/100"; the sentence once formatted 89.45 as 89.
+    edge = replace(dark_review, score=89.45)
+    c = critique_from_answer(dark, edge, answer, None, backend="b", check_suggestions=False)
+    assert "measured 90/100" in c.reasoning or "Measured: 90/100" in c.reasoning
+    assert "measured overall 90/100" in user_prompt(edge)

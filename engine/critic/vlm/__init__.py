@@ -61,14 +61,16 @@ def critique_from_answer(
         advice = check(photo, measured, advice, prediction)
     paragraphs = [parsed.reasoning or "The model's answer held no reasoning."]
     paragraphs += advice.notes
-    scores = ", ".join(f"{k} {v:.0f}" for k, v in measured.sub_scores.items())
+    # The figures the message carries, so the sentence agrees with the score shown.
+    shown = scoring.reported(measured.score)
+    scores = ", ".join(f"{k} {scoring.reported(v):.0f}" for k, v in measured.sub_scores.items())
     if parsed.score is None:
-        paragraphs.append(f"The model gave no score; the measured {measured.score:.0f}/100 "
+        paragraphs.append(f"The model gave no score; the measured {shown:.0f}/100 "
                           f"stands ({scores}).")
     else:
-        paragraphs.append(f"Measured: {measured.score:.0f}/100 ({scores}); the model's "
+        paragraphs.append(f"Measured: {shown:.0f}/100 ({scores}); the model's "
                           f"overall score: {parsed.score:.0f}/100.")
-    score = parsed.score if parsed.score is not None else scoring.reported(measured.score)
+    score = parsed.score if parsed.score is not None else shown
     msg = pb.Critique(reasoning="\n\n".join(paragraphs), score=score, backend=backend)
     msg.issues.extend(issues(measured))
     msg.suggestions.extend(advice.suggestions)

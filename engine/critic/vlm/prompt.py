@@ -10,6 +10,7 @@ what it sees disagrees.  It answers in the form `engine.critic.parse` reads:
 from __future__ import annotations
 
 from engine.critic.review import Review
+from engine.critic.scoring import reported
 
 __all__ = ["RUBRIC", "SYSTEM", "user_prompt"]
 
@@ -46,11 +47,11 @@ _FORM = (
 
 def user_prompt(review: Review) -> str:
     """The user turn (after the image): rubric, the measurements of ``review``, the form."""
-    scores = ", ".join(f"{k} {v:.0f}" for k, v in review.sub_scores.items())
+    scores = ", ".join(f"{k} {reported(v):.0f}" for k, v in review.sub_scores.items())
     measured = "\n".join(f"- {p}" for p in review.paragraphs)
     return (
         f"Critique this photo with this rubric:\n{RUBRIC}\n\n"
         "Measurements of this file (trust them; where what you see disagrees, say why):\n"
         f"{measured}\n- Measured sub-scores: {scores}; measured overall "
-        f"{review.score:.0f}/100.\n\n{_FORM}"
+        f"{reported(review.score):.0f}/100.\n\n{_FORM}"
     )
