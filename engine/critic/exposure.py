@@ -43,6 +43,7 @@ __all__ = [
     "detail_free",
     "detail_lost",
     "exposure_error",
+    "highlight_bound",
     "lone_plateau",
     "measure_exposure",
     "near_plateau",
@@ -350,15 +351,33 @@ def _large_patches(pixels: NDArray[np.bool_]) -> NDArray[np.bool_]:
     return np.asarray(large[labels])
 
 
+def _blend(key_ev: float, highlight_ev: float) -> float:
+    """The mid-tones' key and the highlights' placement weighed together, EV."""
+    return KEY_WEIGHT * key_ev + (1 - KEY_WEIGHT) * highlight_ev
+
+
 def exposure_error(key_ev: float, highlight_ev: float) -> float:
     """The combined exposure error, EV (−4..+4; < 0 under-exposed), from the mid-tones'
     key and the highlights' placement (`ExposureMeasurement.key_ev`, ``highlight_ev``):
     their blend, within the analytic predictor's limits."""
-    blend = KEY_WEIGHT * key_ev + (1 - KEY_WEIGHT) * highlight_ev
     # Mirror of the predictor's limits: a high-key scene is not "over-exposed" because
     # its median is bright, as long as its highlights are not pushed past white.
-    error = min(max(blend, highlight_ev - HIGHLIGHT_HEADROOM_EV), highlight_ev + DARKEN_LIMIT_EV)
+    error = min(max(_blend(key_ev, highlight_ev), highlight_ev - HIGHLIGHT_HEADROOM_EV),
+                highlight_ev + DARKEN_LIMIT_EV)
     return max(-4.0, min(4.0, error))
+
+
+def highlight_bound(key_ev: float, highlight_ev: float) -> str:
+    """Which of the highlights' limits decides `exposure_error`: ``"darken"`` when a bright
+    scene's highlights cap how far it may darken (they would fall more than
+    `DARKEN_LIMIT_EV` below their target), ``"brighten"`` when a dark scene's cap how far
+    it may brighten (past `HIGHLIGHT_HEADROOM_EV` above it), ``""`` when neither does."""
+    blend = _blend(key_ev, highlight_ev)
+    if blend > highlight_ev + DARKEN_LIMIT_EV:
+        return "darken"
+    if blend < highlight_ev - HIGHLIGHT_HEADROOM_EV:
+        return "brighten"
+    return ""
 
 
 def measure_exposure(rgb: Linear, *, grain: float | None = None) -> ExposureMeasurement:

@@ -20,7 +20,7 @@ from engine.critic.contrast import (
     ContrastMeasurement,
     curve_shift,
 )
-from engine.critic.exposure import ExposureMeasurement, exposure_error
+from engine.critic.exposure import ExposureMeasurement, exposure_error, highlight_bound
 from engine.critic.judge.finding import Finding
 from engine.critic.judge.words import describe, develop_suggestion, percent
 from engine.predictors.analytic import HIGHLIGHT_TARGET
@@ -30,6 +30,7 @@ __all__ = [
     "CLIPPING_CAP",
     "GREYED_SHARE",
     "GREYED_WEIGHT",
+    "SCENE_KEY_EV",
     "TONAL",
     "clipping_is_contrast",
     "clipping_penalty",
@@ -153,6 +154,26 @@ def judge_tone(
     return f"{exposure} {contrast}", findings + contrast_findings
 
 
+#: EV: how far from a normal key the mid-tones must sit before a limit the highlights set
+#: is put down to a bright or a dark scene.
+SCENE_KEY_EV = 0.5
+
+
+def _scene_clause(m: ExposureMeasurement) -> str:
+    """Why the exposure error is smaller than the mid-tones' distance from a normal key,
+    when the highlights' limit decides it (`exposure.highlight_bound`): kodim20's mid-tones
+    sit 2.7 EV above the key and it is judged 0.5 EV bright, a bright scene whose sky is
+    already at white.  "" when no limit decides."""
+    bound = highlight_bound(m.key_ev, m.highlight_ev)
+    if bound == "darken" and m.key_ev >= SCENE_KEY_EV:
+        return ("; a bright scene, so its highlights rather than its light mid-tones set how "
+                "far it may darken")
+    if bound == "brighten" and m.key_ev <= -SCENE_KEY_EV:
+        return ("; a dark scene, so its highlights rather than its dark mid-tones set how far "
+                "it may brighten")
+    return ""
+
+
 def judge_exposure(
     m: ExposureMeasurement, pred: Prediction, clipping_finding: bool = True,
     exposure_finding: bool = True,
@@ -167,6 +188,7 @@ def judge_exposure(
            else "sit right at a normal key")
     key = (f"the mid-tones {sit} (median luminance {m.median_luminance:.3f}) and the "
            f"brightest 0.5 % reach {percent(m.highlight_level)} of white")
+    scene = _scene_clause(m)
     penalty = exposure_penalty(m)
     word = "under-exposed" if err < 0 else "over-exposed"
     if not exposure_finding:
@@ -187,13 +209,13 @@ def judge_exposure(
         text = f"{'Brighten' if err < 0 else 'Darken'} the photo: {describe(tonal)}"
         findings.append(Finding("exposure", penalty, desc,
                                 develop_suggestion("exposure", text, tonal, pred.reasons)))
-        paragraph = f"Exposure: the photo is {word} by about {abs(err):.1f} EV — {key}."
+        paragraph = f"Exposure: the photo is {word} by about {abs(err):.1f} EV — {key}{scene}."
     elif penalty > 0:
         touch = "dark" if err < 0 else "bright"
         paragraph = (f"Exposure: a touch {touch} ({abs(err):.1f} EV), not enough to matter — "
-                     f"{key}.")
+                     f"{key}{scene}.")
     else:
-        paragraph = f"Exposure is sound: {key}."
+        paragraph = f"Exposure is sound: {key}{scene}."
 
     clip_pen = clipping_penalty(m)
     if clip_pen > 0:
