@@ -22,7 +22,7 @@ from atelier.v1 import engine_pb2 as pb
 from engine.critic.judge import Finding
 from engine.critic.judge.tone import TONAL
 from engine.critic.judge.words import describe, develop_suggestion
-from engine.critic.review import Review, review
+from engine.critic.review import Review, overall_verdict, review
 from engine.decode.types import DecodedPhoto
 from engine.predictors.base import Prediction
 
@@ -267,17 +267,25 @@ def check_all(photo: DecodedPhoto, r: Review, prediction: Prediction | None) -> 
     Sets ``expected_gain`` (overall score points) on the kept ones that raise it.  A
     dropped suggestion leaves its issue, and the reasoning says why; so it does for one
     kept for mending its target alone, and for one joined.  Geometry and word-only
-    suggestions are kept unchecked (gain 0).  Two or more kept develop suggestions are
-    also rendered together and the reasoning gives what they do to the score together:
-    each was checked on its own, and two answers to one cause can overshoot.
+    suggestions are kept unchecked (gain 0).  When the worst finding's answer is dropped,
+    the verdict says so instead of "fix it first" (`review.overall_verdict`).  Two or more
+    kept develop suggestions are also rendered together and the reasoning gives what they
+    do to the score together: each was checked on its own, and two answers to one cause
+    can overshoot.
     """
     kept = []
+    dropped = []
     for f, v in verdicts(photo, r, prediction):
         for note in v.notes:
             r.paragraphs.insert(-1, note)
         f.suggestion = v.suggestion if v.kept else None
         if v.kept:
             kept.append(v.suggestion)
+        else:
+            dropped.append(f)
+    worst = next((f for f in r.findings if f.severity > 0), None)
+    if any(f is worst for f in dropped):
+        r.paragraphs[-1] = overall_verdict(r, dropped=True)
     if len(kept) >= 2:
         gain = review(developed_with(photo, kept), prediction).score - r.score
         r.paragraphs.insert(-1, _together(len(kept), gain, r.score))

@@ -43,7 +43,7 @@ from engine.masks.sky import detect_sky
 from engine.masks.subject import detect_subject
 from engine.predictors.base import Prediction
 
-__all__ = ["Measurements", "Review", "measure", "review"]
+__all__ = ["Measurements", "Review", "measure", "overall_verdict", "review"]
 
 
 @dataclass(frozen=True)
@@ -139,20 +139,34 @@ def review(photo: DecodedPhoto, prediction: Prediction | None = None) -> Review:
             [f.penalty for f in out.findings if f.attribute == attribute])
     out.score = scoring.total_score(out.sub_scores)
     out.findings.sort(key=lambda f: -f.penalty)
-    reported = [f for f in out.findings if f.severity > 0]
-    # The figure the message carries, or 89.45 would read "Overall 89/100" under "90/100".
-    shown = scoring.reported(out.score)
-    if reported:
-        worst = reported[0]
-        what = f"{worst.name} ({worst.description.split(':')[0].split(' (')[0]})"
-        if worst.severity == 1:
-            verdict = (f"Overall {shown:.0f}/100: technically strong; the one thing worth "
-                       f"a look is {what}.")
-        else:
-            verdict = f"Overall {shown:.0f}/100. The main problem is {what}; fix it first."
-    else:
-        verdict = (f"Overall {shown:.0f}/100: technically clean — no measurement is "
-                   f"outside its tolerance, and {_praise(out.sub_scores)}.")
-    out.paragraphs.append(verdict)
+    out.paragraphs.append(overall_verdict(out))
     return out
+
+
+def overall_verdict(r: Review, dropped: bool = False) -> str:
+    """The closing paragraph of ``r``: the score and the worst reported finding, and
+    whether a develop setting answers it — ``dropped`` when the check rendered its answer
+    and did not keep it (`engine.critic.check.check_all`)."""
+    reported = [f for f in r.findings if f.severity > 0]
+    # The figure the message carries, or 89.45 would read "Overall 89/100" under "90/100".
+    shown = scoring.reported(r.score)
+    if not reported:
+        return (f"Overall {shown:.0f}/100: technically clean — no measurement is "
+                f"outside its tolerance, and {_praise(r.sub_scores)}.")
+    worst = reported[0]
+    what = f"{worst.name} ({worst.description.split(':')[0].split(' (')[0]})"
+    # "Fix it first" only where something here fixes it: a blown area pulled to grey or
+    # a crowded edge has no setting, and a checked answer can cost more than it mends.
+    if dropped:
+        answer = "its develop answer, rendered and measured, costs more than it mends"
+    elif worst.suggestion is None:
+        answer = "no develop setting mends it"
+    else:
+        answer = ""
+    if worst.severity == 1:
+        tail = f", though {answer}" if answer else ""
+        return (f"Overall {shown:.0f}/100: technically strong; the one thing worth a look "
+                f"is {what}{tail}.")
+    tail = f" — {answer}" if answer else "; fix it first"
+    return f"Overall {shown:.0f}/100. The main problem is {what}{tail}."
 
