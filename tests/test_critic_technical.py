@@ -698,6 +698,19 @@ def test_a_frame_with_no_edge_is_not_called_blurred_and_a_very_blurred_one_is() 
     assert judge_sharpness(far, "centre")[1][0].severity == 3
 
 
+def test_edges_just_past_sharp_are_a_touch_soft_not_soft(shared_photos: Path) -> None:
+    # kodim15's subject measures σ 0.7 px: a penalty under a minor issue (sharpness still
+    # 100), which the paragraph once called plainly "soft".
+    photo = decode_photo(shared_photos / "kodak/kodim15.png", long_side=512)
+    m = measure_sharpness(photo.linear)
+    words = {0.75: "a touch soft, not enough to matter", 1.5: "soft"}
+    for sigma, kind in words.items():
+        still = replace(m, edge_sigma=sigma, motion_ratio=1.0)
+        paragraph, (finding,) = judge_sharpness(still, "centre")
+        assert paragraph.startswith(f"Sharpness: {kind} — "), paragraph
+        assert (finding.severity > 0) == (kind == "soft")
+
+
 def test_noise_sigma_is_in_8_bit_levels_per_channel() -> None:
     rng = np.random.default_rng(0)
     enc = np.full((200, 300, 3), 0.5, np.float32)
