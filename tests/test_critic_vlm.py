@@ -355,3 +355,13 @@ def test_the_measured_score_is_stated_as_the_critique_carries_it(
     c = critique_from_answer(dark, edge, answer, None, backend="b", check_suggestions=False)
     assert "measured 90/100" in c.reasoning or "Measured: 90/100" in c.reasoning
     assert "measured overall 90/100" in user_prompt(edge)
+
+
+def test_a_recorded_rotation_of_converging_lines_is_refused(shared_photos: Path) -> None:
+    # kodim08: its window rows lean 4.6° over walls within 1.2° of level — perspective.
+    photo = decode_photo(shared_photos / "kodak/kodim08.png", long_side=512)
+    answer = ("<think>The rooflines run uphill to the right.</think><edit_start>Rotate 4.6° "
+              "clockwise to level the rooflines<edit_end><answer>80</answer>")
+    c = critique_from_answer(photo, review(photo), answer, None, backend="vlm/1:recorded")
+    assert not [s for s in c.suggestions if s.HasField("geometry")]
+    assert "perspective, which a rotation would not level" in c.reasoning

@@ -13,7 +13,7 @@ its longest line.  numpy/scipy only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,7 +22,7 @@ from scipy import ndimage
 from engine.critic._image import Linear, encoded, encoded_luma, ridge_maxima
 from engine.masks.sky import scan_border
 
-__all__ = ["LEVEL_WITHIN", "HorizonMeasurement", "measure_horizon"]
+__all__ = ["CROSS_LEVEL", "CROSS_SHARE", "LEVEL_WITHIN", "HorizonMeasurement", "measure_horizon"]
 
 MAX_TILT = 12.0  # degrees either side of level considered a tilt (beyond: a diagonal)
 STEP = 0.1  # degrees, Hough angle resolution
@@ -34,6 +34,9 @@ WORK_SIDE = 512  # px, long side the lines are found at (scale-independent param
 MIN_RUN = 0.04  # a ρ bin counts as a line only with votes ≥ this share of the long side
 #: Degrees: a tilt under this reads level (no fault; the critic says "level").
 LEVEL_WITHIN = 0.6
+#: The other family of lines is a witness when its peak evidence is at least this share of
+#: the deciding family's, and it testifies "level" within `CROSS_LEVEL` degrees.
+CROSS_SHARE, CROSS_LEVEL = 0.3, 1.5
 
 
 @dataclass(frozen=True)
@@ -49,12 +52,25 @@ class HorizonMeasurement:
             it (÷ 0.5) times its longest line (÷ 25 %).
         line_length: longest supporting line, fraction 0..1 of the frame side it runs along.
         kind: "horizontal" or "vertical": which lines decided.
+        cross_tilt: the dominant angle of the other family, degrees (same sign
+            convention), when its evidence is at least `CROSS_SHARE` of the deciding
+            family's; None when it is weaker or absent.
     """
 
     tilt: float
     confidence: float
     line_length: float
     kind: str
+    cross_tilt: float | None = None
+
+    @property
+    def perspective(self) -> bool:
+        """Whether the lines lean in perspective rather than the camera tilting: a camera
+        turned about its axis turns both families alike, so a strong other family standing
+        level (within `CROSS_LEVEL`) while the deciding one leans by `AGREE` more says the
+        lean is the lines converging (kodim08's rooflines, 4.6°, over level walls)."""
+        return (self.cross_tilt is not None and abs(self.cross_tilt) < CROSS_LEVEL
+                and abs(self.tilt - self.cross_tilt) >= AGREE)
 
 
 def _scores(
@@ -100,7 +116,7 @@ def measure_horizon(rgb: Linear) -> HorizonMeasurement:
     inside = _lines(encoded_luma(rgb[top : h - bottom, left : w - right]))
     if abs(inside.tilt - whole.tilt) <= AGREE:
         return whole
-    return HorizonMeasurement(whole.tilt, 0.0, whole.line_length, whole.kind)
+    return replace(whole, confidence=0.0)
 
 
 def _lines(luma: NDArray[np.float32]) -> HorizonMeasurement:
@@ -137,6 +153,8 @@ def _lines(luma: NDArray[np.float32]) -> HorizonMeasurement:
         offset = 0.5 * (a - c) / denom if denom < 0 else 0.0
     tilt = float(thetas[i] + offset * STEP)
     horizontal = s_h[i] >= VERTICAL_WEIGHT * s_v[i]
+    own, other = (s_h, VERTICAL_WEIGHT * s_v) if horizontal else (VERTICAL_WEIGHT * s_v, s_h)
+    cross = _cross_tilt(thetas, own, other)
     length = (long_h[i] / w) if horizontal else (long_v[i] / h)
     # Agreement: the share of all line evidence within ±AGREE° of the winner (a horizon
     # or a building agrees with itself; sails, limbs and branches spread over angles),
@@ -149,4 +167,18 @@ def _lines(luma: NDArray[np.float32]) -> HorizonMeasurement:
         confidence=confidence,
         line_length=float(min(1.0, length)),
         kind="horizontal" if horizontal else "vertical",
+        cross_tilt=cross,
     )
+
+
+def _cross_tilt(
+    thetas: NDArray[np.float64], own: NDArray[np.float64], other: NDArray[np.float64]
+) -> float | None:
+    """The other family's dominant angle (degrees) when its peak evidence, smoothed as the
+    winner's, is at least `CROSS_SHARE` of the deciding family's own peak; else None."""
+    if not other.any():
+        return None
+    own_s = ndimage.gaussian_filter1d(own, 2.0, mode="nearest")
+    other_s = ndimage.gaussian_filter1d(other, 2.0, mode="nearest")
+    j = int(np.argmax(other_s))
+    return float(thetas[j]) if other_s[j] >= CROSS_SHARE * own_s.max() else None

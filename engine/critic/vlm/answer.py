@@ -17,7 +17,8 @@ Then every suggestion is checked against the critic's own measurements
 attribute targets or the overall score rises, with ``expected_gain`` — alone, or, for a
 colour or detail edit, joined by the tone sliders that answer what it costs,
 `with_its_cost_answered`); a rotation is kept
-only if the measured horizon tilt is confident and the rotation brings it closer to level.
+only if the measured horizon tilt is confident, the rotation brings it closer to level and
+the lean is not perspective (`HorizonMeasurement.perspective`).
 """
 
 from __future__ import annotations
@@ -129,6 +130,10 @@ def _levels(review: Review, angle: float) -> str:
         return f"no confident horizon or verticals were measured (confidence {h.confidence:.2f})"
     if abs(h.tilt + angle) >= abs(h.tilt):
         return f"the measured {h.kind} lines lean {h.tilt:+.1f}°, and it would not level them"
+    if h.perspective:
+        other = "vertical" if h.kind == "horizontal" else "horizontal"
+        return (f"the {h.kind} lines lean {h.tilt:+.1f}° but the {other} lines stand level "
+                f"({h.cross_tilt:+.1f}°): perspective, which a rotation would not level")
     return ""
 
 
