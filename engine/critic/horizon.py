@@ -8,7 +8,9 @@ candidate angle the votes are binned by distance ρ; bins with at least `MIN_RUN
 long side are lines, and the sum of their squared counts rewards long collinear runs.
 The best angle (refined to a fraction of a step by a parabola) is the tilt; the
 confidence is the share of all line evidence that agrees with it, times the length of
-its longest line.  numpy/scipy only.
+its longest line.  The other family's own best angle is kept when its evidence is strong
+(`CROSS_SHARE`): a camera turned about its axis turns both families alike, so leaning lines
+over level ones are perspective (`HorizonMeasurement.perspective`).  numpy/scipy only.
 """
 
 from __future__ import annotations

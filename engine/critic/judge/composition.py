@@ -30,15 +30,14 @@ def judge_composition(
     parts = []
     tilt = abs(h.tilt)
     leans = h.confidence >= MIN_TILT_CONFIDENCE and LEVEL_WITHIN <= tilt <= MAX_CORRECTABLE_TILT
+    way = "clockwise" if h.tilt < 0 else "counter-clockwise"
     if leans and h.perspective:
         other = "vertical" if h.kind == "horizontal" else "horizontal"
-        way = "clockwise" if h.tilt < 0 else "counter-clockwise"
         parts.append(f"the {h.kind} lines lean {tilt:.1f}° {way} while the {other} lines "
                      f"stand level ({h.cross_tilt:+.1f}°): lines converging in perspective, "
                      "not a tilted camera, so a rotation would not level them")
     elif leans:
         penalty = scoring.ramp(tilt, 0.5, 8.0, 30.0) * min(1.0, h.confidence / 0.5)
-        way = "clockwise" if h.tilt < 0 else "counter-clockwise"
         fix_way = "counter-clockwise" if h.tilt < 0 else "clockwise"
         desc = (f"the {h.kind} lines lean {tilt:.1f}° {way} (longest line "
                 f"{percent(h.line_length)} of the frame)")
