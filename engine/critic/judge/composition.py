@@ -34,7 +34,7 @@ def judge_composition(
     if leans and h.perspective:
         other = "vertical" if h.kind == "horizontal" else "horizontal"
         parts.append(f"the {h.kind} lines lean {tilt:.1f}° {way} while the {other} lines "
-                     f"stand level ({h.cross_tilt:+.1f}°): lines converging in perspective, "
+                     f"stand near level ({h.cross_tilt:+.1f}°): lines converging in perspective, "
                      "not a tilted camera, so a rotation would not level them")
     elif leans:
         penalty = scoring.ramp(tilt, 0.5, 8.0, 30.0) * min(1.0, h.confidence / 0.5)

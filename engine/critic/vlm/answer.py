@@ -132,7 +132,7 @@ def _levels(review: Review, angle: float) -> str:
         return f"the measured {h.kind} lines lean {h.tilt:+.1f}°, and it would not level them"
     if h.perspective:
         other = "vertical" if h.kind == "horizontal" else "horizontal"
-        return (f"the {h.kind} lines lean {h.tilt:+.1f}° but the {other} lines stand level "
+        return (f"the {h.kind} lines lean {h.tilt:+.1f}° but the {other} lines stand near level "
                 f"({h.cross_tilt:+.1f}°): perspective, which a rotation would not level")
     return ""
 
