@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -29,13 +30,14 @@ def measured(shared_photos: Path) -> Review:
 def test_a_fault_no_setting_answers_is_not_to_be_fixed_first(
     measured: Review, penalty: float, start: str
 ) -> None:
-    measured.findings = [Finding("composition", penalty, CROWDED)]
-    verdict = overall_verdict(measured)
+    verdict = overall_verdict(replace(measured, findings=[Finding("composition", penalty,
+                                                                  CROWDED)]))
     assert start in verdict and "no develop setting mends it" in verdict, verdict
     assert "fix it first" not in verdict
-    answered = pb.Suggestion(text="Crop", attribute="composition")
-    measured.findings = [Finding("composition", 15.0, CROWDED, answered)]
-    assert overall_verdict(measured).endswith("left edge); fix it first.")
+    answered = Finding("composition", 15.0, CROWDED, pb.Suggestion(text="Crop",
+                                                                   attribute="composition"))
+    assert overall_verdict(replace(measured, findings=[answered])).endswith(
+        "left edge); fix it first.")
 
 
 def test_a_main_problem_whose_checked_answer_was_dropped_says_so(shared_photos: Path) -> None:
