@@ -14,12 +14,38 @@ from engine.critic.horizon import LEVEL_WITHIN, HorizonMeasurement
 from engine.critic.judge.finding import Finding
 from engine.critic.judge.words import percent
 
-__all__ = ["MAX_CORRECTABLE_TILT", "MIN_TILT_CONFIDENCE", "judge_composition"]
+__all__ = ["MAX_CORRECTABLE_TILT", "MIN_TILT_CONFIDENCE", "ON_ANCHOR", "PLACED_WITHIN",
+           "judge_composition"]
 
 #: Tilts beyond this (degrees) are taken as deliberate diagonals, not a crooked horizon.
 MAX_CORRECTABLE_TILT = 8.0
 #: Line-detection confidence (0..1) below which no tilt is judged.
 MIN_TILT_CONFIDENCE = 0.3
+
+
+#: Fractions of the frame: within `ON_ANCHOR` a subject is *on* its third or centred, up
+#: to `PLACED_WITHIN` *near* it; beyond, placement costs points.
+ON_ANCHOR, PLACED_WITHIN = 0.08, 0.15
+
+
+def _placement(c: CompositionMeasurement) -> str:
+    """Where the subject sits, in a photographer's words with the distance in figures:
+    on a third, centred, near one, or (beyond the tolerance) how far from the nearest."""
+    # The words follow the figure as printed: 0.0803 reads "0.08", which is on it.
+    size, d = f"{percent(c.size)} of the frame", round(c.anchor_distance, 2)
+    if c.anchor == "the centre":
+        if d <= ON_ANCHOR:
+            return f"the subject ({size}) is centred ({d:.2f} of the frame off the middle)"
+        if d <= PLACED_WITHIN:
+            return (f"the subject ({size}) sits in the {c.where}, near the middle ({d:.2f} of "
+                    "the frame off it)")
+        return f"the subject ({size}) sits in the {c.where}, {d:.2f} of the frame off the middle"
+    if d <= ON_ANCHOR:
+        return f"the subject ({size}) sits on {c.anchor} ({d:.2f} of the frame from it)"
+    if d <= PLACED_WITHIN:
+        return (f"the subject ({size}) sits in the {c.where}, near {c.anchor} ({d:.2f} of the "
+                "frame from it)")
+    return f"the subject ({size}) sits in the {c.where}, {d:.2f} of the frame from {c.anchor}"
 
 
 def judge_composition(
@@ -50,11 +76,9 @@ def judge_composition(
     elif h.confidence >= MIN_TILT_CONFIDENCE and tilt < LEVEL_WITHIN:
         parts.append(f"the {h.kind} lines are level (within {max(tilt, 0.1):.1f}°)")
     if c.found:
-        size = f"{percent(c.size)} of the frame"
-        parts.append(f"the subject ({size}) sits in the {c.where}, "
-                     f"{c.anchor_distance:.2f} of the frame from {c.anchor}")
+        parts.append(_placement(c))
         if c.confidence >= 0.2:
-            off = scoring.ramp(c.anchor_distance, 0.15, 60.0, 20.0)
+            off = scoring.ramp(c.anchor_distance, PLACED_WITHIN, 60.0, 20.0)
             if off > 0:
                 crop = suggest_crop(c)
                 placed: pb.Suggestion | None = None
