@@ -33,19 +33,15 @@ def _placement(c: CompositionMeasurement) -> str:
     on a third, centred, near one, or (beyond the tolerance) how far from the nearest."""
     # The words follow the figure as printed: 0.0803 reads "0.08", which is on it.
     size, d = f"{percent(c.size)} of the frame", round(c.anchor_distance, 2)
-    if c.anchor == "the centre":
-        if d <= ON_ANCHOR:
-            return f"the subject ({size}) is centred ({d:.2f} of the frame off the middle)"
-        if d <= PLACED_WITHIN:
-            return (f"the subject ({size}) sits in the {c.where}, near the middle ({d:.2f} of "
-                    "the frame off it)")
-        return f"the subject ({size}) sits in the {c.where}, {d:.2f} of the frame off the middle"
+    centre = c.anchor == "the centre"
+    name, gap = ("the middle", "off") if centre else (c.anchor, "from")
     if d <= ON_ANCHOR:
-        return f"the subject ({size}) sits on {c.anchor} ({d:.2f} of the frame from it)"
+        said, ref = ("is centred", name) if centre else (f"sits on {name}", "it")
+        return f"the subject ({size}) {said} ({d:.2f} of the frame {gap} {ref})"
+    sits = f"the subject ({size}) sits in the {c.where}"
     if d <= PLACED_WITHIN:
-        return (f"the subject ({size}) sits in the {c.where}, near {c.anchor} ({d:.2f} of the "
-                "frame from it)")
-    return f"the subject ({size}) sits in the {c.where}, {d:.2f} of the frame from {c.anchor}"
+        return f"{sits}, near {name} ({d:.2f} of the frame {gap} it)"
+    return f"{sits}, {d:.2f} of the frame {gap} {name}"
 
 
 def judge_composition(
