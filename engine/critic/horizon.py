@@ -67,6 +67,11 @@ class HorizonMeasurement:
     cross_tilt: float | None = None
 
     @property
+    def cross_kind(self) -> str:
+        """The other family: "vertical" when the horizontal lines decided, and back."""
+        return "vertical" if self.kind == "horizontal" else "horizontal"
+
+    @property
     def perspective(self) -> bool:
         """Whether the lines lean in perspective rather than the camera tilting: a camera
         turned about its axis turns both families alike, so a strong other family standing

@@ -54,8 +54,7 @@ def judge_composition(
     leans = h.confidence >= MIN_TILT_CONFIDENCE and LEVEL_WITHIN <= tilt <= MAX_CORRECTABLE_TILT
     way = "clockwise" if h.tilt < 0 else "counter-clockwise"
     if leans and h.perspective:
-        other = "vertical" if h.kind == "horizontal" else "horizontal"
-        parts.append(f"the {h.kind} lines lean {tilt:.1f}° {way} while the {other} lines "
+        parts.append(f"the {h.kind} lines lean {tilt:.1f}° {way} while the {h.cross_kind} lines "
                      f"stand near level ({h.cross_tilt:+.1f}°): lines converging in perspective, "
                      "not a tilted camera, so a rotation would not level them")
     elif leans:

@@ -131,9 +131,9 @@ def _levels(review: Review, angle: float) -> str:
     if abs(h.tilt + angle) >= abs(h.tilt):
         return f"the measured {h.kind} lines lean {h.tilt:+.1f}°, and it would not level them"
     if h.perspective:
-        other = "vertical" if h.kind == "horizontal" else "horizontal"
-        return (f"the {h.kind} lines lean {h.tilt:+.1f}° but the {other} lines stand near level "
-                f"({h.cross_tilt:+.1f}°): perspective, which a rotation would not level")
+        return (f"the {h.kind} lines lean {h.tilt:+.1f}° but the {h.cross_kind} lines stand "
+                f"near level ({h.cross_tilt:+.1f}°): perspective, which a rotation would not "
+                "level")
     return ""
 
 
