@@ -8,9 +8,11 @@ Every develop suggestion the technical critic makes on the damaged copies of
 answered with geometry) is checked as the engine checks it (`engine.critic.check`) and
 sorted by the verdict: *kept* (`Checked.kept`: the score rises, or the suggestion mends its
 target while the score moves by less than half a point), *joined* (kept with the answer to
-what it costs), *mends its target, dropped* (what the issue's looser rule, "improves the
+what it costs), *in part* (kept as the part of its sliders that passes, `check.in_part`),
+*mends its target, dropped* (what the issue's looser rule, "improves the
 measurement it targets", would also keep), *mends nothing, dropped*.  For each verdict:
-how many of its suggestions, rendered (a joined one with its join), bring the photo closer
+how many of its suggestions, rendered (a joined one with its join, one kept in part as
+that part), bring the photo closer
 to the undamaged one (mean ΔE2000 as displayed), and the mean ΔE2000 before → after.
 """
 
@@ -32,7 +34,7 @@ from engine.decode import decode_photo  # noqa: E402
 __all__ = ["VERDICTS", "main"]
 
 #: The verdicts, in the order they are printed.
-VERDICTS = ("kept", "joined", "mends its target, dropped", "mends nothing, dropped")
+VERDICTS = ("kept", "joined", "in part", "mends its target, dropped", "mends nothing, dropped")
 #: Degradations left out: their answers are words (noise) or geometry (rotation).
 SKIPPED = ("noise", "rotate")
 
@@ -63,7 +65,7 @@ def main() -> None:
             r = review(bad, prediction)
             for _, v in verdicts(bad, r, prediction):
                 if v.kept:
-                    kind_of = "joined" if v.joined else "kept"
+                    kind_of = "joined" if v.joined else "in part" if v.part else "kept"
                 elif v.checked.mended > 0:
                     kind_of = "mends its target, dropped"
                 else:

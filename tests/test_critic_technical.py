@@ -56,6 +56,7 @@ from engine.critic.judge.tone import (
     exposure_kept,
     exposure_penalty,
 )
+from engine.critic.judge.words import signed
 from engine.critic.noise import measure_noise
 from engine.critic.review import measure, review
 from engine.critic.saturation import gamut_use
@@ -821,7 +822,7 @@ def test_a_suggestion_that_costs_another_measurement_is_joined_by_its_answer(
     gain = review(developed_with(brighter, [answer])).score - before.score
     assert answer.expected_gain == round(gain, 1) > 0, (answer, gain)
     assert f"“{alone.text}” alone mends the colour it targets" in c.reasoning
-    assert f"moves the score by {checked.gain:+.1f}" in c.reasoning, c.reasoning
+    assert f"moves the score by {signed(checked.gain, decimals=1)}" in c.reasoning, c.reasoning
     # A tone suggestion borrows nothing: uhdr05 with Contrast +40 is answered "Darken the
     # photo: Exposure −0.85 EV", which greys its white; lent the flat contrast's
     # Contrast +39 it would pass the check and end ΔE2000 9.9 from the photo before the

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from atelier.v1 import engine_pb2 as pb
+from benchmarks.critic_eval import degrade
 from engine.critic.judge import Finding
 from engine.critic.review import Review, overall_verdict, review
 from engine.critic.technical import critique
@@ -41,10 +42,11 @@ def test_a_fault_no_setting_answers_is_not_to_be_fixed_first(
 
 
 def test_a_main_problem_whose_checked_answer_was_dropped_says_so(shared_photos: Path) -> None:
-    # A GoPro raw: harsh contrast is its main problem, and the check finds that softening
-    # it (Contrast −15, Highlights −20) costs the score about 12 points.
-    photo = decode_photo(shared_photos / "raw/gopro_hero6black_GOPR0024_from_gpr.dng",
-                         long_side=384)
+    # kodim20 muted: harsh contrast is its main problem, and the check finds that softening
+    # it (Contrast −18, Highlights −70) greys its blown sky, nor does either slider alone
+    # pass (`check.in_part`).
+    photo = degrade("mute Saturation −40", decode_photo(shared_photos / "kodak/kodim20.png",
+                                                         long_side=384))[1]
     unchecked = critique(photo).reasoning.split("\n\n")[-1]
     assert unchecked.endswith("The main problem is contrast (harsh contrast); fix it first.")
     checked = critique(photo, check=True)

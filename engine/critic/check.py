@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import combinations
 
 import numpy as np
 
@@ -21,7 +22,7 @@ from atelier.settings import settings_from_adjustments, suggested_edit
 from atelier.v1 import engine_pb2 as pb
 from engine.critic.judge import Finding
 from engine.critic.judge.tone import TONAL
-from engine.critic.judge.words import describe, develop_suggestion
+from engine.critic.judge.words import describe, develop_suggestion, signed
 from engine.critic.review import Review, overall_verdict, review
 from engine.decode.types import DecodedPhoto
 from engine.predictors.base import Prediction
@@ -33,6 +34,7 @@ __all__ = [
     "check_all",
     "check_suggestion",
     "developed_with",
+    "in_part",
     "verdict",
     "verdicts",
     "with_its_cost_answered",
@@ -174,12 +176,59 @@ def with_its_cost_answered(
     return joined, again
 
 
+def _points(gain: float) -> str:
+    """A score change as the notes give it: "+2.0", "−12.2" (a true minus)."""
+    return signed(gain, decimals=1)
+
+
+def in_part(
+    photo: DecodedPhoto, before: Review, suggestion: pb.Suggestion,
+    prediction: Prediction | None,
+) -> tuple[pb.Suggestion, Checked] | None:
+    """The largest part of a dropped ``suggestion``'s sliders that passes the check alone.
+
+    Sliders that each help can harm together: a softer curve and a highlight roll-off each
+    take a blown sky off the clip, and both at once pull it down to a flat grey (kodim20's
+    "Soften the contrast: Contrast −18, Highlights −70" costs 22 points, its Contrast alone
+    raises the score by 2), as a photographer who sees the grey backs one of them out.  The
+    parts with one slider fewer are rendered and judged first, then smaller ones; the first
+    size with a part that is `Checked.kept` and still mends the target gives the one that
+    raises the score most, worded as the suggestion with its sliders ("Soften the contrast:
+    Contrast −18").  None for a masked or one-slider suggestion, or when no part passes.
+    """
+    own = settings_from_adjustments(suggestion.adjustments)
+    if suggestion.HasField("masked") or len(own) < 2:
+        return None
+    lead = suggestion.text.split(":", 1)[0]
+    for size in range(len(own) - 1, 0, -1):
+        passed = []
+        for names in combinations(own, size):
+            part = {k: own[k] for k in names}
+            trial = develop_suggestion(suggestion.attribute, f"{lead}: {describe(part)}", part,
+                                       suggestion.adjustments.reasons)
+            checked = check_suggestion(photo, before, trial, prediction)
+            if checked is not None and checked.kept and checked.mended > 0:
+                passed.append((trial, checked))
+        if passed:
+            return max(passed, key=lambda p: p[1].gain)
+    return None
+
+
+def _kept_in_part(whole: pb.Suggestion, checked: Checked, part: pb.Suggestion,
+                  alone: Checked) -> str:
+    """The reasoning's note for a suggestion kept in part."""
+    return (f"Checked with the develop model, “{whole.text}” moves the score by "
+            f"{_points(checked.gain)}, while “{part.text}” alone mends the {part.attribute} it "
+            f"targets ({alone.mended:.1f} points) and moves the score by {_points(alone.gain)}, so "
+            "that part is suggested.")
+
+
 def _cost_answered(alone: pb.Suggestion, checked: Checked, joined: pb.Suggestion,
                   together: Checked) -> str:
     """The reasoning's note for a suggestion kept with the answer to what it costs."""
     return (f"Checked with the develop model, “{alone.text}” alone mends the "
             f"{alone.attribute} it targets ({checked.mended:.1f} points) but moves the score "
-            f"by {checked.gain:+.1f}; “{joined.text}” moves it by {together.gain:+.1f}, so "
+            f"by {_points(checked.gain)}; “{joined.text}” moves it by {_points(together.gain)}, so "
             "it is suggested with the tone sliders that answer what it costs.")
 
 
@@ -188,9 +237,9 @@ def _not_suggested(suggestion: pb.Suggestion, checked: Checked) -> str:
     if checked.mended > 0:
         return (f"Checked with the develop model, “{suggestion.text}” mends the "
                 f"{suggestion.attribute} it targets ({checked.mended:.1f} points) but lowers "
-                f"the score ({checked.gain:+.1f}), so it is not suggested.")
+                f"the score ({_points(checked.gain)}), so it is not suggested.")
     return (f"Checked with the develop model, “{suggestion.text}” would neither mend the "
-            f"{suggestion.attribute} it targets nor raise the score ({checked.gain:+.1f}), so "
+            f"{suggestion.attribute} it targets nor raise the score ({_points(checked.gain)}), so "
             "it is not suggested.")
 
 
@@ -199,7 +248,7 @@ def _mended_only(suggestion: pb.Suggestion, checked: Checked) -> str:
     score does not rise."""
     return (f"Checked with the develop model, “{suggestion.text}” mends the "
             f"{suggestion.attribute} it targets ({checked.mended:.1f} points); the overall "
-            f"score barely moves ({checked.gain:+.1f}).")
+            f"score barely moves ({_points(checked.gain)}).")
 
 
 @dataclass(frozen=True)
@@ -208,9 +257,11 @@ class Verdict:
 
     Attributes:
         suggestion: the suggestion as it stands — joined by the answer to its cost when it
-            was (`with_its_cost_answered`) — kept or not.
+            was (`with_its_cost_answered`), or cut to the part that passes (`in_part`) —
+            kept or not.
         kept: whether it is suggested.
         joined: whether it was joined by the answer to its cost.
+        part: whether it is a part of the suggestion made, the rest left out (`in_part`).
         checked: what rendering ``suggestion`` (as it stands) did.
         notes: the reasoning's notes on it, in order (joined, dropped, or kept for
             mending its target alone); none for one that simply raises the score.
@@ -221,14 +272,16 @@ class Verdict:
     joined: bool
     checked: Checked = field(repr=False)
     notes: list[str]
+    part: bool
 
 
 def verdict(
     photo: DecodedPhoto, before: Review, suggestion: pb.Suggestion, prediction: Prediction | None
 ) -> Verdict | None:
     """`check_suggestion`, then `with_its_cost_answered` for a suggestion it would drop,
-    and the notes that say so; None when the suggestion has no develop settings to render
-    (geometry, words only).  Both critics' checks decide through here."""
+    then `in_part` when that does not pass either, and the notes that say so; None when
+    the suggestion has no develop settings to render (geometry, words only).  Both critics'
+    checks decide through here."""
     checked = check_suggestion(photo, before, suggestion, prediction)
     if checked is None:
         return None
@@ -238,11 +291,16 @@ def verdict(
     if joined is not None:
         notes.append(_cost_answered(suggestion, checked, *joined))
         suggestion, checked = joined
+    part = None if checked.kept else in_part(photo, before, suggestion, prediction)
+    if part is not None:
+        notes.append(_kept_in_part(suggestion, checked, *part))
+        suggestion, checked = part
     if not checked.kept:
         notes.append(_not_suggested(suggestion, checked))
     elif checked.gain <= 0:
         notes.append(_mended_only(suggestion, checked))
-    return Verdict(suggestion, checked.kept, joined is not None, checked, notes)
+    return Verdict(suggestion, checked.kept, joined is not None, checked, notes,
+                   part is not None)
 
 
 def verdicts(
@@ -293,7 +351,7 @@ def check_all(photo: DecodedPhoto, r: Review, prediction: Prediction | None) -> 
 
 def _together(count: int, gain: float, score: float) -> str:
     """The reasoning's note on ``count`` kept develop suggestions rendered together."""
-    moves = f"raise the score by {gain:+.1f}, to {score + gain:.0f}" if gain > 0 else \
-        f"move the score by {gain:+.1f}"
+    moves = f"raise the score by {_points(gain)}, to {score + gain:.0f}" if gain > 0 else \
+        f"move the score by {_points(gain)}"
     return f"Checked together with the develop model, the {count} develop suggestions {moves}."
 
