@@ -192,13 +192,15 @@ def in_part(
     "Soften the contrast: Contrast −18, Highlights −70" costs 22 points, its Contrast alone
     raises the score by 2), as a photographer who sees the grey backs one of them out.  The
     parts with one slider fewer are rendered and judged first, then smaller ones; the first
-    size with a part that raises the score and still mends the target gives the one that
-    raises it most, worded as the suggestion with its sliders ("Soften the contrast:
-    Contrast −18").  A second chance asks more than `Checked.kept`: a part that only mends
-    its target while the score holds would be a move the whole was not (kodim06 muted: its
-    original's harsh contrast answered by Contrast −15 alone, −0.1, the photo left further
-    from the undamaged one).  None for a masked or one-slider suggestion, or when no part
-    passes.
+    size with a part that raises the score and still mends the target by `SCORE_RESOLUTION`
+    gives the one that raises it most, worded as the suggestion with its sliders ("Soften
+    the contrast: Contrast −18").  A second chance asks more than `Checked.kept`: a part
+    that only mends its target while the score holds would be a move the whole was not
+    (kodim06 muted: its original's harsh contrast answered by Contrast −15 alone, −0.1, the
+    photo left further from the undamaged one), and a part that mends nothing is a
+    by-product of the whole, not its answer (uhdr04 darkened: "Soften the contrast:
+    Exposure +0.06 EV", the lift that kept the softer curve's mid-tones, alone).  None for
+    a masked or one-slider suggestion, or when no part passes.
     """
     own = settings_from_adjustments(suggestion.adjustments)
     if suggestion.HasField("masked") or len(own) < 2:
@@ -211,7 +213,8 @@ def in_part(
             trial = develop_suggestion(suggestion.attribute, f"{lead}: {describe(part)}", part,
                                        suggestion.adjustments.reasons)
             checked = check_suggestion(photo, before, trial, prediction)
-            if checked is not None and checked.gain > 0 and checked.mended > 0:
+            if checked is not None and checked.gain > 0 \
+                    and checked.mended >= SCORE_RESOLUTION:
                 passed.append((trial, checked))
         if passed:
             return max(passed, key=lambda p: p[1].gain)
