@@ -224,10 +224,10 @@ def in_part(
 def _kept_in_part(whole: pb.Suggestion, checked: Checked, part: pb.Suggestion,
                   alone: Checked) -> str:
     """The reasoning's note for a suggestion kept in part."""
-    return (f"Checked with the develop model, “{whole.text}” moves the score by "
-            f"{_points(checked.gain)}, while “{part.text}” alone mends the {part.attribute} it "
-            f"targets ({alone.mended:.1f} points) and raises the score by {alone.gain:.1f}, so "
-            "that part is suggested.")
+    whole_moves = f"“{whole.text}” moves the score by {_points(checked.gain)}"
+    return (f"Checked with the develop model, {whole_moves}, while “{part.text}” alone mends "
+            f"the {part.attribute} it targets ({alone.mended:.1f} points) and raises the score "
+            f"by {alone.gain:.1f}, so that part is suggested.")
 
 
 def _cost_answered(alone: pb.Suggestion, checked: Checked, joined: pb.Suggestion,
@@ -270,16 +270,16 @@ class Verdict:
         joined: whether it was joined by the answer to its cost.
         part: whether it is a part of the suggestion made, the rest left out (`in_part`).
         checked: what rendering ``suggestion`` (as it stands) did.
-        notes: the reasoning's notes on it, in order (joined, dropped, or kept for
-            mending its target alone); none for one that simply raises the score.
+        notes: the reasoning's notes on it, in order (joined, kept in part, dropped, or
+            kept for mending its target alone); none for one that simply raises the score.
     """
 
     suggestion: pb.Suggestion
     kept: bool
     joined: bool
+    part: bool
     checked: Checked = field(repr=False)
     notes: list[str]
-    part: bool
 
 
 def verdict(
@@ -306,8 +306,8 @@ def verdict(
         notes.append(_not_suggested(suggestion, checked))
     elif checked.gain <= 0:
         notes.append(_mended_only(suggestion, checked))
-    return Verdict(suggestion, checked.kept, joined is not None, checked, notes,
-                   part is not None)
+    return Verdict(suggestion, checked.kept, joined=joined is not None, part=part is not None,
+                   checked=checked, notes=notes)
 
 
 def verdicts(

@@ -16,7 +16,8 @@ Then every suggestion is checked against the critic's own measurements
 (`engine.critic.check.verdict`: kept only if it mends the measurement its
 attribute targets or the overall score rises, with ``expected_gain`` — alone, or, for a
 colour or detail edit, joined by the tone sliders that answer what it costs,
-`with_its_cost_answered`); a rotation is kept
+`with_its_cost_answered`, or in the part of its sliders that passes, `in_part`); a
+rotation is kept
 only if the measured horizon tilt is confident, the rotation brings it closer to level and
 the lean is not perspective (`HorizonMeasurement.perspective`).
 """
