@@ -326,14 +326,16 @@ def verdicts(
 def check_all(photo: DecodedPhoto, r: Review, prediction: Prediction | None) -> None:
     """Render each develop suggestion of ``r``, re-judge, and keep it only if
     `Checked.kept`: it raises the score, or mends the measurement it targets while the
-    score barely moves — alone, or joined by the answer to what it costs
-    (`with_its_cost_answered`), which then replaces it (`verdict`).
+    score barely moves — alone, joined by the answer to what it costs
+    (`with_its_cost_answered`), or cut to the part of it that passes (`in_part`), which
+    then replaces it (`verdict`).
 
     Sets ``expected_gain`` (overall score points) on the kept ones that raise it.  A
     dropped suggestion leaves its issue, and the reasoning says why; so it does for one
-    kept for mending its target alone, and for one joined.  Geometry and word-only
-    suggestions are kept unchecked (gain 0).  When the worst finding's answer is dropped,
-    the verdict says so instead of "fix it first" (`review.overall_verdict`).  Two or more
+    kept for mending its target alone, for one joined and for one kept in part.  Geometry
+    and word-only suggestions are kept unchecked (gain 0).  The verdict is written again
+    with the dropped findings, so it says so instead of "fix it first" when the worst
+    finding's answer is among them (`review.overall_verdict`).  Two or more
     kept develop suggestions are also rendered together and the reasoning gives what they
     do to the score together: each was checked on its own, and two answers to one cause
     can overshoot.
@@ -348,9 +350,7 @@ def check_all(photo: DecodedPhoto, r: Review, prediction: Prediction | None) -> 
             kept.append(v.suggestion)
         else:
             dropped.append(f)
-    worst = next((f for f in r.findings if f.severity > 0), None)
-    if any(f is worst for f in dropped):
-        r.paragraphs[-1] = overall_verdict(r, dropped=True)
+    r.paragraphs[-1] = overall_verdict(r, dropped)
     if len(kept) >= 2:
         gain = review(developed_with(photo, kept), prediction).score - r.score
         r.paragraphs.insert(-1, _together(len(kept), gain, r.score))

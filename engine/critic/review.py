@@ -10,6 +10,7 @@ assembled and the overall verdict written.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -143,10 +144,10 @@ def review(photo: DecodedPhoto, prediction: Prediction | None = None) -> Review:
     return out
 
 
-def overall_verdict(r: Review, dropped: bool = False) -> str:
+def overall_verdict(r: Review, dropped: Sequence[Finding] = ()) -> str:
     """The closing paragraph of ``r``: the score and the worst reported finding, and
-    whether a develop setting answers it — ``dropped`` when the check rendered its answer
-    and did not keep it (`engine.critic.check.check_all`)."""
+    whether a develop setting answers it — not when it is among the ``dropped`` findings,
+    whose answers the check rendered and did not keep (`engine.critic.check.check_all`)."""
     reported = [f for f in r.findings if f.severity > 0]
     # The figure the message carries, or 89.45 would read "Overall 89/100" under "90/100".
     shown = scoring.reported(r.score)
@@ -157,7 +158,7 @@ def overall_verdict(r: Review, dropped: bool = False) -> str:
     what = f"{worst.name} ({worst.description.split(':')[0].split(' (')[0]})"
     # "Fix it first" only where something here fixes it: a blown area pulled to grey or
     # a crowded edge has no setting, and a checked answer can cost more than it mends.
-    if dropped:
+    if any(f is worst for f in dropped):
         answer = "its develop answer, rendered and measured, costs more than it mends"
     elif worst.suggestion is None:
         answer = "no develop setting mends it"
