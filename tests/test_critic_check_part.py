@@ -8,10 +8,10 @@ from pathlib import Path
 from atelier.settings import settings_from_adjustments
 from atelier.v1 import engine_pb2 as pb
 from engine.critic.check import check_suggestion, in_part
-from engine.critic.judge.words import signed
 from engine.critic.review import review
 from engine.critic.technical import critique
 from engine.decode import decode_photo
+from engine.typography import signed
 
 
 def test_sliders_that_harm_together_are_suggested_in_the_part_that_passes(

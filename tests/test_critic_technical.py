@@ -56,7 +56,6 @@ from engine.critic.judge.tone import (
     exposure_kept,
     exposure_penalty,
 )
-from engine.critic.judge.words import signed
 from engine.critic.noise import measure_noise
 from engine.critic.review import measure, review
 from engine.critic.saturation import gamut_use
@@ -66,6 +65,7 @@ from engine.critic.technical import critique
 from engine.decode import DecodedPhoto, decode_photo
 from engine.masks import detect_sky
 from engine.metrics import delta_e_2000
+from engine.typography import signed
 
 #: Photos whose lines are level and clear (measured tilt < 1°, confident), at 384 px.
 NAMES = ("kodak/kodim01.png", "kodak/kodim03.png", "photos/uhdr01_pixel6pro_sky_parking_lot.jpg")
@@ -225,16 +225,18 @@ def test_grey_edge_follows_a_cast_in_mired() -> None:
     assert abs(grey_edge(np.repeat(grey[..., None], 3, -1).astype(np.float32)) - 1).max() < 1e-6
 
 
-@pytest.mark.parametrize(("mired", "a", "b", "start", "severity"), [
+@pytest.mark.parametrize(("mired", "a", "b", "greys", "start", "severity"), [
     # kodim04: the light reads 37 mired cool while its greys lean magenta (a* +4.9, b*
     # +0.1): the paragraph gives the greys' a* and b*, not "a cool cast of ΔE 4.9".
-    (-37.0, 4.9, 0.1, "Colour: a cool cast — the light reads about", 2),
+    (-37.0, 4.9, 0.1, "a* +4.9, b* +0.1", "Colour: a cool cast — the light reads about", 2),
     # kodim01: a light 9 mired cool is a slight lean, while its greys sit warm-green
     # (a* −5.0, b* +8.7): not "the greys lean slightly cool (ΔE 10.0)".
-    (-9.0, -5.0, 8.7, "Colour: a slight cool lean — the light reads about", 0),
+    # A negative figure is written with a true minus, as the sliders' values are.
+    (-9.0, -5.0, 8.7, "a* −5.0, b* +8.7", "Colour: a slight cool lean — the light reads about",
+     0),
 ])
 def test_colour_paragraph_names_the_greys_lean_apart_from_the_light(
-    mired: float, a: float, b: float, start: str, severity: int
+    mired: float, a: float, b: float, greys: str, start: str, severity: int
 ) -> None:
     from engine.critic.colour import ColourMeasurement
     from engine.critic.judge.colour import judge_colour
@@ -249,8 +251,7 @@ def test_colour_paragraph_names_the_greys_lean_apart_from_the_light(
                                        gamut_clipped=0.0, gamut_clipped_where="")
     paragraph, findings = judge_colour(colour, saturation, Prediction(), is_raw=False)
     assert paragraph.startswith(f"{start} {cct:.0f} K, {abs(mired):.0f} mired cooler"), paragraph
-    assert (f"sit ΔE {np.hypot(a, b):.1f} from grey (a* {a:+.1f}, b* {b:+.1f})"
-            in paragraph), paragraph
+    assert f"sit ΔE {np.hypot(a, b):.1f} from grey ({greys})" in paragraph, paragraph
     assert [(f.issue or f.attribute, f.severity) for f in findings] == [("colour", severity)]
 
 

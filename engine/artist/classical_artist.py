@@ -41,6 +41,7 @@ from engine.artist.classical.denoise import denoise, estimate_noise_sigma
 from engine.artist.classical.sharpen import estimate_blur_sigma, gaussian_kernel, sharpen
 from engine.artist.haze import dehaze, dehaze_amount
 from engine.artist.plan import Operation
+from engine.typography import signed
 
 __all__ = ["VERSION", "ClassicalArtist", "apply_operation", "rl_iterations",
            "threshold_multiplier"]
@@ -121,7 +122,7 @@ def _lowlight(encoded: Tensor, s: float, cancelled: Cancelled,
     if cancelled():
         raise GenerationCancelled
     out, detail = _denoise(bright, s, cancelled, on_strip)
-    return out, f"brightened {ev:+.2f} EV in linear light, then {detail}"
+    return out, f"brightened {signed(ev, ' EV', 2)} in linear light, then {detail}"
 
 
 def apply_operation(

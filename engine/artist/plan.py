@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from atelier.v1 import engine_pb2 as pb
+from engine.typography import signed
 
 if TYPE_CHECKING:  # heavy imports only for type checking
     from engine.artist.haze import HazeMeasurement
@@ -142,7 +143,7 @@ def _strengths(
                           f"{sh.long_side} px" + (" (directional: motion blur)" if motion else ""))
         e = m.exposure
         out["lowlight"] = (_clip(0.5 - 0.15 * e.error_ev),
-                           f"exposure {e.error_ev:+.1f} EV from a normal key "
+                           f"exposure {signed(e.error_ev, ' EV', 1)} from a normal key "
                            f"(median luminance {e.median_luminance:.3f})")
     if haze is not None:
         out["dehaze"] = (_clip(0.5 + 0.8 * (haze.dark_channel - 0.45)),

@@ -22,10 +22,11 @@ from atelier.settings import settings_from_adjustments, suggested_edit
 from atelier.v1 import engine_pb2 as pb
 from engine.critic.judge import Finding
 from engine.critic.judge.tone import TONAL
-from engine.critic.judge.words import describe, develop_suggestion, signed
+from engine.critic.judge.words import describe, develop_suggestion
 from engine.critic.review import Review, overall_verdict, review
 from engine.decode.types import DecodedPhoto
 from engine.predictors.base import Prediction
+from engine.typography import signed
 
 __all__ = [
     "SCORE_RESOLUTION",

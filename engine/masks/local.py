@@ -42,6 +42,7 @@ from engine.decode.types import DecodedPhoto
 from engine.masks.sky import detect_sky
 from engine.masks.subject import detect_subject
 from engine.predictors.base import Prediction, Predictor
+from engine.typography import signed
 
 __all__ = [
     "LEVEL_TOLERANCE_STOPS",
@@ -123,8 +124,8 @@ def _local_settings(
         small = MIN_LOCAL_EXPOSURE_EV if name == "Exposure2012" else MIN_LOCAL_SLIDER
         if abs(delta) >= small:
             settings[local] = round(delta, 2) if name == "Exposure2012" else float(round(delta))
-            reasons[local] = f"region alone wants {name} {region.settings.get(name, 0):+g}: " \
-                f"{region.reasons.get(name, '')}"
+            wants = signed(region.settings.get(name, 0.0), decimals=None)
+            reasons[local] = f"region alone wants {name} {wants}: {region.reasons.get(name, '')}"
     return settings, reasons
 
 
@@ -138,7 +139,8 @@ def _masked(
         adjustments=local_adjustments_from_settings(settings, reasons),
         amount=1.0, confidence=confidence,
         bbox=pb.BoundingBox(left=left, top=top, right=right, bottom=bottom),
-        reason="; ".join(f"{k} {v:+g}" for k, v in settings.items()), backend=backend,
+        reason="; ".join(f"{k} {signed(v, decimals=None)}" for k, v in settings.items()),
+        backend=backend,
     )
 
 
@@ -235,7 +237,7 @@ def _region_exposure(
     excess = math.copysign(max(0.0, abs(off) - LEVEL_TOLERANCE_STOPS), off)
     limit = LOCAL_LIMITS["Exposure2012"][1]
     ev = round(max(-limit, min(limit, -excess)), 2)
-    facts = (f"under the exposure the rest of the frame needs ({rest_ev:+.2f} EV) the "
+    facts = (f"under the exposure the rest of the frame needs ({signed(rest_ev, ' EV', 2)}) the "
              f"{region.kind} (median luminance {median:.3f}) sits {abs(off):.1f} stops "
              f"{'above' if off > 0 else 'below'} a typical {region.kind} "
              f"(±{LEVEL_TOLERANCE_STOPS:g} is usual)")
@@ -251,8 +253,8 @@ def _region_exposure(
         if room < MIN_LOCAL_EXPOSURE_EV:
             return 0.0, f"{facts}, but it already holds the frame's brightest tones"
         ev = round(room, 2)
-        return ev, f"{facts} → {ev:+.2f} EV, as far as the rest of the frame's highlights"
-    return ev, f"{facts} → {ev:+.2f} EV brings it back within {LEVEL_TOLERANCE_STOPS:g}"
+        return ev, f"{facts} → {signed(ev, ' EV', 2)}, as far as the rest of the frame's highlights"
+    return ev, f"{facts} → {signed(ev, ' EV', 2)} brings it back within {LEVEL_TOLERANCE_STOPS:g}"
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ from engine.color.white_balance import (
 from engine.decode.types import DecodedPhoto
 from engine.predictors.base import Prediction
 from engine.predictors.monochrome import keep_monochrome_colour
+from engine.typography import signed
 from xmp.vocabulary import global_slider
 
 __all__ = ["AnalyticPredictor"]
@@ -181,7 +182,8 @@ class AnalyticPredictor:
         if abs(ev) < EXPOSURE_DEADBAND_EV:
             put("Exposure2012", 0.0, f"{facts}: already well exposed")
             return 0.0
-        reason = f"{facts} → {ev:+.2f} EV toward a key of {KEY} with highlights near white"
+        reason = (f"{facts} → {signed(ev, ' EV', 2)} toward a key of {KEY} "
+                  "with highlights near white")
         if ev < blend:
             reason += " (held back to keep highlight detail)"
         elif ev > blend:
@@ -258,7 +260,7 @@ class AnalyticPredictor:
         # colourful scene than coloured light, and tint estimates are the least reliable.
         inc_temp = TEMP_SOFT_LIMIT * math.tanh(strength * inc_temp / TEMP_SOFT_LIMIT)
         inc_tint = TINT_SOFT_LIMIT * math.tanh(TINT_STRENGTH * inc_tint / TINT_SOFT_LIMIT)
-        cast = f"the light reads {cct:.0f} K, tint {duv_to_tint(duv - d65_cct_duv()[1]):+.0f}"
+        cast = f"the light reads {cct:.0f} K, tint {signed(duv_to_tint(duv - d65_cct_duv()[1]))}"
         if not photo.info.is_raw:
             if abs(inc_temp) < 3 and abs(inc_tint) < 3:
                 inc_temp = inc_tint = 0.0
@@ -266,7 +268,7 @@ class AnalyticPredictor:
                 f"{cast} → {'warm' if inc_temp > 0 else 'cool'} by {abs(inc_temp):.0f}"
                 if inc_temp else f"{cast}: neutral enough")
             put("IncrementalTint", inc_tint,
-                f"{cast} → tint {inc_tint:+.0f}" if inc_tint else f"{cast}: no tint cast")
+                f"{cast} → tint {signed(inc_tint)}" if inc_tint else f"{cast}: no tint cast")
             return
         shot_t, shot_tint = photo.info.as_shot_temperature, photo.info.as_shot_tint
         if shot_t is None or shot_tint is None:
@@ -277,4 +279,4 @@ class AnalyticPredictor:
         tint = shot_tint + inc_tint
         put("Temperature", temperature,
             f"as shot {shot_t:.0f} K; {cast} relative to it → {temperature:.0f} K")
-        put("Tint", tint, f"as shot tint {shot_tint:+.0f} → {tint:+.0f}")
+        put("Tint", tint, f"as shot tint {signed(shot_tint)} → {signed(tint)}")

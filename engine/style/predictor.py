@@ -23,6 +23,7 @@ from engine.style.features import camera_of, photo_features
 from engine.style.model import FAR
 from engine.style.profile import TARGET_NAMES, StyleProfile
 from engine.style.targets import settings_from_targets, targets_from_settings
+from engine.typography import signed
 from xmp.vocabulary import global_slider
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def _describe(target: str, value: float) -> str:
         return f"which you made {'warmer' if value >= 0 else 'cooler'} by {abs(value):.0f}"
     if target.endswith("tint_shift"):
         return f"which you moved {abs(value):.0f} towards {'magenta' if value >= 0 else 'green'}"
-    return f"where you set {target.removesuffix('2012')} {value:+.0f}"
+    return f"where you set {target.removesuffix('2012')} {signed(value)}"
 
 
 def _round(name: str, value: float) -> float:

@@ -18,6 +18,7 @@ import torch
 
 from engine.artist.classical.denoise import denoise
 from engine.artist.classical.sharpen import sharpen
+from engine.typography import signed
 
 __all__ = ["OPERATIONS", "Restoration", "lowlight", "restore"]
 
@@ -74,7 +75,7 @@ def _sharpen(x: torch.Tensor, strength: float) -> tuple[torch.Tensor, str]:
 def _lowlight(x: torch.Tensor, strength: float) -> tuple[torch.Tensor, str]:
     bright, ev = lowlight(x)
     out, sigma = denoise(bright, strength=strength)
-    return out, f"brightened {ev:+.2f} EV, then denoised (σ {sigma * 255:.1f}/255)"
+    return out, f"brightened {signed(ev, ' EV', 2)}, then denoised (σ {sigma * 255:.1f}/255)"
 
 
 #: name → fn(encoded (3, H, W), strength 0..3) → (image, detail).

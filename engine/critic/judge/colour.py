@@ -15,10 +15,11 @@ from engine.color.monochrome import Monochrome
 from engine.critic import scoring
 from engine.critic.colour import PREFERRED_WHITE_K, ColourMeasurement, cast_name
 from engine.critic.judge.finding import Finding
-from engine.critic.judge.words import describe, develop_suggestion, percent, signed
+from engine.critic.judge.words import describe, develop_suggestion, percent
 from engine.critic.saturation import SaturationMeasurement
 from engine.predictors.analytic import TINT_STRENGTH, WB_STRENGTH
 from engine.predictors.base import Prediction
+from engine.typography import signed
 
 __all__ = ["MUTED_GAMUT_USE", "SCENE_COLOUR_DE", "TYPICAL_GAMUT_USE", "judge_colour"]
 
@@ -61,13 +62,18 @@ def _cast_name(m: ColourMeasurement, warmth: float, tint: float) -> str:
     return "-".join(parts) or ("warm" if m.mired_shift > 0 else "cool")
 
 
+def _ab(a: float, b: float) -> str:
+    """CIELAB ``a``, ``b`` as the paragraphs write them: "a* +1.0, b* −5.0"."""
+    return f"a* {signed(a, decimals=1)}, b* {signed(b, decimals=1)}"
+
+
 def _monochrome_paragraph(mono: Monochrome) -> str:
     """What a black-and-white or toned photo's colour paragraph says: no judgement."""
     if mono.toned:
         # A toned print and a frame filled by one colour (a clear sky) look alike here:
         # neither has a light to correct nor colours to balance.
         what = (f"monochrome in {cast_name(mono.a, mono.b)} — each tone carries one colour "
-                f"(on average a* {mono.a:+.1f}, b* {mono.b:+.1f}; the mid-tones within "
+                f"(on average {_ab(mono.a, mono.b)}; the mid-tones within "
                 f"ΔE {mono.spread:.1f} of their tone's colour), as in a toned print or a "
                 "frame filled by one colour: a choice of toning or the scene's, not a cast")
     else:
@@ -110,13 +116,13 @@ def judge_colour(
         # As for a cast below: the greys' ΔE is not all the lean's hue (kodim01: a
         # light 9 mired cool, greys ΔE 10.0 from grey), so their a* and b* are named.
         paragraph = (f"Colour: a slight {hue} lean — {light}; the near-neutral surfaces sit "
-                     f"ΔE {m.neutral_delta_e:.1f} from grey (a* {m.neutral_a:+.1f}, "
-                     f"b* {m.neutral_b:+.1f}), within what reads as the mood of the light.")
+                     f"ΔE {m.neutral_delta_e:.1f} from grey ({_ab(m.neutral_a, m.neutral_b)}), "
+                     "within what reads as the mood of the light.")
         findings.append(Finding("colour", penalty, f"a slight {hue} lean: {light}"))
     elif penalty > 0:
         desc = (f"{hue} cast: the near-neutral surfaces ({percent(m.neutral_share)} of the frame) "
-                f"sit ΔE {m.neutral_delta_e:.1f} from grey (a* {m.neutral_a:+.1f}, "
-                f"b* {m.neutral_b:+.1f}); {light}")
+                f"sit ΔE {m.neutral_delta_e:.1f} from grey ({_ab(m.neutral_a, m.neutral_b)}); "
+                f"{light}")
         fix = _white_balance_fix(m, pred, is_raw, warmth > 0, tint > 0)
         answer = None
         if fix:
@@ -127,8 +133,7 @@ def judge_colour(
         # The ΔE is the greys' distance from neutral, which the tint shares: name its a*
         # and b* rather than credit it all to the cast's hue (kodim04: "cool", a* +4.9).
         paragraph = (f"Colour: a {hue} cast — {light}; the near-neutral surfaces sit "
-                     f"ΔE {m.neutral_delta_e:.1f} from grey (a* {m.neutral_a:+.1f}, "
-                     f"b* {m.neutral_b:+.1f}).")
+                     f"ΔE {m.neutral_delta_e:.1f} from grey ({_ab(m.neutral_a, m.neutral_b)}).")
     else:
         paragraph = (f"Colour: the near-neutrals are within ΔE {m.neutral_delta_e:.1f} of grey "
                      f"and {light}, so the white balance holds.")

@@ -13,6 +13,7 @@ from engine.critic.composition import CompositionMeasurement, suggest_crop
 from engine.critic.horizon import LEVEL_WITHIN, HorizonMeasurement
 from engine.critic.judge.finding import Finding
 from engine.critic.judge.words import percent
+from engine.typography import signed
 
 __all__ = ["MAX_CORRECTABLE_TILT", "MIN_TILT_CONFIDENCE", "ON_ANCHOR", "PLACED_WITHIN",
            "judge_composition"]
@@ -53,9 +54,10 @@ def judge_composition(
     tilt = abs(h.tilt)
     leans = h.confidence >= MIN_TILT_CONFIDENCE and LEVEL_WITHIN <= tilt <= MAX_CORRECTABLE_TILT
     way = "clockwise" if h.tilt < 0 else "counter-clockwise"
-    if leans and h.perspective:
+    if leans and h.perspective and h.cross_tilt is not None:
+        cross = signed(h.cross_tilt, "°", 1)
         parts.append(f"the {h.kind} lines lean {tilt:.1f}° {way} while the {h.cross_kind} lines "
-                     f"stand near level ({h.cross_tilt:+.1f}°): lines converging in perspective, "
+                     f"stand near level ({cross}): lines converging in perspective, "
                      "not a tilted camera, so a rotation would not level them")
     elif leans:
         penalty = scoring.ramp(tilt, 0.5, 8.0, 30.0) * min(1.0, h.confidence / 0.5)

@@ -14,7 +14,7 @@ from atelier.v1 import engine_pb2 as pb
 from engine.critic import scoring
 from engine.critic.halo import HaloMeasurement
 from engine.critic.judge.finding import Finding
-from engine.critic.judge.words import signed
+from engine.typography import signed
 
 __all__ = ["HALO_TOLERANCE_EV", "halo_penalty", "judge_halo"]
 

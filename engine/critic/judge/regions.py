@@ -19,7 +19,7 @@ from atelier.settings import local_settings_from_adjustments
 from atelier.v1 import engine_pb2 as pb
 from engine.critic import scoring
 from engine.critic.judge.finding import Finding
-from engine.critic.judge.words import signed
+from engine.typography import signed
 
 __all__ = ["REGION_TOLERANCE_EV", "judge_regions", "region_penalty"]
 

@@ -6,9 +6,10 @@ from collections.abc import Mapping
 
 from atelier.settings import adjustments_from_settings
 from atelier.v1 import engine_pb2 as pb
+from engine.typography import signed
 from xmp.vocabulary import global_slider
 
-__all__ = ["clamped", "describe", "develop_suggestion", "percent", "signed"]
+__all__ = ["clamped", "describe", "develop_suggestion", "percent"]
 
 #: Lightroom's panel names of the sliders whose XMP name differs.
 _PANEL_NAMES = {
@@ -40,11 +41,6 @@ def develop_suggestion(
     return pb.Suggestion(
         text=text, attribute=attribute, adjustments=adjustments_from_settings(values, why)
     )
-
-
-def signed(value: float, unit: str = "", decimals: int = 0) -> str:
-    """``-0.5`` → "−0.50 EV" style: always a sign, a true minus."""
-    return f"{value:+.{decimals}f}{unit}".replace("-", "−")
 
 
 def percent(fraction: float, decimals: int = 0) -> str:

@@ -35,6 +35,7 @@ from engine.critic.parse import ParsedAnswer, parse_edits
 from engine.critic.review import Review
 from engine.decode.types import DecodedPhoto
 from engine.predictors.base import Prediction
+from engine.typography import signed
 
 __all__ = ["ATTRIBUTES", "MAX_EDITS", "Advice", "check", "straighten_angle", "suggestions_from"]
 
@@ -129,11 +130,12 @@ def _levels(review: Review, angle: float) -> str:
     h = review.measurements.horizon
     if h.confidence < MIN_TILT_CONFIDENCE:
         return f"no confident horizon or verticals were measured (confidence {h.confidence:.2f})"
+    lean = signed(h.tilt, "°", 1)
     if abs(h.tilt + angle) >= abs(h.tilt):
-        return f"the measured {h.kind} lines lean {h.tilt:+.1f}°, and it would not level them"
-    if h.perspective:
-        return (f"the {h.kind} lines lean {h.tilt:+.1f}° but the {h.cross_kind} lines stand "
-                f"near level ({h.cross_tilt:+.1f}°): perspective, which a rotation would not "
+        return f"the measured {h.kind} lines lean {lean}, and it would not level them"
+    if h.perspective and h.cross_tilt is not None:
+        return (f"the {h.kind} lines lean {lean} but the {h.cross_kind} lines stand near level "
+                f"({signed(h.cross_tilt, '°', 1)}): perspective, which a rotation would not "
                 "level")
     return ""
 

@@ -14,6 +14,7 @@ from engine.predictors.filternet.model import FilterNet
 from engine.predictors.filternet.preprocess import thumbnail, to_model_input
 from engine.predictors.filternet.sliders import outputs_to_settings, to_raw_white_balance
 from engine.predictors.monochrome import keep_monochrome_colour
+from engine.typography import signed
 
 __all__ = ["DEFAULT_MODEL_NAME", "FilterNetPredictor", "default_model_dir"]
 
@@ -91,7 +92,8 @@ class FilterNetPredictor:
             )
         settings = {k: round(v, 2 if k == "Exposure2012" else 0) for k, v in settings.items()}
         reasons = {
-            k: f"FilterNet ({self.version}) predicts {v:+g}{' ' + _UNITS[k] if k in _UNITS else ''}"
+            k: f"FilterNet ({self.version}) predicts "
+               f"{signed(v, ' ' + _UNITS[k] if k in _UNITS else '', None)}"
             for k, v in settings.items()
         }
         return keep_monochrome_colour(photo, Prediction(
