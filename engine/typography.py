@@ -24,4 +24,4 @@ def signed(value: float, unit: str = "", decimals: int | None = 0) -> str:
             ``g``: 0.37 → "+0.37", 12.0 → "+12").
     """
     spec = "+g" if decimals is None else f"+.{decimals}f"
-    return f"{value:{spec}}{unit}".replace("-", MINUS)
+    return f"{value:{spec}}".replace("-", MINUS) + unit  # the unit as given: "f-stops"

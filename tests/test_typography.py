@@ -15,6 +15,7 @@ from engine.typography import MINUS, signed
     ((-7.25, "°", 1), "−7.2°"),
     ((0.37, "", None), "+0.37"),
     ((-12.0, " K", None), "−12 K"),
+    ((-1.0, " f-stops"), "−1 f-stops"),  # only the figure's sign is typeset
 ])
 def test_signed_writes_a_sign_and_a_true_minus(args: tuple, expected: str) -> None:
     assert signed(*args) == expected
