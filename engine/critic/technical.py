@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from atelier.v1 import engine_pb2 as pb
 from engine.critic import scoring
-from engine.critic._image import prepare
+from engine.critic._image import at_measuring_size, prepare
 from engine.critic.check import check_all
 from engine.critic.review import Review, review
 from engine.decode.types import DecodedPhoto
@@ -43,7 +43,8 @@ def critique(
     """Critique a decoded photo (its analysis thumbnail) as an ``atelier.v1.Critique``.
 
     Args:
-        photo: the decoded analysis thumbnail (linear sRGB, EXIF-oriented).
+        photo: the decoded analysis thumbnail (linear sRGB, EXIF-oriented); measured at
+            `engine.critic._image.MEASURING_SIZE` px (shrunk first when larger).
         prediction: the develop settings already predicted for it, whose tonal and
             white-balance values the suggestions reuse; None runs the analytic predictor.
         check: render every develop suggestion with the develop model and keep it only if
@@ -60,6 +61,7 @@ def critique(
         engine.critic._image.UncritiquablePhoto: non-finite pixels, a side < 32 px.
     """
     prepare(photo.linear)  # fail on broken pixels before any predictor sees them
+    photo = at_measuring_size(photo)
     if prediction is None:
         from engine.predictors import get_predictor
 

@@ -18,8 +18,6 @@ from dataclasses import replace
 from typing import Any
 
 import grpc
-import numpy as np
-import torch
 
 from atelier.settings import adjustments_from_settings, settings_from_adjustments
 from atelier.v1 import engine_pb2 as pb
@@ -75,18 +73,6 @@ def validate(request: pb.GenerateRequest) -> str:
     if backend == "diffusion" and not request.model:
         raise PhotoError("the diffusion backend needs model = a local model directory")
     return backend
-
-
-def _thumbnail(linear: np.ndarray, long_side: int) -> np.ndarray:
-    """Area-average (H, W, 3) down to at most ``long_side`` px (never up)."""
-    h, w = linear.shape[:2]
-    if max(h, w) <= long_side:
-        return linear
-    scale = long_side / max(h, w)
-    size = (max(1, round(h * scale)), max(1, round(w * scale)))
-    x = torch.from_numpy(np.ascontiguousarray(linear)).permute(2, 0, 1)[None]
-    small = torch.nn.functional.interpolate(x, size=size, mode="area")[0]
-    return np.ascontiguousarray(small.permute(1, 2, 0).numpy())
 
 
 class _Work:
@@ -168,6 +154,7 @@ class _Work:
         from engine.artist import get_artist
         from engine.artist.base import GenerationCancelled, Job
         from engine.decode import DEFAULT_ANALYSIS_SIZE
+        from engine.decode.thumbnail import shrink_linear
         from engine.develop import encode_image
         from engine.predictors import get_predictor
         from xmp.vocabulary import SliderRangeError
@@ -183,7 +170,7 @@ class _Work:
         if self.cancelled():
             raise GenerateCancelled("generation cancelled")
         h, w = photo.linear.shape[:2]
-        thumb = replace(photo, linear=_thumbnail(photo.linear, DEFAULT_ANALYSIS_SIZE))
+        thumb = replace(photo, linear=shrink_linear(photo.linear, DEFAULT_ANALYSIS_SIZE))
         settings = settings_from_adjustments(r.adjustments)
         source = "the request's settings"
         if not settings:

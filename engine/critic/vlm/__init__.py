@@ -20,7 +20,7 @@ from PIL import Image
 
 from atelier.v1 import engine_pb2 as pb
 from engine.critic import scoring
-from engine.critic._image import encoded, prepare
+from engine.critic._image import at_measuring_size, encoded, prepare
 from engine.critic.parse import parse_answer
 from engine.critic.review import Review, review
 from engine.critic.technical import issues
@@ -118,6 +118,7 @@ class VLMCritic:
             engine.critic._image.UncritiquablePhoto: non-finite pixels, a side < 32 px.
         """
         prepare(photo.linear)
+        photo = at_measuring_size(photo)
         if prediction is None:
             from engine.predictors import get_predictor
 
