@@ -21,7 +21,14 @@ from engine.predictors.analytic import TINT_STRENGTH, WB_STRENGTH
 from engine.predictors.base import Prediction
 from engine.typography import signed
 
-__all__ = ["MUTED_GAMUT_USE", "SCENE_COLOUR_DE", "TYPICAL_GAMUT_USE", "judge_colour"]
+__all__ = [
+    "GREY_DE",
+    "MUTED_GAMUT_USE",
+    "SCENE_COLOUR_DE",
+    "TYPICAL_GAMUT_USE",
+    "grey_weight",
+    "judge_colour",
+]
 
 #: A raw file's white-balance sliders (absolute Kelvin and tint).
 WB_RAW = ("Temperature", "Tint")
@@ -29,9 +36,22 @@ WB_RAW = ("Temperature", "Tint")
 #: (a red door, a sunset), not coloured light — unless the light estimated from the
 #: edges is itself far from the preferred white: no white-balance advice.
 SCENE_COLOUR_DE = 30.0
+#: Near-neutrals within this of grey (ΔE*ab) are read as greys in full; between it and
+#: `SCENE_COLOUR_DE` less and less (`grey_weight`).  The finished photos' greys sit within
+#: 20 (kodim03's 19.9 the farthest); kodim02's red door reads 29.7–30.0 as the thumbnail
+#: is made, which a threshold alone turned into a 23-point swing of its colour score.
+GREY_DE = 20.0
 #: Gamut use (`saturation.gamut_use`, 0..1) below which colour is called muted (a minor
 #: issue), and the corpus' median use, which a saturation suggestion aims for.
 MUTED_GAMUT_USE, TYPICAL_GAMUT_USE = 0.62, 0.8
+
+
+def grey_weight(neutral_delta_e: float) -> float:
+    """How far the near-neutrals, ``neutral_delta_e`` (ΔE*ab) from grey, are read as greys
+    lit by the light rather than as coloured surfaces: 1 up to `GREY_DE`, falling linearly
+    to 0 at `SCENE_COLOUR_DE` and beyond, so the score has no cliff at the threshold."""
+    span = SCENE_COLOUR_DE - GREY_DE
+    return float(min(1.0, max(0.0, (SCENE_COLOUR_DE - neutral_delta_e) / span)))
 
 
 def _white_balance_fix(
@@ -96,9 +116,12 @@ def judge_colour(
     # (the critic_eval casts are ±35).  Tint: the greys' green–magenta lean (a*).
     warmth = scoring.ramp(abs(m.mired_shift), 8.0, 0.5, 40.0)
     # Greys farther than SCENE_COLOUR_DE from neutral are coloured surfaces, not greys:
-    # their a* says nothing about the light's tint.
+    # their a* says nothing about the light's tint, and a weak warmth is the scene's.
     scene = m.neutral_delta_e > SCENE_COLOUR_DE
-    tint = 0.0 if scene else scoring.ramp(abs(m.neutral_a), 8.0, 1.6, 25.0)
+    greys = grey_weight(m.neutral_delta_e)
+    tint = greys * scoring.ramp(abs(m.neutral_a), 8.0, 1.6, 25.0)
+    if warmth < scoring.MINOR:
+        warmth *= greys
     penalty = warmth + tint
     hue = _cast_name(m, warmth, tint)
     way = "warmer" if m.mired_shift > 0 else "cooler"
@@ -107,7 +130,6 @@ def judge_colour(
     if scene and warmth < scoring.MINOR:
         # The edges see a light near the preferred white (kodim02's red door): one
         # colour fills the frame; a strong cast moves the edges too and is not excused.
-        penalty = 0.0
         paragraph = (f"Colour: even the least colourful parts of the frame are strongly "
                      f"{cast_name(m.neutral_a, m.neutral_b)} "
                      f"(ΔE {m.neutral_delta_e:.0f} from grey; {light}) — a scene filled by one "
