@@ -777,26 +777,26 @@ def test_suggestions_are_in_the_develop_vocabulary(originals: list[pb.Critique])
 def test_a_suggestion_is_kept_for_mending_its_target_unless_the_score_falls(
     shared_photos: Path,
 ) -> None:
-    # Saturation −40, answered with Saturation +: on kodim02 it mends the muted colour and
-    # the score barely moves (its red door, fuller, reads as a warm-magenta cast) — kept,
-    # and said so; kodim10 warmed is also answered "Saturation +43", which mends its
-    # colour's saturation a little but moves the grey-edge light estimate (the cast
-    # grows, the score falls about 2) — dropped, and said so.
-    for name, kind, kept in (("kodim02", "mute Saturation −40", True),
-                             ("kodim10", "warm cast", False)):
+    # kodim15 warmed is answered "Soften the contrast: Contrast −18, Highlights −50",
+    # which mends its harsh contrast while the score barely moves (−0.3) — kept, and said
+    # so; kodim10 warmed is answered "Saturation +43", which mends its colour's saturation
+    # a little but moves the grey-edge light estimate (the cast grows, the score falls
+    # about 2) — dropped, and said so.
+    for name, kind, issue, kept in (("kodim15", "warm cast", "contrast", True),
+                                    ("kodim10", "warm cast", "saturation", False)):
         photo = decode_photo(shared_photos / f"kodak/{name}.png", long_side=SIZE)
         damaged = degrade(kind, photo)[1]
         before = review(damaged)
-        finding = next(f for f in before.findings if f.name == "saturation")
+        finding = next(f for f in before.findings if f.name == issue)
         assert finding.suggestion is not None
         checked = check_suggestion(damaged, before, finding.suggestion, None)
         assert checked is not None and checked.mended > 3, (name, checked)
         assert checked.kept is kept and checked.gain <= 0, (name, checked)
         c = critique(damaged, check=True)
-        answers = [s for s in c.suggestions if s.attribute == "saturation"]
+        answers = [s for s in c.suggestions if s.attribute == issue]
         assert bool(answers) is kept, c.suggestions
         note = "the overall score barely moves" if kept else "but lowers the score"
-        assert f"mends the saturation it targets ({checked.mended:.1f} points)" in c.reasoning
+        assert f"mends the {issue} it targets ({checked.mended:.1f} points)" in c.reasoning
         assert note in c.reasoning, c.reasoning
 
 
@@ -840,13 +840,15 @@ def test_a_suggestion_that_costs_another_measurement_is_joined_by_its_answer(
     c = critique(degrade("warm cast", photo)[1], check=True)
     assert [s.text for s in c.suggestions] == ["Neutralise the warm cast: Temperature −10"]
     assert "Saturation +43” mends the saturation it targets" in c.reasoning, c.reasoning
-    # Nor is a suggestion joined that does not mend its target: kodim02 cooled is answered
-    # "Temperature +4", which moves neither its colour (−0.2) nor the score; the contrast
-    # answer it would borrow raises the score on its own merit.
-    photo = decode_photo(shared_photos / "kodak/kodim02.png", long_side=512)
-    c = critique(degrade("cool cast", photo)[1], check=True)
-    assert not [s for s in c.suggestions if s.attribute == "colour"], c.suggestions
-    assert "Temperature +4” would neither mend the colour" in c.reasoning, c.reasoning
+    # Nor is a suggestion joined that does not mend its target: kodim08 warmed is answered
+    # "Saturation +35", which, rendered, leaves its saturation penalty higher (12.4
+    # points) and the score 7.2 lower; the contrast answer it would borrow is kept on its
+    # own merit.
+    photo = decode_photo(shared_photos / "kodak/kodim08.png", long_side=512)
+    c = critique(degrade("warm cast", photo)[1], check=True)
+    assert not [s for s in c.suggestions if s.attribute == "saturation"], c.suggestions
+    assert [s for s in c.suggestions if s.attribute == "contrast"], c.suggestions
+    assert "Saturation +35” would neither mend the saturation" in c.reasoning, c.reasoning
 
 
 def test_kept_suggestions_are_also_checked_together(shared_photos: Path) -> None:
