@@ -1,4 +1,5 @@
-"""Shared pixel helpers for the critic's measurements (validation, luminance, places).
+"""Shared pixel helpers for the critic's measurements (validation, the measuring size,
+luminance, places).
 
 Every measurement takes the photo's linear sRGB pixels (H, W, 3), float32, values ≥ 0,
 1.0 = white; `prepare` is the one place that checks them.
