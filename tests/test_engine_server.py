@@ -204,6 +204,19 @@ def test_critique_rpc_scores_and_explains(
     assert not plain.analysis.HasField("critique")  # only when asked
 
 
+def test_critique_score_does_not_depend_on_the_asked_analysis_size(
+    engine: tuple[str, engine_pb2_grpc.EngineStub], shared_photos: Path,
+) -> None:
+    # The critic measures at 512 px whatever thumbnail it is handed: kodim08 asked at 768 px
+    # used to score 9 points lower (grain and harsh contrast 512 px does not show).
+    path = shared_photos / "kodak" / "kodim08.png"
+    at = {size: engine[1].Critique(_request(path, analysis_size=size), timeout=120)
+          for size in (0, 768)}
+    default, larger = (at[size].analysis.critique for size in (0, 768))
+    assert abs(larger.score - default.score) < 1.5, (default.score, larger.score)
+    assert {i.attribute for i in larger.issues} == {i.attribute for i in default.issues}
+
+
 def test_unknown_predictor_and_missing_style_profile_are_named(
     engine: tuple[str, engine_pb2_grpc.EngineStub], photos: dict[str, Path], tmp_path: Path,
 ) -> None:
