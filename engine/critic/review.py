@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from engine.color.monochrome import Monochrome, detect_monochrome
 from engine.critic import scoring
-from engine.critic._image import prepare
+from engine.critic._image import at_measuring_size, prepare
 from engine.critic.colour import ColourMeasurement, measure_colour
 from engine.critic.composition import CompositionMeasurement, measure_composition
 from engine.critic.contrast import ContrastMeasurement, measure_contrast
@@ -44,7 +44,7 @@ from engine.masks.sky import detect_sky
 from engine.masks.subject import detect_subject
 from engine.predictors.base import Prediction
 
-__all__ = ["Measurements", "Review", "measure", "overall_verdict", "review"]
+__all__ = ["Measurements", "Review", "measure", "overall_verdict", "prepared_review", "review"]
 
 
 @dataclass(frozen=True)
@@ -142,6 +142,26 @@ def review(photo: DecodedPhoto, prediction: Prediction | None = None) -> Review:
     out.findings.sort(key=lambda f: -f.penalty)
     out.paragraphs.append(overall_verdict(out))
     return out
+
+
+def prepared_review(
+    photo: DecodedPhoto, prediction: Prediction | None = None
+) -> tuple[DecodedPhoto, Prediction, Review]:
+    """What every critic starts from: ``photo`` checked and at the critic's measuring size
+    (`engine.critic._image.at_measuring_size`), the prediction its suggestions reuse (the
+    analytic predictor's when None: made once, so the check judges each rendering against
+    the same one), and its review.
+
+    Raises:
+        engine.critic._image.UncritiquablePhoto: non-finite pixels, a side < 32 px.
+    """
+    from engine.predictors import get_predictor
+
+    prepare(photo.linear)  # fail on broken pixels before any predictor sees them
+    photo = at_measuring_size(photo)
+    if prediction is None:
+        prediction = get_predictor("analytic").predict(photo)
+    return photo, prediction, review(photo, prediction)
 
 
 def overall_verdict(r: Review, dropped: Sequence[Finding] = ()) -> str:

@@ -20,9 +20,8 @@ from __future__ import annotations
 
 from atelier.v1 import engine_pb2 as pb
 from engine.critic import scoring
-from engine.critic._image import at_measuring_size, prepare
 from engine.critic.check import check_all
-from engine.critic.review import Review, review
+from engine.critic.review import Review, prepared_review
 from engine.decode.types import DecodedPhoto
 from engine.predictors.base import Prediction
 
@@ -60,13 +59,7 @@ def critique(
     Raises:
         engine.critic._image.UncritiquablePhoto: non-finite pixels, a side < 32 px.
     """
-    prepare(photo.linear)  # fail on broken pixels before any predictor sees them
-    photo = at_measuring_size(photo)
-    if prediction is None:
-        from engine.predictors import get_predictor
-
-        prediction = get_predictor("analytic").predict(photo)
-    r = review(photo, prediction)
+    photo, prediction, r = prepared_review(photo, prediction)
     if check:
         check_all(photo, r, prediction)
     msg = pb.Critique(reasoning="\n\n".join(r.paragraphs), score=scoring.reported(r.score),

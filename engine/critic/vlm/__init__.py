@@ -20,9 +20,9 @@ from PIL import Image
 
 from atelier.v1 import engine_pb2 as pb
 from engine.critic import scoring
-from engine.critic._image import at_measuring_size, encoded, prepare
+from engine.critic._image import encoded, prepare
 from engine.critic.parse import parse_answer
-from engine.critic.review import Review, review
+from engine.critic.review import Review, prepared_review
 from engine.critic.technical import issues
 from engine.critic.vlm.answer import check, suggestions_from
 from engine.critic.vlm.model import ModelError, check_model_dir, load_model
@@ -117,12 +117,6 @@ class VLMCritic:
         Raises:
             engine.critic._image.UncritiquablePhoto: non-finite pixels, a side < 32 px.
         """
-        prepare(photo.linear)
-        photo = at_measuring_size(photo)
-        if prediction is None:
-            from engine.predictors import get_predictor
-
-            prediction = get_predictor("analytic").predict(photo)
-        measured = review(photo, prediction)
+        photo, prediction, measured = prepared_review(photo, prediction)
         return critique_from_answer(photo, measured, self.answer(photo, measured), prediction,
                                     backend=self.backend, check_suggestions=self.check)
