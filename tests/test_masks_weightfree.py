@@ -17,7 +17,14 @@ from benchmarks.quality import region_exposed
 from engine.decode import DEFAULT_ANALYSIS_SIZE, decode_photo
 from engine.decode.types import DecodedPhoto, PhotoInfo
 from engine.develop.masks import Grid, linear_gradient
-from engine.masks import detect_sky, detect_subject, luminance_zones, propose_local_adjustments
+from engine.masks import (
+    FoundRegions,
+    detect_sky,
+    detect_subject,
+    find_regions,
+    luminance_zones,
+    propose_local_adjustments,
+)
 from engine.masks.sky import scan_border
 from engine.predictors import get_predictor
 
@@ -180,6 +187,26 @@ def test_a_darkened_sky_is_brought_back_in_line_and_the_land_is_not_pulled(
     after = edit.prediction.settings["Exposure2012"]
     assert abs(after - before) < abs(plain.settings["Exposure2012"] - before)
     assert "judged with the local exposure of Sky" in edit.prediction.reasons["Exposure2012"]
+
+
+def test_regions_found_beforehand_are_the_ones_judged(shared_photos: Path) -> None:
+    # The critic finds the sky and subject once and hands them over: the edit must be the
+    # one found without them, and must use them (no sky handed over, no sky edit).
+    darkened = _sky_changed(decode_photo(shared_photos / "kodak/kodim21.png", long_side=256),
+                            -1.5)
+    predictor = get_predictor()
+    plain = predictor.predict(darkened)
+    found = find_regions(darkened.linear)
+    assert isinstance(found, FoundRegions) and found.sky is not None
+    own = propose_local_adjustments(darkened, plain, predictor)
+    given = propose_local_adjustments(darkened, plain, predictor, regions=found)
+    assert [m.SerializeToString() for m in given.masks] == \
+        [m.SerializeToString() for m in own.masks]
+    assert given.prediction.settings == own.prediction.settings
+    assert "Sky" in [m.name for m in own.masks]
+    blind = propose_local_adjustments(darkened, plain, predictor,
+                                      regions=FoundRegions(None, found.subject))
+    assert "Sky" not in [m.name for m in blind.masks]
 
 
 def test_a_sky_in_line_gets_no_local_exposure_and_the_global_edit_stands(

@@ -39,9 +39,7 @@ from engine.critic.noise import NoiseMeasurement, measure_noise
 from engine.critic.saturation import SaturationMeasurement, measure_saturation
 from engine.critic.sharpness import SharpnessMeasurement, measure_sharpness
 from engine.decode.types import DecodedPhoto
-from engine.masks.local import propose_local_adjustments
-from engine.masks.sky import detect_sky
-from engine.masks.subject import detect_subject
+from engine.masks.local import FoundRegions, find_regions, propose_local_adjustments
 from engine.predictors.base import Prediction
 
 __all__ = ["Measurements", "Review", "measure", "overall_verdict", "prepared_review", "review"]
@@ -61,6 +59,7 @@ class Measurements:
     horizon: HorizonMeasurement
     composition: CompositionMeasurement
     halo: HaloMeasurement
+    regions: FoundRegions  # the sky and subject the halo is measured along
 
 
 @dataclass
@@ -81,8 +80,8 @@ def measure(linear: NDArray[np.floating]) -> Measurements:
         engine.critic._image.UncritiquablePhoto: non-finite pixels or a side < 32 px.
     """
     rgb = prepare(linear)
-    subject = detect_subject(rgb)
-    sky = detect_sky(rgb)
+    regions = find_regions(rgb)
+    sky, subject = regions.sky, regions.subject
     noise = measure_noise(rgb)
     return Measurements(
         exposure=measure_exposure(rgb, grain=noise.sigma_luma),
@@ -96,6 +95,7 @@ def measure(linear: NDArray[np.floating]) -> Measurements:
         composition=measure_composition(rgb, subject),
         halo=measure_halo(rgb, sky.mask if sky is not None else None,
                           subject.mask if subject is not None else None),
+        regions=regions,
     )
 
 
@@ -122,7 +122,7 @@ def review(photo: DecodedPhoto, prediction: Prediction | None = None) -> Review:
     tone, tone_findings = judge_tone(m.exposure, m.contrast, prediction)
     # Regions are judged with the analytic predictor's yardstick, as `--masks auto` does.
     regions, region_findings = judge_regions(
-        propose_local_adjustments(photo, prediction, analytic).masks)
+        propose_local_adjustments(photo, prediction, analytic, regions=m.regions).masks)
     halo, halo_findings = judge_halo(m.halo)
     areas = [
         (" ".join(p for p in (tone, regions, halo) if p),

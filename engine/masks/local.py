@@ -39,8 +39,8 @@ from atelier.settings import local_adjustments_from_settings
 from atelier.v1 import engine_pb2 as pb
 from engine.color.channels import REC709_LUMA
 from engine.decode.types import DecodedPhoto
-from engine.masks.sky import detect_sky
-from engine.masks.subject import detect_subject
+from engine.masks.sky import SkyDetection, detect_sky
+from engine.masks.subject import SubjectDetection, detect_subject
 from engine.predictors.base import Prediction, Predictor
 from engine.typography import signed
 
@@ -51,7 +51,9 @@ __all__ = [
     "MASK_CLASSES",
     "MAX_REGION_FRACTION",
     "TYPICAL_LEVEL_STOPS",
+    "FoundRegions",
     "MaskedEdit",
+    "find_regions",
     "propose_local_adjustments",
     "raster_mask",
 ]
@@ -192,6 +194,20 @@ def _subject_forms(mask: NDArray[np.float32], bbox: tuple[float, ...]) -> list[p
 
 
 @dataclass(frozen=True)
+class FoundRegions:
+    """The weight-free regions found on one photo, each None when it has none."""
+
+    sky: SkyDetection | None
+    subject: SubjectDetection | None
+
+
+def find_regions(linear: NDArray[np.float32]) -> FoundRegions:
+    """The sky and the subject of linear sRGB pixels (H, W, 3), found once so that every
+    judgement of a photo (the critic's halo, its regions) sees the same masks."""
+    return FoundRegions(detect_sky(linear), detect_subject(linear))
+
+
+@dataclass(frozen=True)
 class _Region:
     """A region found on the photo, with its host forms (most editable first)."""
 
@@ -203,13 +219,18 @@ class _Region:
     backend: str
 
 
-def _regions(photo: DecodedPhoto, classes: Sequence[str]) -> list[_Region]:
+def _regions(
+    photo: DecodedPhoto, classes: Sequence[str], regions: FoundRegions | None
+) -> list[_Region]:
+    if regions is None:
+        regions = FoundRegions(detect_sky(photo.linear) if "sky" in classes else None,
+                               detect_subject(photo.linear) if "subject" in classes else None)
     found = []
-    if "sky" in classes and (sky := detect_sky(photo.linear)) is not None \
-            and sky.fraction <= MAX_REGION_FRACTION:
+    sky = regions.sky if "sky" in classes else None
+    if sky is not None and sky.fraction <= MAX_REGION_FRACTION:
         found.append(_Region("sky", sky.mask, _bbox(sky.mask), sky.confidence,
                              _sky_forms(sky.mask, sky.horizon), "sky/classical"))
-    subject = detect_subject(photo.linear) if "subject" in classes else None
+    subject = regions.subject if "subject" in classes else None
     if subject is not None and subject.confidence >= MIN_SUBJECT_CONFIDENCE:
         found.append(_Region("subject", subject.mask, subject.bbox, subject.confidence,
                              _subject_forms(subject.mask, subject.bbox),
@@ -278,6 +299,7 @@ def propose_local_adjustments(
     predictor: Predictor,
     *,
     classes: Sequence[str] = MASK_CLASSES,
+    regions: FoundRegions | None = None,
 ) -> MaskedEdit:
     """Local adjustments worth making on ``photo``, and the global settings under them.
 
@@ -286,6 +308,7 @@ def propose_local_adjustments(
         global_: the predictor's global prediction for the whole photo.
         predictor: the active predictor, run on the rest of the frame beside each region.
         classes: region kinds to look for, from `MASK_CLASSES`.
+        regions: the regions already found on ``photo`` (`find_regions`); None finds them.
     """
     unknown = set(classes) - set(MASK_CLASSES)
     if unknown:
@@ -293,7 +316,7 @@ def propose_local_adjustments(
         raise ValueError(f"unknown mask classes {sorted(unknown)}; known: {known}")
     found: list[pb.MaskedAdjustment] = []
     gain = np.zeros(photo.linear.shape[:2], np.float32)  # local exposure, EV per pixel
-    for region in _regions(photo, classes):
+    for region in _regions(photo, classes, regions):
         ev, why = _region_exposure(photo, region, predictor)
         if ev:
             found.append(_masked(AUTO_MASK_NAMES[region.kind], region.forms,
