@@ -24,7 +24,8 @@ and saturation ∓40 — the harness's amplitudes —, Gaussian blur σ = 2 px, 
 global draws per photo with every slider degraded at once, and its local cases — only the
 sky or only the subject darkened or brightened by 0.8–1.5 EV —, ``--seed``, default 0):
 the share of (original, degraded) pairs whose original scores higher, overall, global and
-local, and by how visible the damage is (mean ΔE2000 between the two, in quartiles).
+local, and by how visible the damage is (mean ΔE2000 between the two, in quartiles); then
+each pair the original does not win, with the sub-scores that moved and the degradation.
 ``--examples`` prints each original's critique; ``--stars`` how many photos get each star
 rating, as published and after `STAR_DEGRADATIONS`.
 """
@@ -299,9 +300,15 @@ def stars(paths: list[Path], size: int, name: str) -> None:
         print(f"| {kind} | " + " | ".join(str(count[n]) for n in range(5, 0, -1)) + " |")
 
 
+def _settings_text(settings: dict[str, float]) -> str:
+    """A harness case's degradation, short: "Exposure2012 +0.34, Contrast2012 +12, …"."""
+    return ", ".join(f"{k} {v:+.2f}" if abs(v) < 2 else f"{k} {v:+.0f}"
+                     for k, v in settings.items())
+
+
 def harness_ranking(paths: list[Path], size: int, name: str, seed: int = 0) -> None:
     """Print how often the original outscores its degraded copy on the harness's set
-    (global and local cases)."""
+    (global and local cases), then every pair it does not, with the sub-scores that moved."""
     from benchmarks.quality import build_test_set
     from engine.critic import get_critic
     from engine.metrics import delta_e_2000
@@ -309,21 +316,29 @@ def harness_ranking(paths: list[Path], size: int, name: str, seed: int = 0) -> N
     start = time.perf_counter()
     critic = get_critic(name)
     cases = build_test_set(paths, long_side=size, seed=seed)
-    scores: dict[str, float] = {}
+    originals: dict[str, pb.Critique] = {}
     rows: list[tuple[float, float, float]] = []  # (ΔE2000 of the damage, original, degraded)
+    misses: list[str] = []
     local = np.array([case.kind != "global" for case in cases])
     for i, case in enumerate(cases):
         photo = case.name.split("#")[0]
-        if photo not in scores:
-            scores[photo] = critic.critique(replace(case.photo, linear=case.original)).score
-        worse = critic.critique(case.photo).score
+        if photo not in originals:
+            originals[photo] = critic.critique(replace(case.photo, linear=case.original))
+        before, worse = originals[photo], critic.critique(case.photo)
         de = delta_e_2000(displayed(case.original), displayed(case.degraded))
-        rows.append((de, scores[photo], worse))
+        rows.append((de, before.score, worse.score))
+        if before.score <= worse.score:
+            moved = ", ".join(f"{k} {worse.sub_scores[k] - v:+.1f}"
+                              for k, v in before.sub_scores.items()
+                              if abs(worse.sub_scores[k] - v) >= 0.05)
+            misses.append(f"| {case.name} | {case.kind} | {de:.2f} | {before.score:.1f} | "
+                          f"{worse.score:.1f} | {moved or '—'} | "
+                          f"{_settings_text(case.degradation)} |")
         print(f"[{i + 1}/{len(cases)}] {case.name} ({time.perf_counter() - start:.0f} s)",
               file=sys.stderr)
     damage = np.array([r[0] for r in rows])
     ranked = np.array([r[1] > r[2] for r in rows])
-    print(f"{len(rows)} cases of {len(scores)} photos at {size} px (seed {seed}), "
+    print(f"{len(rows)} cases of {len(originals)} photos at {size} px (seed {seed}), "
           f"critic {name}: "
           f"original ranked higher in {ranked.sum()}/{len(rows)} ({ranked.mean():.0%}) — "
           f"global {ranked[~local].sum()}/{(~local).sum()} ({ranked[~local].mean():.0%}), "
@@ -336,6 +351,11 @@ def harness_ranking(paths: list[Path], size: int, name: str, seed: int = 0) -> N
         sel = (damage >= lo) & (damage <= hi)
         print(f"| {lo:.1f}–{hi:.1f} | {sel.sum()} | {ranked[sel].sum()}/{sel.sum()} "
               f"({ranked[sel].mean():.0%}) |")
+    if misses:
+        print("\nPairs the original does not win (sub-scores: degraded minus original):\n")
+        print("| case | kind | ΔE2000 | original | degraded | sub-scores that moved | "
+              "degradation |\n|---|---|---|---|---|---|---|")
+        print("\n".join(misses))
 
 
 #: The attributes #8's bar is set on ("exposure, contrast, saturation, colour
