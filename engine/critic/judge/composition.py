@@ -15,11 +15,17 @@ from engine.critic.judge.finding import Finding
 from engine.critic.judge.words import percent
 from engine.typography import signed
 
-__all__ = ["MAX_CORRECTABLE_TILT", "MIN_TILT_CONFIDENCE", "ON_ANCHOR", "PLACED_WITHIN",
-           "judge_composition"]
+__all__ = ["DELIBERATE_FROM", "MAX_CORRECTABLE_TILT", "MIN_TILT_CONFIDENCE", "ON_ANCHOR",
+           "PLACED_WITHIN", "judge_composition", "tilt_weight"]
 
 #: Tilts beyond this (degrees) are taken as deliberate diagonals, not a crooked horizon.
 MAX_CORRECTABLE_TILT = 8.0
+#: Degrees from which a lean counts less and less, to nothing at `MAX_CORRECTABLE_TILT`
+#: (`tilt_weight`): more than a hand slips when it levels by eye (the 4° turns of
+#: `critic_eval` read 3–6° with the originals' own lean), a lean this large is as likely a
+#: chosen angle or a line that is not the horizon (kodim20's wing, 7.1°); and the score
+#: then has no 30-point cliff at 8°.
+DELIBERATE_FROM = 5.0
 #: Line-detection confidence (0..1) below which no tilt is judged.
 MIN_TILT_CONFIDENCE = 0.3
 
@@ -27,6 +33,13 @@ MIN_TILT_CONFIDENCE = 0.3
 #: Fractions of the frame: within `ON_ANCHOR` a subject is *on* its third or centred, up
 #: to `PLACED_WITHIN` *near* it; beyond, placement costs points.
 ON_ANCHOR, PLACED_WITHIN = 0.08, 0.15
+
+
+def tilt_weight(tilt: float) -> float:
+    """How far a lean of ``tilt`` degrees (either way) counts as a crooked camera: 1 up to
+    `DELIBERATE_FROM`, falling linearly to 0 at `MAX_CORRECTABLE_TILT` and beyond."""
+    span = MAX_CORRECTABLE_TILT - DELIBERATE_FROM
+    return float(min(1.0, max(0.0, (MAX_CORRECTABLE_TILT - abs(tilt)) / span)))
 
 
 def _placement(c: CompositionMeasurement) -> str:
@@ -52,7 +65,7 @@ def judge_composition(
     findings: list[Finding] = []
     parts = []
     tilt = abs(h.tilt)
-    leans = h.confidence >= MIN_TILT_CONFIDENCE and LEVEL_WITHIN <= tilt <= MAX_CORRECTABLE_TILT
+    leans = h.confidence >= MIN_TILT_CONFIDENCE and LEVEL_WITHIN <= tilt < MAX_CORRECTABLE_TILT
     way = "clockwise" if h.tilt < 0 else "counter-clockwise"
     if leans and h.perspective and h.cross_tilt is not None:
         cross = signed(h.cross_tilt, "°", 1)
@@ -60,16 +73,22 @@ def judge_composition(
                      f"stand near level ({cross}): lines converging in perspective, "
                      "not a tilted camera, so a rotation would not level them")
     elif leans:
-        penalty = scoring.ramp(tilt, 0.5, 8.0, 30.0) * min(1.0, h.confidence / 0.5)
+        penalty = (scoring.ramp(tilt, 0.5, 8.0, 30.0) * min(1.0, h.confidence / 0.5)
+                   * tilt_weight(tilt))
         fix_way = "counter-clockwise" if h.tilt < 0 else "clockwise"
-        desc = (f"the {h.kind} lines lean {tilt:.1f}° {way} (longest line "
-                f"{percent(h.line_length)} of the frame)")
+        lean = f"the {h.kind} lines lean {tilt:.1f}° {way}"
+        meant = tilt > DELIBERATE_FROM
+        # A lean past a hand's slip may be the photographer's angle: say so, and let them
+        # decide (the penalty fades with it).
+        doubt = " — more than a hand slips, so perhaps a chosen angle" if meant else ""
+        desc = f"{lean} (longest line {percent(h.line_length)} of the frame){doubt}"
+        verb = "Straighten unless the angle is meant" if meant else "Straighten"
         suggestion = pb.Suggestion(
-            text=f"Straighten: rotate {tilt:.1f}° {fix_way}", attribute="horizon",
+            text=f"{verb}: rotate {tilt:.1f}° {fix_way}", attribute="horizon",
             geometry=pb.Geometry(straighten_angle=round(-h.tilt, 2)),
         )
         findings.append(Finding("composition", penalty, desc, suggestion, "horizon"))
-        parts.append(f"the {h.kind} lines lean {tilt:.1f}° {way}")
+        parts.append(lean + doubt)
     elif h.confidence >= MIN_TILT_CONFIDENCE and tilt < LEVEL_WITHIN:
         parts.append(f"the {h.kind} lines are level (within {max(tilt, 0.1):.1f}°)")
     if c.found:
