@@ -29,8 +29,8 @@ def rating_for_score(score: float) -> int:
     Anchored on the critic's severities: one major issue (25 points) in exposure or
     sharpness alone leaves exactly 90 (`engine.critic.scoring`), so five stars means no
     fault worse than moderate there.  On the shared photos (technical critic, 512 px;
-    ``benchmarks/critic_eval.py --stars``): 23 of the 33 originals get five stars, 8 four
-    and 2 three; darkened 1.5 EV or blurred σ 2 px, none keeps five (blurred: 12 four, 20
+    ``benchmarks/critic_eval.py --stars``): 23 of the 33 originals get five stars, 9 four
+    and 1 three; darkened 1.5 EV or blurred σ 2 px, none keeps five (blurred: 13 four, 19
     three, 1 two).  Zero stars ("unrated") is never written.
     """
     if not 0 <= score <= 100:
