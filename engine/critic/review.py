@@ -121,11 +121,11 @@ def review(photo: DecodedPhoto, prediction: Prediction | None = None) -> Review:
     out = Review(m)
     tone, tone_findings = judge_tone(m.exposure, m.contrast, prediction)
     # Regions are judged with the analytic predictor's yardstick, as `--masks auto` does.
-    regions, region_findings = judge_regions(
+    region_text, region_findings = judge_regions(
         propose_local_adjustments(photo, prediction, analytic, regions=m.regions).masks)
     halo, halo_findings = judge_halo(m.halo)
     areas = [
-        (" ".join(p for p in (tone, regions, halo) if p),
+        (" ".join(p for p in (tone, region_text, halo) if p),
          tone_findings + region_findings + halo_findings),
         judge_colour(m.colour, m.saturation, prediction, photo.info.is_raw, m.monochrome),
         judge_sharpness(m.sharpness, m.composition.where),

@@ -201,10 +201,14 @@ class FoundRegions:
     subject: SubjectDetection | None
 
 
-def find_regions(linear: NDArray[np.float32]) -> FoundRegions:
-    """The sky and the subject of linear sRGB pixels (H, W, 3), found once so that every
-    judgement of a photo (the critic's halo, its regions) sees the same masks."""
-    return FoundRegions(detect_sky(linear), detect_subject(linear))
+def find_regions(
+    linear: NDArray[np.float32], classes: Sequence[str] = MASK_CLASSES
+) -> FoundRegions:
+    """The sky and the subject (those of ``classes`` asked for) of linear sRGB pixels
+    (H, W, 3), found once so that every judgement of a photo (the critic's halo, its
+    regions) sees the same masks."""
+    return FoundRegions(detect_sky(linear) if "sky" in classes else None,
+                        detect_subject(linear) if "subject" in classes else None)
 
 
 @dataclass(frozen=True)
@@ -223,8 +227,7 @@ def _regions(
     photo: DecodedPhoto, classes: Sequence[str], regions: FoundRegions | None
 ) -> list[_Region]:
     if regions is None:
-        regions = FoundRegions(detect_sky(photo.linear) if "sky" in classes else None,
-                               detect_subject(photo.linear) if "subject" in classes else None)
+        regions = find_regions(photo.linear, classes)
     found = []
     sky = regions.sky if "sky" in classes else None
     if sky is not None and sky.fraction <= MAX_REGION_FRACTION:
