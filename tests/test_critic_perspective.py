@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,8 +12,14 @@ import pytest
 from benchmarks.critic_eval import rotate_crop
 from engine.critic._image import prepare
 from engine.critic.composition import measure_composition
-from engine.critic.horizon import measure_horizon
+from engine.critic.horizon import (
+    LOOKING_UP_SKY,
+    HorizonMeasurement,
+    converges_upward,
+    measure_horizon,
+)
 from engine.critic.judge.composition import judge_composition
+from engine.critic.review import review
 from engine.decode import decode_photo
 
 CONVERGING = "lines converging in perspective, not a tilted camera"
@@ -59,3 +66,40 @@ def test_kodim08_rooflines_are_perspective_and_not_straightened(shared_photos: P
     assert not turned.perspective and turned.confidence >= 0.3, turned
     _, findings = judge_composition(measure_composition(rgb, None), turned)
     assert [f for f in findings if f.name == "horizon"]
+
+
+LOOKING_UP = "as verticals converge when the camera looks up"
+
+
+@pytest.mark.parametrize(("x", "tilt", "sky", "converges"), [
+    (0.7, 3.0, 0.9, True),  # right of centre, top leaning left (CCW): toward the middle
+    (0.3, -3.0, 0.9, True),  # left of centre, top leaning right (CW)
+    (0.7, -3.0, 0.9, False),  # right of centre leaning away from the middle
+    (0.3, 3.0, 0.9, False),
+    (0.7, 3.0, LOOKING_UP_SKY - 0.01, False),  # not mostly sky: a level camera may roll
+])
+def test_a_vertical_leaning_to_the_middle_of_a_sky_converges(
+    x: float, tilt: float, sky: float, converges: bool
+) -> None:
+    h = HorizonMeasurement(tilt, 0.8, 0.3, "vertical", line_centre=(x, 0.7))
+    assert converges_upward(h, sky) is converges
+    horizon = replace(h, kind="horizontal")  # a horizon never converges so
+    assert not converges_upward(horizon, sky)
+
+
+def test_uhdr05_pole_seen_looking_up_is_not_straightened(shared_photos: Path) -> None:
+    # The sun among clouds, shot looking up: one pole right of centre leans 4.7° CCW,
+    # its top toward the middle. It was told "Straighten: rotate 4.7° clockwise" (major).
+    photo = decode_photo(shared_photos / "photos/uhdr05_pixel6pro_backlit_sun_clouds.jpg",
+                         long_side=512)
+    looked = review(photo)
+    h, sky = looked.measurements.horizon, looked.measurements.regions.sky_fraction
+    assert h.kind == "vertical" and h.tilt == pytest.approx(4.7, abs=0.5), h
+    assert h.line_centre[0] > 0.5 and sky >= LOOKING_UP_SKY, (h, sky)
+    assert LOOKING_UP in " ".join(looked.paragraphs)
+    assert not [f for f in looked.findings if f.name == "horizon"]
+    # Turned 9.4° clockwise, the pole leans 4.7° away from the middle: a turned camera.
+    turned = review(replace(photo, linear=rotate_crop(photo.linear, -9.4)))
+    assert turned.measurements.horizon.tilt == pytest.approx(-4.7, abs=0.7)
+    assert [f for f in turned.findings if f.name == "horizon"]
+    assert LOOKING_UP not in " ".join(turned.paragraphs)

@@ -366,3 +366,14 @@ def test_a_recorded_rotation_of_converging_lines_is_refused(shared_photos: Path)
     c = critique_from_answer(photo, review(photo), answer, None, backend="vlm/1:recorded")
     assert not [s for s in c.suggestions if s.HasField("geometry")]
     assert "perspective, which a rotation would not level" in c.reasoning
+
+
+def test_a_recorded_rotation_of_verticals_seen_looking_up_is_refused(shared_photos: Path) -> None:
+    # uhdr05: the sun among clouds, 91 % sky, one pole right of centre leaning 4.7° CCW.
+    photo = decode_photo(shared_photos / "photos/uhdr05_pixel6pro_backlit_sun_clouds.jpg",
+                         long_side=512)
+    answer = ("<think>The pole leans left.</think><edit_start>Rotate 4.7° clockwise to stand "
+              "the pole up<edit_end><answer>80</answer>")
+    c = critique_from_answer(photo, review(photo), answer, None, backend="vlm/1:recorded")
+    assert not [s for s in c.suggestions if s.HasField("geometry")]
+    assert "verticals converging as the camera looks up" in c.reasoning

@@ -10,7 +10,9 @@ The best angle (refined to a fraction of a step by a parabola) is the tilt; the
 confidence is the share of all line evidence that agrees with it, times the length of
 its longest line.  The other family's own best angle is kept when its evidence is strong
 (`CROSS_SHARE`): a camera turned about its axis turns both families alike, so leaning lines
-over level ones are perspective (`HorizonMeasurement.perspective`).  numpy/scipy only.
+over level ones are perspective (`HorizonMeasurement.perspective`), and so is one vertical
+leaning its top toward the middle of a frame that is mostly sky (`converges_upward`: the
+camera looks up).  numpy/scipy only.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from scipy import ndimage
 from engine.critic._image import Linear, encoded, encoded_luma, ridge_maxima
 from engine.masks.sky import scan_border
 
-__all__ = ["CROSS_LEVEL", "CROSS_SHARE", "LEVEL_WITHIN", "HorizonMeasurement", "measure_horizon"]
+__all__ = ["CROSS_LEVEL", "CROSS_SHARE", "LEVEL_WITHIN", "LOOKING_UP_SKY", "HorizonMeasurement",
+           "converges_upward", "measure_horizon"]
 
 MAX_TILT = 12.0  # degrees either side of level considered a tilt (beyond: a diagonal)
 STEP = 0.1  # degrees, Hough angle resolution
@@ -40,6 +43,10 @@ LEVEL_WITHIN = 0.6
 #: the deciding family's, and it testifies "near level" within `CROSS_LEVEL` degrees (not
 #: 1.5: kodim08's walls read −1.0..−1.8° under tone edits, and the verdict must not flip).
 CROSS_SHARE, CROSS_LEVEL = 0.3, 2.5
+#: Share of the frame the sky covers from which the camera is taken to look up (no level
+#: frame of the shared corpus is over 56 % sky — uhdr04's pond —; the sun among clouds,
+#: uhdr05, shot looking up, is 91 %).
+LOOKING_UP_SKY = 2 / 3
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,8 @@ class HorizonMeasurement:
         cross_tilt: the dominant angle of the other family, degrees (same sign
             convention), when its evidence is at least `CROSS_SHARE` of the deciding
             family's; None when it is weaker or absent.
+        line_centre: (x, y) of the longest supporting line's midpoint, fractions 0..1
+            of the frame's width and height (y down); (0.5, 0.5) when there is none.
     """
 
     tilt: float
@@ -65,6 +74,7 @@ class HorizonMeasurement:
     line_length: float
     kind: str
     cross_tilt: float | None = None
+    line_centre: tuple[float, float] = (0.5, 0.5)
 
     @property
     def cross_kind(self) -> str:
@@ -81,6 +91,19 @@ class HorizonMeasurement:
                 and abs(self.tilt - self.cross_tilt) >= AGREE)
 
 
+def converges_upward(h: HorizonMeasurement, sky_fraction: float) -> bool:
+    """Whether the deciding lines lean as verticals converge when the camera looks up.
+
+    Pointed up, a camera sees vertical lines converge toward a point above the frame, so
+    each leans its top toward the frame's middle: a line right of centre turns
+    counter-clockwise, one left of centre clockwise, by more the further out it stands.
+    One line cannot tell that from a turned camera; a frame that is mostly sky
+    (``sky_fraction`` 0..1 at least `LOOKING_UP_SKY`) says the camera was pointed up.
+    """
+    offset = h.line_centre[0] - 0.5
+    return h.kind == "vertical" and sky_fraction >= LOOKING_UP_SKY and offset * h.tilt > 0
+
+
 def _scores(
     x: NDArray[np.float32], y: NDArray[np.float32], own: NDArray[np.float32],
     thetas: NDArray[np.float64], vertical: bool, min_run: float,
@@ -89,18 +112,45 @@ def _scores(
     scores = np.zeros(len(thetas))
     longest = np.zeros(len(thetas))
     for i, t in enumerate(thetas):
-        sel = np.abs(own - t) <= ANGLE_TOLERANCE
-        if sel.sum() < 2:
+        bins = _rho_bins(x, y, own, float(t), vertical)
+        if bins is None:
             continue
-        r = np.radians(t)
-        if vertical:  # ρ = x cos θ − y sin θ (y down): vertical line turned θ CCW
-            rho = x[sel] * np.cos(r) - y[sel] * np.sin(r)
-        else:  # ρ = x sin θ + y cos θ: horizontal line turned θ CCW
-            rho = x[sel] * np.sin(r) + y[sel] * np.cos(r)
-        counts = np.bincount(((rho - rho.min()) / RHO_BIN).astype(np.int64)).astype(np.float64)
+        counts = np.bincount(bins[1]).astype(np.float64)
         scores[i] = float(np.sum(counts[counts >= min_run] ** 2))
         longest[i] = float(counts.max())
     return scores, longest
+
+
+def _rho_bins(
+    x: NDArray[np.float32], y: NDArray[np.float32], own: NDArray[np.float32],
+    theta: float, vertical: bool,
+) -> tuple[NDArray[np.bool_], NDArray[np.int64]] | None:
+    """The edge pixels voting for lines at ``theta`` degrees and their ρ bin indices; None
+    when fewer than two vote."""
+    sel = np.abs(own - theta) <= ANGLE_TOLERANCE
+    if sel.sum() < 2:
+        return None
+    r = np.radians(theta)
+    if vertical:  # ρ = x cos θ − y sin θ (y down): vertical line turned θ CCW
+        rho = x[sel] * np.cos(r) - y[sel] * np.sin(r)
+    else:  # ρ = x sin θ + y cos θ: horizontal line turned θ CCW
+        rho = x[sel] * np.sin(r) + y[sel] * np.cos(r)
+    return sel, ((rho - rho.min()) / RHO_BIN).astype(np.int64)
+
+
+def _line_centre(
+    x: NDArray[np.float32], y: NDArray[np.float32], own: NDArray[np.float32],
+    theta: float, vertical: bool, shape: tuple[int, int],
+) -> tuple[float, float]:
+    """Midpoint (x, y), fractions of the frame, of the longest line at ``theta``: the
+    centroid of its ρ bin's votes."""
+    bins = _rho_bins(x, y, own, theta, vertical)
+    if bins is None:
+        return 0.5, 0.5
+    sel, index = bins
+    on = index == np.argmax(np.bincount(index))
+    h, w = shape
+    return float(x[sel][on].mean() + 0.5) / w, float(y[sel][on].mean() + 0.5) / h
 
 
 def measure_horizon(rgb: Linear) -> HorizonMeasurement:
@@ -176,6 +226,8 @@ def _lines(luma: NDArray[np.float32]) -> HorizonMeasurement:
         line_length=float(min(1.0, length)),
         kind="horizontal" if horizontal else "vertical",
         cross_tilt=cross,
+        line_centre=_line_centre(x, y, own_h if horizontal else own_v, float(thetas[i]),
+                                 not horizontal, (h, w)),
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from atelier.v1 import engine_pb2 as pb
 from engine.critic import scoring
 from engine.critic.composition import CompositionMeasurement, suggest_crop
-from engine.critic.horizon import LEVEL_WITHIN, HorizonMeasurement
+from engine.critic.horizon import LEVEL_WITHIN, HorizonMeasurement, converges_upward
 from engine.critic.judge.finding import Finding
 from engine.critic.judge.words import percent
 from engine.typography import signed
@@ -59,9 +59,10 @@ def _placement(c: CompositionMeasurement) -> str:
 
 
 def judge_composition(
-    c: CompositionMeasurement, h: HorizonMeasurement
+    c: CompositionMeasurement, h: HorizonMeasurement, sky_fraction: float = 0.0
 ) -> tuple[str, list[Finding]]:
-    """The composition paragraph (horizon, subject placement, edge crowding), findings."""
+    """The composition paragraph (horizon, subject placement, edge crowding), findings;
+    ``sky_fraction`` (0..1) is the share of the frame the detected sky covers."""
     findings: list[Finding] = []
     parts = []
     tilt = abs(h.tilt)
@@ -72,6 +73,11 @@ def judge_composition(
         parts.append(f"the {h.kind} lines lean {tilt:.1f}° {way} while the {h.cross_kind} lines "
                      f"stand near level ({cross}): lines converging in perspective, "
                      "not a tilted camera, so a rotation would not level them")
+    elif leans and converges_upward(h, sky_fraction):
+        parts.append(f"the vertical lines lean {tilt:.1f}° {way}, their tops toward the middle "
+                     "of the frame, as verticals converge when the camera looks up "
+                     f"({percent(sky_fraction)} of the frame is sky): perspective, not a tilted "
+                     "camera, so a rotation would not stand them up")
     elif leans:
         penalty = (scoring.ramp(tilt, 0.5, 8.0, 30.0) * min(1.0, h.confidence / 0.5)
                    * tilt_weight(tilt))

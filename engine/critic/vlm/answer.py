@@ -19,7 +19,7 @@ colour or detail edit, joined by the tone sliders that answer what it costs,
 `with_its_cost_answered`, or in the part of its sliders that passes, `in_part`); a
 rotation is kept
 only if the measured horizon tilt is confident, the rotation brings it closer to level and
-the lean is not perspective (`HorizonMeasurement.perspective`).
+the lean is not perspective (`HorizonMeasurement.perspective`, `converges_upward`).
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ from dataclasses import dataclass, field
 from atelier.settings import adjustments_from_settings
 from atelier.v1 import engine_pb2 as pb
 from engine.critic.check import verdict
+from engine.critic.horizon import converges_upward
 from engine.critic.judge import MIN_TILT_CONFIDENCE
+from engine.critic.judge.words import percent
 from engine.critic.parse import ParsedAnswer, parse_edits
 from engine.critic.review import Review
 from engine.decode.types import DecodedPhoto
@@ -137,6 +139,11 @@ def _levels(review: Review, angle: float) -> str:
         return (f"the {h.kind} lines lean {lean} but the {h.cross_kind} lines stand near level "
                 f"({signed(h.cross_tilt, '°', 1)}): perspective, which a rotation would not "
                 "level")
+    sky = review.measurements.regions.sky_fraction
+    if converges_upward(h, sky):
+        return (f"the vertical lines lean {lean}, their tops toward the middle of a frame that "
+                f"is {percent(sky)} sky: verticals converging as the camera looks up, which a "
+                "rotation would not stand up")
     return ""
 
 
