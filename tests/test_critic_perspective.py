@@ -12,15 +12,11 @@ import pytest
 from benchmarks.critic_eval import rotate_crop
 from engine.critic._image import prepare
 from engine.critic.composition import measure_composition
-from engine.critic.horizon import (
-    LOOKING_UP_SKY,
-    HorizonMeasurement,
-    converges_upward,
-    measure_horizon,
-)
+from engine.critic.horizon import HorizonMeasurement, converges_upward, measure_horizon
 from engine.critic.judge.composition import judge_composition
 from engine.critic.review import review
 from engine.decode import decode_photo
+from engine.masks.sky import SkyDetection
 
 CONVERGING = "lines converging in perspective, not a tilted camera"
 
@@ -71,15 +67,21 @@ def test_kodim08_rooflines_are_perspective_and_not_straightened(shared_photos: P
 LOOKING_UP = "as verticals converge when the camera looks up"
 
 
+def _sky(fills_frame: bool) -> SkyDetection:
+    return SkyDetection(np.ones((8, 8), np.float32), 0.9, None, 0.9 if fills_frame else 0.5,
+                        fills_frame)
+
+
 @pytest.mark.parametrize(("x", "tilt", "sky", "converges"), [
-    (0.7, 3.0, 0.9, True),  # right of centre, top leaning left (CCW): toward the middle
-    (0.3, -3.0, 0.9, True),  # left of centre, top leaning right (CW)
-    (0.7, -3.0, 0.9, False),  # right of centre leaning away from the middle
-    (0.3, 3.0, 0.9, False),
-    (0.7, 3.0, LOOKING_UP_SKY - 0.01, False),  # not mostly sky: a level camera may roll
+    (0.7, 3.0, _sky(True), True),  # right of centre, top leaning left (CCW): to the middle
+    (0.3, -3.0, _sky(True), True),  # left of centre, top leaning right (CW)
+    (0.7, -3.0, _sky(True), False),  # right of centre leaning away from the middle
+    (0.3, 3.0, _sky(True), False),
+    (0.7, 3.0, _sky(False), False),  # a sky above a horizon: a level camera may roll
+    (0.7, 3.0, None, False),
 ])
 def test_a_vertical_leaning_to_the_middle_of_a_sky_converges(
-    x: float, tilt: float, sky: float, converges: bool
+    x: float, tilt: float, sky: SkyDetection | None, converges: bool
 ) -> None:
     h = HorizonMeasurement(tilt, 0.8, 0.3, "vertical", line_centre=(x, 0.7))
     assert converges_upward(h, sky) is converges
@@ -93,9 +95,9 @@ def test_uhdr05_pole_seen_looking_up_is_not_straightened(shared_photos: Path) ->
     photo = decode_photo(shared_photos / "photos/uhdr05_pixel6pro_backlit_sun_clouds.jpg",
                          long_side=512)
     looked = review(photo)
-    h, sky = looked.measurements.horizon, looked.measurements.regions.sky_fraction
+    h, sky = looked.measurements.horizon, looked.measurements.regions.sky
     assert h.kind == "vertical" and h.tilt == pytest.approx(4.7, abs=0.5), h
-    assert h.line_centre[0] > 0.5 and sky >= LOOKING_UP_SKY, (h, sky)
+    assert h.line_centre[0] > 0.5 and sky is not None and sky.fills_frame, (h, sky)
     assert LOOKING_UP in " ".join(looked.paragraphs)
     assert not [f for f in looked.findings if f.name == "horizon"]
     # Turned 9.4° clockwise, the pole leans 4.7° away from the middle: a turned camera.

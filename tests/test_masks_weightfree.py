@@ -79,6 +79,15 @@ def test_sky_filling_the_frame_is_found_without_a_horizon(shared_photos: Path) -
     sky = detect_sky(decode_photo(shared_photos / name, long_side=DEFAULT_ANALYSIS_SIZE).linear)
     assert sky is not None and sky.fraction > 0.8, "clouds and the deeper blue beside them"
     assert sky.horizon is None, "the sky runs off the bottom: no horizon inside the frame"
+    assert sky.fills_frame, "a camera pointed up into the clouds"
+
+
+@pytest.mark.parametrize("name", ["photos/uhdr01_pixel6pro_sky_parking_lot.jpg",
+                                  "photos/uhdr04_pixel6pro_pond_sky.jpg"])
+def test_a_large_sky_above_a_horizon_does_not_fill_the_frame(shared_photos: Path,
+                                                              name: str) -> None:
+    sky = detect_sky(decode_photo(shared_photos / name, long_side=DEFAULT_ANALYSIS_SIZE).linear)
+    assert sky is not None and sky.fraction > 0.5 and not sky.fills_frame, sky
 
 
 def test_sky_under_a_dark_top_line_is_found_at_the_harness_size(shared_photos: Path) -> None:

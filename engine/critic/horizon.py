@@ -11,8 +11,8 @@ confidence is the share of all line evidence that agrees with it, times the leng
 its longest line.  The other family's own best angle is kept when its evidence is strong
 (`CROSS_SHARE`): a camera turned about its axis turns both families alike, so leaning lines
 over level ones are perspective (`HorizonMeasurement.perspective`), and so is one vertical
-leaning its top toward the middle of a frame that is mostly sky (`converges_upward`: the
-camera looks up).  numpy/scipy only.
+leaning its top toward the middle of a frame the sky fills (`converges_upward`: the camera
+looks up).  numpy/scipy only.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from numpy.typing import NDArray
 from scipy import ndimage
 
 from engine.critic._image import Linear, encoded, encoded_luma, ridge_maxima
-from engine.masks.sky import scan_border
+from engine.masks.sky import SkyDetection, scan_border
 
-__all__ = ["CROSS_LEVEL", "CROSS_SHARE", "LEVEL_WITHIN", "LOOKING_UP_SKY", "HorizonMeasurement",
-           "converges_upward", "measure_horizon"]
+__all__ = ["CROSS_LEVEL", "CROSS_SHARE", "LEVEL_WITHIN", "HorizonMeasurement", "converges_upward",
+           "measure_horizon"]
 
 MAX_TILT = 12.0  # degrees either side of level considered a tilt (beyond: a diagonal)
 STEP = 0.1  # degrees, Hough angle resolution
@@ -43,10 +43,6 @@ LEVEL_WITHIN = 0.6
 #: the deciding family's, and it testifies "near level" within `CROSS_LEVEL` degrees (not
 #: 1.5: kodim08's walls read −1.0..−1.8° under tone edits, and the verdict must not flip).
 CROSS_SHARE, CROSS_LEVEL = 0.3, 2.5
-#: Share of the frame the sky covers from which the camera is taken to look up (no level
-#: frame of the shared corpus is over 56 % sky — uhdr04's pond —; the sun among clouds,
-#: uhdr05, shot looking up, is 91 %).
-LOOKING_UP_SKY = 2 / 3
 
 
 @dataclass(frozen=True)
@@ -91,17 +87,18 @@ class HorizonMeasurement:
                 and abs(self.tilt - self.cross_tilt) >= AGREE)
 
 
-def converges_upward(h: HorizonMeasurement, sky_fraction: float) -> bool:
+def converges_upward(h: HorizonMeasurement, sky: SkyDetection | None) -> bool:
     """Whether the deciding lines lean as verticals converge when the camera looks up.
 
     Pointed up, a camera sees vertical lines converge toward a point above the frame, so
     each leans its top toward the frame's middle: a line right of centre turns
     counter-clockwise, one left of centre clockwise, by more the further out it stands.
-    One line cannot tell that from a turned camera; a frame that is mostly sky
-    (``sky_fraction`` 0..1 at least `LOOKING_UP_SKY`) says the camera was pointed up.
+    One line cannot tell that from a turned camera; a ``sky`` that fills the frame
+    (`SkyDetection.fills_frame`) says the camera was pointed up.
     """
     offset = h.line_centre[0] - 0.5
-    return h.kind == "vertical" and sky_fraction >= LOOKING_UP_SKY and offset * h.tilt > 0
+    return (h.kind == "vertical" and sky is not None and sky.fills_frame
+            and offset * h.tilt > 0)
 
 
 def _scores(

@@ -130,7 +130,7 @@ def review(photo: DecodedPhoto, prediction: Prediction | None = None) -> Review:
         judge_colour(m.colour, m.saturation, prediction, photo.info.is_raw, m.monochrome),
         judge_sharpness(m.sharpness, m.composition.where),
         judge_noise(m.noise),
-        judge_composition(m.composition, m.horizon, m.regions.sky_fraction),
+        judge_composition(m.composition, m.horizon, m.regions.sky),
     ]
     for paragraph, findings in areas:
         out.paragraphs.append(paragraph)

@@ -200,11 +200,6 @@ class FoundRegions:
     sky: SkyDetection | None
     subject: SubjectDetection | None
 
-    @property
-    def sky_fraction(self) -> float:
-        """Share 0..1 of the frame the sky covers (0 without one)."""
-        return self.sky.fraction if self.sky is not None else 0.0
-
 
 def find_regions(
     linear: NDArray[np.float32], classes: Sequence[str] = MASK_CLASSES

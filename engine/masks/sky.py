@@ -54,12 +54,16 @@ class SkyDetection:
         horizon: ``(y_left, y_right)`` normalised heights of a straight horizon, or None
             when the sky's lower edge is not a line (trees, buildings).
         fraction: share of the frame that is sky, 0..1.
+        fills_frame: whether the sky fills most of the frame uniformly (at least
+            `_FILLING_FRACTION` of it, mean likelihood `_FILLING_LIKELIHOOD`): a camera
+            pointed up into it.
     """
 
     mask: NDArray[np.float32]
     confidence: float
     horizon: tuple[float, float] | None
     fraction: float
+    fills_frame: bool = False
 
 
 def _border_width(encoded: NDArray[np.float32]) -> int:
@@ -187,7 +191,7 @@ def detect_sky(linear: NDArray[np.float32]) -> SkyDetection | None:
     # Back to the full frame: the border takes the value of the picture next to it.
     region = np.pad(region, ((top, bottom), (left, right)), mode="edge")
     soft = ndimage.gaussian_filter(region.astype(np.float32), sigma=max(1.0, fw / 256))
-    return SkyDetection(soft.astype(np.float32), confidence, _horizon(region), fraction)
+    return SkyDetection(soft.astype(np.float32), confidence, _horizon(region), fraction, filling)
 
 
 def _horizon(region: NDArray[np.bool_]) -> tuple[float, float] | None:

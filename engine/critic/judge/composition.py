@@ -13,6 +13,7 @@ from engine.critic.composition import CompositionMeasurement, suggest_crop
 from engine.critic.horizon import LEVEL_WITHIN, HorizonMeasurement, converges_upward
 from engine.critic.judge.finding import Finding
 from engine.critic.judge.words import percent
+from engine.masks.sky import SkyDetection
 from engine.typography import signed
 
 __all__ = ["DELIBERATE_FROM", "MAX_CORRECTABLE_TILT", "MIN_TILT_CONFIDENCE", "ON_ANCHOR",
@@ -59,10 +60,10 @@ def _placement(c: CompositionMeasurement) -> str:
 
 
 def judge_composition(
-    c: CompositionMeasurement, h: HorizonMeasurement, sky_fraction: float = 0.0
+    c: CompositionMeasurement, h: HorizonMeasurement, sky: SkyDetection | None = None
 ) -> tuple[str, list[Finding]]:
     """The composition paragraph (horizon, subject placement, edge crowding), findings;
-    ``sky_fraction`` (0..1) is the share of the frame the detected sky covers."""
+    ``sky`` is the photo's detected sky, if any."""
     findings: list[Finding] = []
     parts = []
     tilt = abs(h.tilt)
@@ -73,10 +74,10 @@ def judge_composition(
         parts.append(f"the {h.kind} lines lean {tilt:.1f}° {way} while the {h.cross_kind} lines "
                      f"stand near level ({cross}): lines converging in perspective, "
                      "not a tilted camera, so a rotation would not level them")
-    elif leans and converges_upward(h, sky_fraction):
+    elif leans and sky is not None and converges_upward(h, sky):
         parts.append(f"the vertical lines lean {tilt:.1f}° {way}, their tops toward the middle "
                      "of the frame, as verticals converge when the camera looks up "
-                     f"({percent(sky_fraction)} of the frame is sky): perspective, not a tilted "
+                     f"({percent(sky.fraction)} of the frame is sky): perspective, not a tilted "
                      "camera, so a rotation would not stand them up")
     elif leans:
         penalty = (scoring.ramp(tilt, 0.5, 8.0, 30.0) * min(1.0, h.confidence / 0.5)

@@ -139,11 +139,11 @@ def _levels(review: Review, angle: float) -> str:
         return (f"the {h.kind} lines lean {lean} but the {h.cross_kind} lines stand near level "
                 f"({signed(h.cross_tilt, '°', 1)}): perspective, which a rotation would not "
                 "level")
-    sky = review.measurements.regions.sky_fraction
-    if converges_upward(h, sky):
+    sky = review.measurements.regions.sky
+    if sky is not None and converges_upward(h, sky):
         return (f"the vertical lines lean {lean}, their tops toward the middle of a frame that "
-                f"is {percent(sky)} sky: verticals converging as the camera looks up, which a "
-                "rotation would not stand up")
+                f"is {percent(sky.fraction)} sky: verticals converging as the camera looks up, "
+                "which a rotation would not stand up")
     return ""
 
 
