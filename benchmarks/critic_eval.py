@@ -328,8 +328,9 @@ def harness_ranking(paths: list[Path], size: int, name: str, seed: int = 0) -> N
         de = delta_e_2000(displayed(case.original), displayed(case.degraded))
         rows.append((de, before.score, worse.score))
         if before.score <= worse.score:
+            # sorted: a protobuf map's order differs from run to run
             moved = ", ".join(f"{k} {worse.sub_scores[k] - v:+.1f}"
-                              for k, v in before.sub_scores.items()
+                              for k, v in sorted(before.sub_scores.items())
                               if abs(worse.sub_scores[k] - v) >= 0.05)
             misses.append(f"| {case.name} | {case.kind} | {de:.2f} | {before.score:.1f} | "
                           f"{worse.score:.1f} | {moved or '—'} | "
