@@ -87,7 +87,7 @@ class HorizonMeasurement:
                 and abs(self.tilt - self.cross_tilt) >= AGREE)
 
 
-def converges_upward(h: HorizonMeasurement, sky: SkyDetection | None) -> bool:
+def converges_upward(h: HorizonMeasurement, sky: SkyDetection) -> bool:
     """Whether the deciding lines lean as verticals converge when the camera looks up.
 
     Pointed up, a camera sees vertical lines converge toward a point above the frame, so
@@ -97,8 +97,7 @@ def converges_upward(h: HorizonMeasurement, sky: SkyDetection | None) -> bool:
     (`SkyDetection.fills_frame`) says the camera was pointed up.
     """
     offset = h.line_centre[0] - 0.5
-    return (h.kind == "vertical" and sky is not None and sky.fills_frame
-            and offset * h.tilt > 0)
+    return h.kind == "vertical" and sky.fills_frame and offset * h.tilt > 0
 
 
 def _scores(
