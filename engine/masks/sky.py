@@ -54,9 +54,9 @@ class SkyDetection:
         horizon: ``(y_left, y_right)`` normalised heights of a straight horizon, or None
             when the sky's lower edge is not a line (trees, buildings).
         fraction: share of the frame that is sky, 0..1.
-        fills_frame: whether the sky fills most of the frame uniformly (at least
-            `_FILLING_FRACTION` of it, mean likelihood `_FILLING_LIKELIHOOD`): a camera
-            pointed up into it.
+        fills_frame: whether the sky fills most of the frame uniformly (at least 60 %
+            of it as first found, its mean sky likelihood at least 0.5): a camera pointed
+            up into it.
     """
 
     mask: NDArray[np.float32]
